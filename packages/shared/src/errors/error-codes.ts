@@ -1,0 +1,19 @@
+/**
+ * Every error code the service answers with, in one catalogue. The HTTP error body carries the
+ * lower-case value as `error.code`; OpenAPI documents the same list.
+ */
+export const ERROR_CODES = {
+  VALIDATION_FAILED: 'validation_failed',
+  INVALID_JSON: 'invalid_json',
+  UNSUPPORTED_MEDIA_TYPE: 'unsupported_media_type',
+  PAYLOAD_TOO_LARGE: 'payload_too_large',
+  UNAUTHORIZED: 'unauthorized',
+  NOT_FOUND: 'not_found',
+  CONFLICT: 'conflict',
+  IDEMPOTENCY_KEY_REUSED: 'idempotency_key_reused',
+  RATE_LIMITED: 'rate_limited',
+  REDIS_UNAVAILABLE: 'redis_unavailable',
+  INTERNAL: 'internal',
+} as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];

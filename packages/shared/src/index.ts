@@ -1,0 +1,41 @@
+export { createLogger, type Logger, type LoggerOptions } from './logger/create-logger';
+export { Redactor, secretRedactor, REDACTED } from './logger/redactor';
+export {
+  runWithTrace,
+  currentTraceId,
+  newTraceId,
+  sanitizeTraceId,
+  type TraceContext,
+} from './logger/trace-context';
+export { ERROR_CODES, type ErrorCode } from './errors/error-codes';
+export {
+  AppError,
+  ValidationError,
+  UnauthorizedError,
+  NotFoundError,
+  ConflictError,
+  DependencyUnavailableError,
+  type ErrorDetail,
+  type AppErrorOptions,
+} from './errors/app-error';
+export { ConfigError, parseEnv, loadConfigOrExit } from './config/parse-env';
+export {
+  wechatAppsEnv,
+  apiKeysEnv,
+  redisUrlEnv,
+  queuePrefixEnv,
+  logLevelEnv,
+  intEnv,
+  portEnv,
+  urlEnv,
+  type WeChatAppCredentials,
+  type ApiKeyEntry,
+} from './config/env-schemas';
+export { createRedis, connectRedis, closeRedis, type RedisProfile } from './redis/create-redis';
+export { checkRedisSafety, UnsafeRedisError, type RedisCheckResult } from './redis/check-redis';
+export {
+  registerShutdown,
+  type ShutdownStep,
+  type ShutdownOptions,
+} from './lifecycle/graceful-shutdown';
+export { Keyspace } from './keyspace';

@@ -1,0 +1,60 @@
+import winston from 'winston';
+import { secretRedactor, type Redactor } from './redactor';
+import { currentTraceId } from './trace-context';
+
+export type Logger = winston.Logger;
+
+/** Options of {@link createLogger}. */
+export interface LoggerOptions {
+  /** Name of the process (`api`, `worker`, `sandbox`), written on every line. */
+  service: string;
+  /** winston level. @defaultValue 'info' */
+  level?: string;
+  /** Drop every line; tests use it unless LOG_LEVEL is set. @defaultValue false */
+  silent?: boolean;
+  /** Where secrets are masked. @defaultValue the process-wide {@link secretRedactor} */
+  redactor?: Redactor;
+}
+
+const addTrace = winston.format((info) => {
+  const traceId = currentTraceId();
+  if (traceId && info.traceId === undefined) {
+    info.traceId = traceId;
+  }
+  return info;
+});
+
+function redactFormat(redactor: Redactor) {
+  return winston.format((info) => {
+    const clean = redactor.redact({ ...info });
+    for (const key of Object.keys(clean)) {
+      info[key] = clean[key];
+    }
+    // Fields an error carried (errcode, stack…) come back as plain values; message stays a string.
+    if (typeof info.message !== 'string') {
+      info.message = JSON.stringify(info.message);
+    }
+    return info;
+  })();
+}
+
+/**
+ * A winston logger writing one JSON object per line to stdout, with `level`, `message`,
+ * `timestamp`, `service`, the current trace id, and every secret masked.
+ */
+export function createLogger(options: LoggerOptions): Logger {
+  const redactor = options.redactor ?? secretRedactor;
+  return winston.createLogger({
+    level: options.level ?? 'info',
+    silent: options.silent ?? false,
+    defaultMeta: { service: options.service },
+    format: winston.format.combine(
+      winston.format.errors({ stack: true }),
+      addTrace(),
+      winston.format.timestamp(),
+      redactFormat(redactor),
+      winston.format.json(),
+    ),
+    transports: [new winston.transports.Console()],
+  });
+}
