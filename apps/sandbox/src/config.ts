@@ -1,0 +1,77 @@
+import { isLogLevel } from './logger';
+import type { LogLevel } from './logger';
+import type { SandboxApp } from './types';
+
+/** The sandbox process's configuration, read from the environment once at start-up. */
+export interface SandboxConfig {
+  apps: SandboxApp[];
+  port: number;
+  host: string;
+  tokenTtlS: number;
+  latencyMs: number;
+  logLevel: LogLevel;
+}
+
+/** A bad environment variable; `message` is the one line the process prints. */
+export class ConfigError extends Error {
+  constructor(variable: string, problem: string) {
+    super(`config error: ${variable}: ${problem}`);
+    this.name = new.target.name;
+  }
+}
+
+function parseApps(raw: string | undefined): SandboxApp[] {
+  if (raw === undefined || raw.trim() === '') {
+    throw new ConfigError('WECHAT_APPS', 'required, e.g. wx0123456789abcdef:secret');
+  }
+  const apps: SandboxApp[] = [];
+  for (const pair of raw.split(',')) {
+    const [appId, appSecret, ...rest] = pair.trim().split(':');
+    if (!appId || !appSecret || rest.length > 0) {
+      throw new ConfigError('WECHAT_APPS', 'expected comma-separated appId:appSecret pairs');
+    }
+    if (apps.some((a) => a.appId === appId)) {
+      throw new ConfigError('WECHAT_APPS', `appId ${appId} appears twice`);
+    }
+    apps.push({ appId, appSecret });
+  }
+  return apps;
+}
+
+function parseInteger(
+  name: string,
+  raw: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (raw === undefined || raw.trim() === '') {
+    return fallback;
+  }
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(name, `expected an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+/**
+ * Parses the sandbox's environment.
+ *
+ * @throws ConfigError naming the first bad variable
+ */
+export function parseSandboxEnv(env: NodeJS.ProcessEnv): SandboxConfig {
+  const logLevel = env.LOG_LEVEL?.trim() || 'info';
+  if (!isLogLevel(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `unknown level "${logLevel}"`);
+  }
+  return {
+    apps: parseApps(env.WECHAT_APPS),
+    port: parseInteger('SANDBOX_PORT', env.SANDBOX_PORT, 8081, 0, 65535),
+    // Containers reach the sandbox from other hosts, so the process binds every interface.
+    host: env.SANDBOX_HOST?.trim() || '0.0.0.0',
+    tokenTtlS: parseInteger('SANDBOX_TOKEN_TTL_S', env.SANDBOX_TOKEN_TTL_S, 7200, 1, 86400 * 365),
+    latencyMs: parseInteger('SANDBOX_LATENCY_MS', env.SANDBOX_LATENCY_MS, 0, 0, 600_000),
+    logLevel,
+  };
+}

@@ -1,0 +1,84 @@
+import { Router } from 'express';
+import { issueClassicToken, issueStableToken, knownAppId } from '../domain/issue-token';
+import { parseBody, stringField } from '../domain/parse-body';
+import { processSend } from '../domain/send-message';
+import { wechatError } from '../domain/errcodes';
+import { runWeChatCall } from './wechat-call';
+import { writeWeChat } from './reply';
+import type { Request, Response } from 'express';
+import type { WeChatBody } from './reply';
+import type { SandboxState } from '../state/sandbox-state';
+import type { SendApi } from '../types';
+
+/** Path of each send API. */
+export const SEND_PATHS: Readonly<Record<SendApi, string>> = {
+  template: '/cgi-bin/message/template/send',
+  subscribe: '/cgi-bin/message/subscribe/send',
+  bizsend: '/cgi-bin/message/subscribe/bizsend',
+};
+
+function query(req: Request, name: string): string | undefined {
+  const v: unknown = (req.query as Record<string, unknown>)[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** WeChat's own routes: the two token endpoints and the three send endpoints. */
+export function wechatRoutes(state: SandboxState): Router {
+  const router = Router();
+
+  router.get('/cgi-bin/token', async (req, res) => {
+    const appid = knownAppId(state, query(req, 'appid'));
+    state.stats.tokenCall(appid ?? 'unknown', 'token');
+    await runWeChatCall(
+      state,
+      req,
+      res,
+      { api: 'token', appid, touser: undefined },
+      (): WeChatBody => {
+        const out = issueClassicToken(state, {
+          grant_type: query(req, 'grant_type'),
+          appid: query(req, 'appid'),
+          secret: query(req, 'secret'),
+        });
+        return out.ok
+          ? { access_token: out.access_token, expires_in: out.expires_in }
+          : { ...out.error };
+      },
+    );
+  });
+
+  router.post('/cgi-bin/stable_token', async (req, res) => {
+    const body = parseBody(req.body);
+    const appid = knownAppId(state, body.ok ? stringField(body.value, 'appid') : undefined);
+    state.stats.tokenCall(appid ?? 'unknown', 'stable_token');
+    await runWeChatCall(
+      state,
+      req,
+      res,
+      { api: 'stable_token', appid, touser: undefined },
+      (): WeChatBody => {
+        const out = issueStableToken(state, body);
+        return out.ok
+          ? { access_token: out.access_token, expires_in: out.expires_in }
+          : { ...out.error };
+      },
+    );
+  });
+  router.get('/cgi-bin/stable_token', (_req, res) => writeWeChat(res, { ...wechatError(43002) }));
+
+  for (const [api, path] of Object.entries(SEND_PATHS) as [SendApi, string][]) {
+    router.post(path, async (req: Request, res: Response) => {
+      const token = query(req, 'access_token');
+      const appid = token === undefined ? undefined : state.tokens.appOf(token);
+      const body = parseBody(req.body);
+      const touser = body.ok ? stringField(body.value, 'touser') : undefined;
+      state.stats.sendCall(appid ?? 'unknown', api);
+      await runWeChatCall(state, req, res, { api, appid, touser }, (): WeChatBody => {
+        const out = processSend(state, api, token, body);
+        return out.ok ? { errcode: 0, errmsg: 'ok', msgid: out.msgid } : { ...out.error };
+      });
+    });
+    router.get(path, (_req, res) => writeWeChat(res, { ...wechatError(43002) }));
+  }
+  return router;
+}
