@@ -25,7 +25,14 @@ export default defineConfig(
       'no-console': 'error',
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['@wechat-dispatch/*/*'], message: 'Import a package only through its index.' }] },
+        {
+          patterns: [
+            {
+              group: ['@wechat-dispatch/*/*'],
+              message: 'Import a package only through its index.',
+            },
+          ],
+        },
       ],
     },
   },

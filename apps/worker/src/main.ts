@@ -1,0 +1,126 @@
+import { RecordStore } from '@wechat-dispatch/core';
+import {
+  Keyspace,
+  checkRedisSafety,
+  closeRedis,
+  connectRedis,
+  createLogger,
+  createRedis,
+  loadConfigOrExit,
+  registerShutdown,
+  secretRedactor,
+  redisAnswers,
+  watchRedis,
+} from '@wechat-dispatch/shared';
+import { AccessTokenService, WeChatClient } from '@wechat-dispatch/wechat-client';
+import { loadWorkerConfig } from './config';
+import { createWorkerMetrics } from './metrics';
+import { createOpsServer } from './ops-server';
+import { createSendProcessor } from './processors/send-message.processor';
+import { createWorkerPool, type WorkerPool } from './worker-pool';
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit(() => loadWorkerConfig());
+  config.apps.forEach((app) => secretRedactor.registerSecret(app.appSecret));
+  const logger = createLogger({ service: 'worker', level: config.logLevel });
+
+  const redis = createRedis(config.redisUrl, 'consumer', 'wxd-worker');
+  watchRedis(redis, logger, 'worker');
+  await connectRedis(redis);
+  await checkRedisSafety(redis, logger);
+  const tokenRedis = createRedis(config.redisUrl, 'client', 'wxd-worker-tokens');
+  watchRedis(tokenRedis, logger, 'worker-tokens');
+  await connectRedis(tokenRedis);
+
+  const keyspace = new Keyspace(config.queuePrefix);
+  const appIds = config.apps.map((app) => app.appId);
+  // The metrics read queue depths from the pool that is built after them (it needs their hooks).
+  const poolRef: { current?: WorkerPool } = {};
+  const metrics = createWorkerMetrics(() => poolRef.current?.queues ?? []);
+  const client = new WeChatClient({
+    baseUrl: config.wechatApiBase,
+    timeoutMs: config.wechatTimeoutMs,
+  });
+  const tokens = new AccessTokenService({
+    redis: tokenRedis,
+    keyspace,
+    client,
+    apps: config.apps,
+    mode: config.tokenMode,
+    logger,
+    hooks: { onFetch: metrics.onTokenFetch },
+  });
+  const records = new RecordStore({ redis, keyspace, ttlSeconds: config.recordTtlSeconds });
+  const processor = createSendProcessor({
+    records,
+    client,
+    tokens,
+    logger,
+    hooks: metrics.sendHooks,
+    policy: {
+      maxAttempts: config.maxAttempts,
+      backoffBaseMs: config.backoffBaseMs,
+      backoffMaxMs: config.backoffMaxMs,
+    },
+  });
+  const pool = createWorkerPool({
+    connection: redis,
+    keyspace,
+    appIds,
+    processor,
+    concurrency: config.concurrency,
+    // One send can take a token fetch and two WeChat calls; the lock must outlive all three.
+    lockDurationMs: Math.max(30000, 6 * config.wechatTimeoutMs),
+    logger,
+  });
+
+  let shuttingDown = false;
+  const ops = createOpsServer({
+    registry: metrics.registry,
+    readiness: async () => {
+      const redisOk = await redisAnswers(redis);
+      const tokenConfigErrors = Object.fromEntries(tokens.configErrors());
+      return {
+        ready: redisOk && !shuttingDown,
+        redis: redisOk ? 'ok' : 'unavailable',
+        shuttingDown,
+        tokenConfigErrors,
+      };
+    },
+  });
+  if (config.httpPort > 0) {
+    ops.listen(config.httpPort, () =>
+      logger.info('worker ops server listening', { port: config.httpPort }),
+    );
+  }
+
+  poolRef.current = pool;
+  pool.run();
+  logger.info('worker started', {
+    apps: appIds,
+    concurrency: config.concurrency,
+    tokenMode: config.tokenMode,
+  });
+
+  registerShutdown({
+    logger,
+    timeoutMs: config.shutdownTimeoutMs,
+    steps: [
+      { name: 'readiness', run: () => void (shuttingDown = true) },
+      { name: 'workers', run: () => pool.close() },
+      { name: 'ops-server', run: () => new Promise<void>((resolve) => ops.close(() => resolve())) },
+      { name: 'wechat-client', run: () => client.close() },
+      {
+        name: 'redis',
+        run: async () => void (await Promise.all([closeRedis(redis), closeRedis(tokenRedis)])),
+      },
+    ],
+  });
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(
+    `worker failed to start: ${err instanceof Error ? err.message : String(err)}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,37 @@
+export { newMessageId, isMessageId } from './messages/message-id';
+export { checkDataValue, keyType, isTypedKey } from './messages/value-rules';
+export { formatPath, issuesToDetails } from './messages/issue-path';
+export {
+  MESSAGE_TYPES,
+  messageSchema,
+  templateMessageSchema,
+  subscribeMessageSchema,
+  bizsendMessageSchema,
+  normalizeMessage,
+  type MessageType,
+  type MessageBody,
+  type MessageData,
+  type Message,
+} from './messages/message.schema';
+export {
+  sendQueueName,
+  DEAD_LETTER_QUEUE,
+  JOB_NAMES,
+  sendJobSchema,
+  SEND_JOB_OPTIONS,
+  type SendJob,
+} from './jobs/queues';
+export {
+  MESSAGE_STATUSES,
+  type MessageStatus,
+  type LastError,
+  type HistoryEntry,
+  type DeliveryRecord,
+  type StoredMessage,
+} from './records/record.types';
+export {
+  RecordStore,
+  type RecordStoreOptions,
+  type TransitionRequest,
+  type TransitionResult,
+} from './records/record-store';

@@ -32,6 +32,8 @@ export {
   type ApiKeyEntry,
 } from './config/env-schemas';
 export { createRedis, connectRedis, closeRedis, type RedisProfile } from './redis/create-redis';
+export { redisAnswers } from './redis/redis-answers';
+export { watchRedis } from './redis/watch-redis';
 export { checkRedisSafety, UnsafeRedisError, type RedisCheckResult } from './redis/check-redis';
 export {
   registerShutdown,

@@ -32,16 +32,31 @@ export function createRedis(url: string, profile: RedisProfile, name?: string): 
   });
 }
 
-/** Connects (if not yet) and waits until the connection is ready. */
-export async function connectRedis(redis: Redis): Promise<Redis> {
-  if (redis.status === 'wait') {
-    await redis.connect();
-  } else if (redis.status !== 'ready') {
-    await new Promise<void>((resolve, reject) => {
-      redis.once('ready', resolve);
-      redis.once('end', () => reject(new Error('Redis connection ended')));
-    });
+/**
+ * Connects (if not yet) and waits until the connection is ready, riding out a Redis that is
+ * still starting.
+ * @throws Error when Redis is not ready within `timeoutMs`
+ */
+export async function connectRedis(redis: Redis, timeoutMs = 15000): Promise<Redis> {
+  if (redis.status === 'ready') {
+    return redis;
   }
+  const ready = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      redis.off('ready', onReady);
+      reject(new Error(`Redis did not answer within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    redis.once('ready', onReady);
+  });
+  if (redis.status === 'wait') {
+    // Failures here are retried by retryStrategy; the timeout above decides when to give up.
+    redis.connect().catch(() => undefined);
+  }
+  await ready;
   return redis;
 }
 

@@ -1,0 +1,21 @@
+import { Router } from 'express';
+import type { Redis } from 'ioredis';
+import { redisAnswers } from '@wechat-dispatch/shared';
+
+/** `/healthz` (the process is up) and `/readyz` (Redis answers and we are not shutting down). */
+export function healthRoutes(redis: Redis, isShuttingDown: () => boolean): Router {
+  const router = Router();
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  router.get('/readyz', async (_req, res) => {
+    const redisOk = await redisAnswers(redis);
+    const ready = redisOk && !isShuttingDown();
+    res.status(ready ? 200 : 503).json({
+      status: ready ? 'ready' : 'not_ready',
+      redis: redisOk ? 'ok' : 'unavailable',
+      shuttingDown: isShuttingDown(),
+    });
+  });
+  return router;
+}

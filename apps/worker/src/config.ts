@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import {
+  intEnv,
+  logLevelEnv,
+  parseEnv,
+  portEnv,
+  queuePrefixEnv,
+  redisUrlEnv,
+  urlEnv,
+  wechatAppsEnv,
+  type WeChatAppCredentials,
+} from '@wechat-dispatch/shared';
+
+const envSchema = z.object({
+  REDIS_URL: redisUrlEnv,
+  QUEUE_PREFIX: queuePrefixEnv,
+  LOG_LEVEL: logLevelEnv,
+  WECHAT_API_BASE: urlEnv('https://api.weixin.qq.com'),
+  WECHAT_APPS: wechatAppsEnv,
+  WECHAT_TOKEN_MODE: z.enum(['stable', 'classic']).default('stable'),
+  WORKER_CONCURRENCY: intEnv(50, 1, 10000),
+  SEND_MAX_ATTEMPTS: intEnv(8, 1, 100),
+  SEND_BACKOFF_MS: intEnv(1000, 1, 3600000),
+  SEND_BACKOFF_MAX_MS: intEnv(300000, 1, 86400000),
+  WECHAT_TIMEOUT_MS: intEnv(5000, 100, 120000),
+  WECHAT_RATE_LIMIT_PER_SEC: intEnv(0, 0, 100000),
+  WORKER_HTTP_PORT: portEnv(9100),
+  RECORD_TTL_DAYS: intEnv(7, 1, 365),
+  SHUTDOWN_TIMEOUT_MS: intEnv(25000, 1000, 600000),
+});
+
+/** The worker's configuration, parsed once from the environment. */
+export interface WorkerConfig {
+  redisUrl: string;
+  queuePrefix: string;
+  logLevel: string;
+  wechatApiBase: string;
+  apps: WeChatAppCredentials[];
+  tokenMode: 'stable' | 'classic';
+  concurrency: number;
+  maxAttempts: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  wechatTimeoutMs: number;
+  rateLimitPerSec: number;
+  httpPort: number;
+  recordTtlSeconds: number;
+  shutdownTimeoutMs: number;
+}
+
+/**
+ * Reads the worker's environment (CONTRACT §2).
+ * @throws ConfigError naming every bad variable
+ */
+export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
+  const e = parseEnv(envSchema, env);
+  return Object.freeze({
+    redisUrl: e.REDIS_URL,
+    queuePrefix: e.QUEUE_PREFIX,
+    logLevel: e.LOG_LEVEL,
+    wechatApiBase: e.WECHAT_API_BASE,
+    apps: e.WECHAT_APPS,
+    tokenMode: e.WECHAT_TOKEN_MODE,
+    concurrency: e.WORKER_CONCURRENCY,
+    maxAttempts: e.SEND_MAX_ATTEMPTS,
+    backoffBaseMs: e.SEND_BACKOFF_MS,
+    backoffMaxMs: e.SEND_BACKOFF_MAX_MS,
+    wechatTimeoutMs: e.WECHAT_TIMEOUT_MS,
+    rateLimitPerSec: e.WECHAT_RATE_LIMIT_PER_SEC,
+    httpPort: e.WORKER_HTTP_PORT,
+    recordTtlSeconds: e.RECORD_TTL_DAYS * 24 * 3600,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+  });
+}

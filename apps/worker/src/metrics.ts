@@ -1,0 +1,85 @@
+import { Counter, Histogram, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Queue } from 'bullmq';
+import type { SendHooks } from './processors/send-outcome';
+
+/** The worker's Prometheus metrics. */
+export interface WorkerMetrics {
+  registry: Registry;
+  sendHooks: SendHooks;
+  onTokenFetch: (appId: string, outcome: string) => void;
+}
+
+/**
+ * Builds the worker's metrics: sends by app, result and errcode; send latency; waits (quota
+ * pauses, token-config waits); token fetches; queue depths read from Redis at scrape time.
+ */
+export function createWorkerMetrics(queues: () => Queue[]): WorkerMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'wxd_worker_' });
+  const sends = new Counter({
+    name: 'wxd_sends_total',
+    help: 'Send attempts by app, outcome and WeChat errcode',
+    labelNames: ['app_id', 'outcome', 'errcode'],
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: 'wxd_send_duration_seconds',
+    help: 'Duration of one send (WeChat calls, incl. a token refresh-retry)',
+    labelNames: ['app_id'],
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const waits = new Counter({
+    name: 'wxd_send_waits_total',
+    help: 'Messages held back without spending an attempt (quota pauses, token config errors)',
+    labelNames: ['app_id', 'reason'],
+    registers: [registry],
+  });
+  const tokenFetches = new Counter({
+    name: 'wxd_token_fetches_total',
+    help: 'access_token fetches from WeChat by app and outcome',
+    labelNames: ['app_id', 'outcome'],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'wxd_queue_jobs',
+    help: 'Jobs per queue and state',
+    labelNames: ['queue', 'state'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const queue of queues()) {
+        const counts = await queue.getJobCounts(
+          'waiting',
+          'delayed',
+          'active',
+          'failed',
+          'completed',
+        );
+        for (const [state, count] of Object.entries(counts)) {
+          this.set({ queue: queue.name, state }, count);
+        }
+      }
+    },
+  });
+
+  return {
+    registry,
+    onTokenFetch: (appId, outcome) => tokenFetches.inc({ app_id: appId, outcome }),
+    sendHooks: {
+      onOutcome(appId, outcome, errcode, durationMs) {
+        sends.inc({
+          app_id: appId,
+          outcome,
+          errcode: errcode === undefined ? '' : String(errcode),
+        });
+        if (durationMs !== undefined) {
+          latency.observe({ app_id: appId }, durationMs / 1000);
+        }
+      },
+      onWait(appId, reason) {
+        waits.inc({ app_id: appId, reason });
+      },
+    },
+  };
+}

@@ -1,0 +1,172 @@
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import {
+  sendJobSchema,
+  type MessageStatus,
+  type RecordStore,
+  type SendJob,
+} from '@wechat-dispatch/core';
+import { runWithTrace, type Logger } from '@wechat-dispatch/shared';
+import {
+  sendWithToken,
+  type AccessTokenService,
+  type SendResult,
+  type WeChatClient,
+} from '@wechat-dispatch/wechat-client';
+import { buildWeChatRequest, type WeChatRequest } from '../domain/build-wechat-request';
+import { decideFailure, type RetryPolicy } from '../domain/classify-failure';
+import { describeSendError } from '../domain/describe-error';
+import type { SendHooks, SendOutcome } from './send-outcome';
+
+/** Dependencies of the send processor. */
+export interface SendProcessorDeps {
+  records: RecordStore;
+  client: WeChatClient;
+  tokens: AccessTokenService;
+  policy: RetryPolicy;
+  logger: Logger;
+  hooks?: SendHooks;
+  now?: () => Date;
+}
+
+/** Statuses after which WeChat already has the message: never send again (the sent-guard). */
+const ALREADY_SENT: ReadonlySet<MessageStatus> = new Set(['sent', 'delivered', 'undelivered']);
+/** Statuses a send may start from; `sending` is a re-run after a crash or stall. */
+const SENDABLE: readonly MessageStatus[] = ['queued', 'scheduled', 'retrying', 'sending'];
+
+function callWeChat(
+  client: WeChatClient,
+  request: WeChatRequest,
+  token: string,
+): Promise<SendResult> {
+  switch (request.api) {
+    case 'template':
+      return client.sendTemplate(token, request.body);
+    case 'subscribe':
+      return client.sendSubscribe(token, request.body);
+    case 'bizsend':
+      return client.sendBizSubscribe(token, request.body);
+  }
+}
+
+/**
+ * The processor of send jobs: sent-guard → claim (`sending`) → one WeChat call with the token
+ * protocol → record `sent` before the job completes; failures are decided by errcode class and
+ * either rescheduled (BullMQ `DelayedError`, so BullMQ's own attempt budget is untouched and the
+ * record counts attempts) or dead-lettered (`UnrecoverableError`).
+ */
+export function createSendProcessor(deps: SendProcessorDeps) {
+  const now = deps.now ?? (() => new Date());
+
+  return async (job: Job<SendJob>, token?: string): Promise<{ outcome: SendOutcome }> => {
+    const parsed = sendJobSchema.safeParse(job.data);
+    if (!parsed.success) {
+      throw new UnrecoverableError('invalid send job payload');
+    }
+    const { messageId, traceId } = parsed.data;
+    return runWithTrace(traceId, async () => {
+      const logger = deps.logger.child({ messageId, jobId: job.id, queue: job.queueName });
+      const stored = await deps.records.load(messageId);
+      if (!stored) {
+        logger.warn('delivery record not found; dropping the job');
+        return { outcome: 'missing' as const };
+      }
+      const { record, message } = stored;
+      if (ALREADY_SENT.has(record.status)) {
+        logger.info('message already sent; not sending again', { status: record.status });
+        deps.hooks?.onOutcome?.(record.appId, 'already_sent', undefined);
+        return { outcome: 'already_sent' as const };
+      }
+      const attempt = record.attempts + 1;
+      const claim = await deps.records.transition(messageId, {
+        from: SENDABLE,
+        to: 'sending',
+        event: { event: 'sending', attempt },
+      });
+      if (!claim.ok) {
+        logger.info('message no longer sendable', { status: claim.current });
+        return {
+          outcome: claim.current === 'cancelled' ? ('cancelled' as const) : ('missing' as const),
+        };
+      }
+
+      const started = performance.now();
+      try {
+        const { result, tokenRefreshed } = await sendWithToken(
+          deps.tokens,
+          record.appId,
+          (accessToken) =>
+            callWeChat(deps.client, buildWeChatRequest(messageId, message), accessToken),
+        );
+        const durationMs = performance.now() - started;
+        await deps.records.transition(messageId, {
+          from: ['sending'],
+          to: 'sent',
+          set: { wechatMsgId: result.msgid, sentAt: now().toISOString() },
+          unset: ['nextAttemptAt'],
+          incrementAttempts: true,
+          event: { event: 'sent', attempt, wechatMsgId: result.msgid, tokenRefreshed },
+        });
+        deps.hooks?.onOutcome?.(record.appId, 'sent', 0, durationMs);
+        logger.info('message sent', {
+          attempt,
+          wechatMsgId: result.msgid,
+          durationMs: Math.round(durationMs),
+        });
+        return { outcome: 'sent' as const };
+      } catch (err) {
+        const durationMs = performance.now() - started;
+        const facts = describeSendError(err);
+        const decision = decideFailure(facts, attempt, deps.policy, now());
+        const { errcode, errmsg } = decision.lastError;
+        deps.hooks?.onOutcome?.(record.appId, decision.kind, errcode, durationMs);
+
+        if (decision.kind === 'dead') {
+          await deps.records.transition(messageId, {
+            from: ['sending'],
+            to: 'dead',
+            set: { lastError: decision.lastError },
+            unset: ['nextAttemptAt'],
+            incrementAttempts: true,
+            event: { event: 'dead', attempt, errcode, errmsg, errorClass: facts.errorClass },
+          });
+          logger.warn('message dead-lettered', {
+            attempt,
+            errcode,
+            errmsg,
+            errorClass: facts.errorClass,
+          });
+          throw new UnrecoverableError(`errcode ${errcode}: ${errmsg}`);
+        }
+
+        const nextAttemptAt = new Date(now().getTime() + decision.delayMs);
+        const counts = decision.kind === 'retry';
+        await deps.records.transition(messageId, {
+          from: ['sending'],
+          to: 'retrying',
+          set: { lastError: decision.lastError, nextAttemptAt: nextAttemptAt.toISOString() },
+          incrementAttempts: counts,
+          event: {
+            event: counts ? 'attempt_failed' : 'paused',
+            attempt,
+            errcode,
+            errmsg,
+            errorClass: facts.errorClass,
+            nextAttemptAt: nextAttemptAt.toISOString(),
+          },
+        });
+        if (!counts) {
+          deps.hooks?.onWait?.(record.appId, facts.errorClass, decision.delayMs);
+        }
+        logger.warn(counts ? 'send failed; will retry' : 'send paused; will resume', {
+          attempt,
+          errcode,
+          errmsg,
+          errorClass: facts.errorClass,
+          delayMs: Math.round(decision.delayMs),
+        });
+        await job.moveToDelayed(nextAttemptAt.getTime(), token);
+        throw new DelayedError();
+      }
+    });
+  };
+}

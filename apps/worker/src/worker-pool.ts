@@ -1,0 +1,76 @@
+import { Queue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { sendQueueName, type SendJob } from '@wechat-dispatch/core';
+import type { Keyspace, Logger } from '@wechat-dispatch/shared';
+import type { createSendProcessor } from './processors/send-message.processor';
+
+/** Options of {@link createWorkerPool}. */
+export interface WorkerPoolOptions {
+  connection: Redis;
+  keyspace: Keyspace;
+  appIds: readonly string[];
+  processor: ReturnType<typeof createSendProcessor>;
+  concurrency: number;
+  /** Lock on an active job; must exceed the longest send (timeouts × calls). */
+  lockDurationMs: number;
+  /** How often stalled jobs (of a dead worker) are looked for. @defaultValue 30000 */
+  stalledIntervalMs?: number;
+  logger: Logger;
+}
+
+/** The running workers of one process and the queues they serve. */
+export interface WorkerPool {
+  workers: Array<Worker<SendJob>>;
+  queues: Array<Queue<SendJob>>;
+  run(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * One BullMQ Worker per app queue, created with `autorun: false` so nothing is fetched before
+ * `run()`; every worker and queue has an `error` listener.
+ */
+export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
+  const { connection, keyspace, logger } = options;
+  const workers = options.appIds.map((appId) => {
+    const worker = new Worker<SendJob>(sendQueueName(appId), options.processor, {
+      connection,
+      prefix: keyspace.root,
+      concurrency: options.concurrency,
+      lockDuration: options.lockDurationMs,
+      stalledInterval: options.stalledIntervalMs ?? 30000,
+      // A job whose worker died twice is more likely a crash trigger than bad luck.
+      maxStalledCount: 2,
+      autorun: false,
+    });
+    worker.on('error', (err) =>
+      logger.warn('worker error', { queue: worker.name, error: err.message }),
+    );
+    worker.on('stalled', (jobId) =>
+      logger.warn('stalled job recovered', { queue: worker.name, jobId }),
+    );
+    return worker;
+  });
+  const queues = options.appIds.map((appId) => {
+    const queue = new Queue<SendJob>(sendQueueName(appId), { connection, prefix: keyspace.root });
+    queue.on('error', (err) =>
+      logger.warn('queue error', { queue: queue.name, error: err.message }),
+    );
+    return queue;
+  });
+  return {
+    workers,
+    queues,
+    run() {
+      for (const worker of workers) {
+        worker
+          .run()
+          .catch((err: unknown) => logger.error('worker stopped', { queue: worker.name, err }));
+      }
+    },
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+      await Promise.all(queues.map((q) => q.close()));
+    },
+  };
+}

@@ -1,0 +1,132 @@
+import { z } from 'zod';
+import { checkDataValue } from './value-rules';
+
+/** The message kinds the service sends. */
+export const MESSAGE_TYPES = ['template', 'subscribe', 'bizsend'] as const;
+export type MessageType = (typeof MESSAGE_TYPES)[number];
+
+const MAX_DATA_KEYS = 50;
+const MAX_VALUE_LENGTH = 1000;
+const MAX_METADATA_BYTES = 4096;
+
+const openId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be an openid (letters, digits, _ and -)');
+const templateId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be a template id (letters, digits, _ and -)');
+const appIdField = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be an appId');
+const httpUrl = z
+  .string()
+  .max(1024)
+  .regex(/^https?:\/\/[^\s]+$/, 'must be an http(s) URL');
+const pagePath = z
+  .string()
+  .min(1)
+  .max(1024)
+  .regex(/^[^\s]+$/, 'must not contain spaces');
+
+const dataValue = z.union([
+  z.string().max(MAX_VALUE_LENGTH),
+  z.strictObject({ value: z.string().max(MAX_VALUE_LENGTH) }),
+]);
+
+const dataSchema = z
+  .record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'must be a template key'), dataValue)
+  .refine((data) => Object.keys(data).length > 0, 'must have at least one key')
+  .refine(
+    (data) => Object.keys(data).length <= MAX_DATA_KEYS,
+    `must have at most ${MAX_DATA_KEYS} keys`,
+  )
+  .superRefine((data, ctx) => {
+    for (const [key, raw] of Object.entries(data)) {
+      const isBare = typeof raw === 'string';
+      const problem = checkDataValue(key, isBare ? raw : raw.value);
+      if (problem) {
+        ctx.addIssue({ code: 'custom', message: problem, path: isBare ? [key] : [key, 'value'] });
+      }
+    }
+  });
+
+const metadataSchema = z
+  .record(z.string().max(64), z.union([z.string().max(1024), z.number(), z.boolean()]))
+  .refine(
+    (m) => Buffer.byteLength(JSON.stringify(m)) <= MAX_METADATA_BYTES,
+    `must be at most ${MAX_METADATA_BYTES} bytes as JSON`,
+  );
+
+const miniprogramSchema = z.strictObject({ appId: appIdField, pagePath: pagePath.optional() });
+
+const common = {
+  appId: appIdField.optional(),
+  toUser: openId,
+  templateId,
+  data: dataSchema,
+  sendAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' }).optional(),
+  metadata: metadataSchema.optional(),
+};
+
+/** `POST /v1/messages` body for an Official Account template message. */
+export const templateMessageSchema = z.strictObject({
+  type: z.literal('template'),
+  ...common,
+  url: httpUrl.optional(),
+  miniprogram: miniprogramSchema.optional(),
+});
+
+/** `POST /v1/messages` body for a Mini Program subscribe message. */
+export const subscribeMessageSchema = z.strictObject({
+  type: z.literal('subscribe'),
+  ...common,
+  page: pagePath.optional(),
+  miniprogramState: z.enum(['developer', 'trial', 'formal']).optional(),
+  lang: z.enum(['zh_CN', 'en_US', 'zh_HK', 'zh_TW']).optional(),
+});
+
+/** `POST /v1/messages` body for an Official Account subscription notification (bizsend). */
+export const bizsendMessageSchema = z.strictObject({
+  type: z.literal('bizsend'),
+  ...common,
+  page: httpUrl.optional(),
+  miniprogram: miniprogramSchema.optional(),
+});
+
+/** Any message body, told apart by `type`. */
+export const messageSchema = z.discriminatedUnion('type', [
+  templateMessageSchema,
+  subscribeMessageSchema,
+  bizsendMessageSchema,
+]);
+
+export type MessageBody = z.infer<typeof messageSchema>;
+
+/** Template data with every value in WeChat's `{ value }` shape. */
+export type MessageData = Record<string, { value: string }>;
+
+/**
+ * A validated message with its app resolved and its data normalised: what the record stores and
+ * the worker turns into a WeChat request.
+ */
+export interface Message {
+  type: MessageType;
+  appId: string;
+  toUser: string;
+  templateId: string;
+  data: MessageData;
+  url?: string;
+  miniprogram?: { appId: string; pagePath?: string };
+  page?: string;
+  miniprogramState?: 'developer' | 'trial' | 'formal';
+  lang?: 'zh_CN' | 'en_US' | 'zh_HK' | 'zh_TW';
+  sendAt?: string;
+  metadata?: Record<string, string | number | boolean>;
+}
+
+/** Turns bare-string data values into `{ value }` and fixes the app id. */
+export function normalizeMessage(body: MessageBody, appId: string): Message {
+  const data: MessageData = {};
+  for (const [key, raw] of Object.entries(body.data)) {
+    data[key] = { value: typeof raw === 'string' ? raw : raw.value };
+  }
+  return { ...body, appId, data };
+}

@@ -1,0 +1,174 @@
+import type { Redis } from 'ioredis';
+import type { Keyspace } from '@wechat-dispatch/shared';
+import type { Message } from '../messages/message.schema';
+import { decodeRecord, encodeField, encodeRecord } from './record-codec';
+import type { DeliveryRecord, HistoryEntry, MessageStatus, StoredMessage } from './record.types';
+import { TRANSITION_LUA } from './transition-script';
+
+/** Options of {@link RecordStore}. */
+export interface RecordStoreOptions {
+  redis: Redis;
+  keyspace: Keyspace;
+  /** How long a record is kept after its last change. @defaultValue 7 days */
+  ttlSeconds?: number;
+  /** Most history entries kept per record. @defaultValue 50 */
+  historyCap?: number;
+}
+
+/** What a status change asks for. */
+export interface TransitionRequest {
+  /** Statuses the record may be in for the change to apply. */
+  from: readonly MessageStatus[];
+  to: MessageStatus;
+  /** Fields to set alongside the status. */
+  set?: Partial<Omit<DeliveryRecord, 'id' | 'status' | 'history' | 'updatedAt'>>;
+  /** Fields to remove (e.g. `nextAttemptAt` once sent). */
+  unset?: Array<keyof DeliveryRecord>;
+  /** Count one more attempt. */
+  incrementAttempts?: boolean;
+  /** The history line; `at` is filled in. */
+  event: Omit<HistoryEntry, 'at'>;
+  /** The clock. @defaultValue now */
+  at?: Date;
+}
+
+/** The outcome of a transition. */
+export type TransitionResult =
+  { ok: true; previous: MessageStatus } | { ok: false; current: MessageStatus | undefined };
+
+type TransitionCommand = (
+  hashKey: string,
+  historyKey: string,
+  ...args: string[]
+) => Promise<[number, string]>;
+
+/**
+ * The delivery-record store shared by api and worker: one Redis hash per message (with the
+ * message body), a capped history list, and a per-app index by creation time. Status changes go
+ * through one Lua script so they are atomic and only move along allowed edges.
+ */
+export class RecordStore {
+  private readonly redis: Redis;
+  private readonly keyspace: Keyspace;
+  private readonly ttlSeconds: number;
+  private readonly historyCap: number;
+  private readonly transitionCommand: TransitionCommand;
+
+  constructor(options: RecordStoreOptions) {
+    this.redis = options.redis;
+    this.keyspace = options.keyspace;
+    this.ttlSeconds = options.ttlSeconds ?? 7 * 24 * 3600;
+    this.historyCap = options.historyCap ?? 50;
+    if (!('wxdTransition' in this.redis)) {
+      this.redis.defineCommand('wxdTransition', { numberOfKeys: 2, lua: TRANSITION_LUA });
+    }
+    const command = (this.redis as unknown as Record<string, TransitionCommand>).wxdTransition;
+    this.transitionCommand = command!.bind(this.redis);
+  }
+
+  /** Key of a record hash. */
+  recordKey(id: string): string {
+    return this.keyspace.key('msg', id);
+  }
+
+  /** Key of a record's history list. */
+  historyKey(id: string): string {
+    return this.keyspace.key('msg', id, 'history');
+  }
+
+  /** Key of an app's index of messages by creation time. */
+  appIndexKey(appId: string): string {
+    return this.keyspace.key('app-index', appId);
+  }
+
+  /** Stores a new record with its first history entry, atomically. */
+  async create(record: Omit<DeliveryRecord, 'history'>, message: Message): Promise<void> {
+    const createdMs = Date.parse(record.createdAt);
+    const entry: HistoryEntry = { at: record.createdAt, event: record.status };
+    const indexKey = this.appIndexKey(record.appId);
+    await this.redis
+      .multi()
+      .hset(this.recordKey(record.id), ...encodeRecord(record, message))
+      .expire(this.recordKey(record.id), this.ttlSeconds)
+      .rpush(this.historyKey(record.id), JSON.stringify(entry))
+      .expire(this.historyKey(record.id), this.ttlSeconds)
+      .zadd(indexKey, createdMs, record.id)
+      .zremrangebyscore(indexKey, '-inf', createdMs - this.ttlSeconds * 1000)
+      .expire(indexKey, this.ttlSeconds)
+      .exec()
+      .then(throwOnMultiError);
+  }
+
+  /** Removes a record that was never queued (the enqueue after it failed). */
+  async remove(id: string, appId: string): Promise<void> {
+    await this.redis
+      .multi()
+      .del(this.recordKey(id), this.historyKey(id))
+      .zrem(this.appIndexKey(appId), id)
+      .exec()
+      .then(throwOnMultiError);
+  }
+
+  /** The record and message of `id`, or undefined. */
+  async load(id: string): Promise<StoredMessage | undefined> {
+    const replies = await this.redis
+      .pipeline()
+      .hgetall(this.recordKey(id))
+      .lrange(this.historyKey(id), 0, -1)
+      .exec();
+    const [hashReply, historyReply] = throwOnMultiError(replies);
+    const hash = hashReply as Record<string, string>;
+    if (!hash || Object.keys(hash).length === 0) {
+      return undefined;
+    }
+    return decodeRecord(hash, historyReply as string[]);
+  }
+
+  /** The record of `id` as the API shows it, or undefined. */
+  async get(id: string): Promise<DeliveryRecord | undefined> {
+    return (await this.load(id))?.record;
+  }
+
+  /** Applies a status change if the record is in one of `request.from`. */
+  async transition(id: string, request: TransitionRequest): Promise<TransitionResult> {
+    const at = (request.at ?? new Date()).toISOString();
+    const set = Object.entries(request.set ?? {}).filter(([, v]) => v !== undefined);
+    const unset = (request.unset ?? []).map(String);
+    const args = [
+      request.to,
+      at,
+      JSON.stringify({ at, ...request.event }),
+      String(this.historyCap),
+      String(this.ttlSeconds),
+      request.incrementAttempts ? '1' : '0',
+      String(request.from.length),
+      ...request.from,
+      String(set.length),
+      ...set.flatMap(([field, value]) => [field, encodeField(field, value)]),
+      String(unset.length),
+      ...unset,
+    ];
+    const [code, status] = await this.transitionCommand(
+      this.recordKey(id),
+      this.historyKey(id),
+      ...args,
+    );
+    if (code === 1) {
+      return { ok: true, previous: status as MessageStatus };
+    }
+    return { ok: false, current: code === 0 ? (status as MessageStatus) : undefined };
+  }
+}
+
+/** Unwraps a MULTI/pipeline reply, throwing the first command error. */
+function throwOnMultiError(replies: Array<[Error | null, unknown]> | null): unknown[] {
+  if (replies === null) {
+    throw new Error('Redis transaction was aborted');
+  }
+  return replies.map(([err, value]) => {
+    if (err) {
+      throw err;
+    }
+    return value;
+  });
+}

@@ -1,0 +1,39 @@
+/**
+ * Moves a record from one of the allowed statuses to a new one, atomically: a worker marking
+ * `sent` and an API cancelling cannot both win. Sets and deletes fields, appends one history
+ * entry (capped) and refreshes the retention TTL.
+ *
+ * KEYS: record hash, history list.
+ * ARGV: to, now, historyJson, historyCap, ttlSeconds, incrementAttempts (0|1),
+ *       nFrom, from…, nSet, (field, value)…, nUnset, field…
+ * Returns {1, previous} on success, {0, current} when the status did not allow it, {-1} when
+ * the record does not exist.
+ */
+export const TRANSITION_LUA = `
+local current = redis.call('HGET', KEYS[1], 'status')
+if not current then return {-1, ''} end
+local i = 7
+local nFrom = tonumber(ARGV[i])
+local allowed = false
+for j = 1, nFrom do
+  if ARGV[i + j] == current then allowed = true end
+end
+if not allowed then return {0, current} end
+i = i + nFrom + 1
+local nSet = tonumber(ARGV[i])
+redis.call('HSET', KEYS[1], 'status', ARGV[1], 'updatedAt', ARGV[2])
+for j = 1, nSet do
+  redis.call('HSET', KEYS[1], ARGV[i + 2 * j - 1], ARGV[i + 2 * j])
+end
+i = i + 2 * nSet + 1
+local nUnset = tonumber(ARGV[i])
+for j = 1, nUnset do
+  redis.call('HDEL', KEYS[1], ARGV[i + j])
+end
+if ARGV[6] == '1' then redis.call('HINCRBY', KEYS[1], 'attempts', 1) end
+redis.call('RPUSH', KEYS[2], ARGV[3])
+redis.call('LTRIM', KEYS[2], -tonumber(ARGV[4]), -1)
+redis.call('EXPIRE', KEYS[1], ARGV[5])
+redis.call('EXPIRE', KEYS[2], ARGV[5])
+return {1, current}
+`;

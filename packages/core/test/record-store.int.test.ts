@@ -1,0 +1,144 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Redis } from 'ioredis';
+import { Keyspace } from '@wechat-dispatch/shared';
+import { TEST_REDIS_URL, uniquePrefix } from '@wechat-dispatch/testkit';
+import { newMessageId } from '../src/messages/message-id';
+import type { Message } from '../src/messages/message.schema';
+import { RecordStore } from '../src/records/record-store';
+import type { DeliveryRecord } from '../src/records/record.types';
+
+const keyspace = new Keyspace(uniquePrefix('records'));
+let redis: Redis;
+let store: RecordStore;
+
+const message: Message = {
+  type: 'template',
+  appId: 'wx1',
+  toUser: 'oUser1',
+  templateId: 'TPL',
+  data: { thing1: { value: 'hi' } },
+};
+
+function newRecord(): Omit<DeliveryRecord, 'history'> {
+  const now = new Date().toISOString();
+  return {
+    id: newMessageId(),
+    type: 'template',
+    appId: 'wx1',
+    toUser: 'oUser1',
+    templateId: 'TPL',
+    status: 'queued',
+    attempts: 0,
+    createdAt: now,
+    updatedAt: now,
+    caller: 'orders',
+    metadata: { orderId: '42' },
+    traceId: 't1',
+  };
+}
+
+beforeAll(() => {
+  redis = new Redis(TEST_REDIS_URL);
+  store = new RecordStore({ redis, keyspace, ttlSeconds: 60, historyCap: 3 });
+});
+
+afterAll(async () => {
+  const keys = await redis.keys(`${keyspace.root}*`);
+  if (keys.length > 0) {
+    await redis.del(...keys);
+  }
+  await redis.quit();
+});
+
+describe('RecordStore', () => {
+  it('when a record is created, then load returns it with its message and first history entry', async () => {
+    const record = newRecord();
+
+    await store.create(record, message);
+    const loaded = await store.load(record.id);
+
+    expect(loaded?.message).toEqual(message);
+    expect(loaded?.record).toMatchObject({ ...record, history: [{ event: 'queued' }] });
+    expect(await redis.ttl(store.recordKey(record.id))).toBeGreaterThan(0);
+    expect(await redis.zscore(store.appIndexKey('wx1'), record.id)).not.toBeNull();
+  });
+
+  it('when a transition starts from an allowed status, then status, fields, attempts and history change together', async () => {
+    const record = newRecord();
+    await store.create(record, message);
+
+    const result = await store.transition(record.id, {
+      from: ['queued'],
+      to: 'sent',
+      set: { wechatMsgId: '3487542469355618313', lastError: { errcode: -1, errmsg: 'busy' } },
+      incrementAttempts: true,
+      event: { event: 'sent' },
+    });
+    const loaded = await store.get(record.id);
+
+    expect(result).toEqual({ ok: true, previous: 'queued' });
+    expect(loaded).toMatchObject({
+      status: 'sent',
+      attempts: 1,
+      wechatMsgId: '3487542469355618313',
+      lastError: { errcode: -1, errmsg: 'busy' },
+    });
+    expect(loaded?.history.map((h) => h.event)).toEqual(['queued', 'sent']);
+  });
+
+  it('when a transition starts from a status not allowed, then nothing changes', async () => {
+    const record = newRecord();
+    await store.create(record, message);
+
+    const result = await store.transition(record.id, {
+      from: ['sending'],
+      to: 'sent',
+      event: { event: 'sent' },
+    });
+
+    expect(result).toEqual({ ok: false, current: 'queued' });
+    expect((await store.get(record.id))?.status).toBe('queued');
+  });
+
+  it('when the record does not exist, then the transition reports no current status', async () => {
+    const result = await store.transition(newMessageId(), {
+      from: ['queued'],
+      to: 'sent',
+      event: { event: 'sent' },
+    });
+
+    expect(result).toEqual({ ok: false, current: undefined });
+  });
+
+  it('when two transitions race from the same status, then exactly one wins', async () => {
+    const record = newRecord();
+    await store.create(record, message);
+
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        store.transition(record.id, {
+          from: ['queued'],
+          to: i % 2 === 0 ? 'sending' : 'cancelled',
+          event: { event: 'race' },
+        }),
+      ),
+    );
+
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+  });
+
+  it('when history grows past its cap, then only the newest entries are kept', async () => {
+    const record = newRecord();
+    await store.create(record, message);
+
+    for (let i = 0; i < 5; i++) {
+      await store.transition(record.id, {
+        from: ['queued'],
+        to: 'queued',
+        event: { event: `e${i}` },
+      });
+    }
+
+    expect((await store.get(record.id))?.history.map((h) => h.event)).toEqual(['e2', 'e3', 'e4']);
+  });
+});

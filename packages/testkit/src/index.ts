@@ -1,0 +1,4 @@
+export { freePort } from './ports';
+export { waitFor, type WaitForOptions } from './wait-for';
+export { uniquePrefix, TEST_REDIS_URL } from './unique';
+export { startProcess, ENTRY_POINTS, type RunningProcess } from './processes';
