@@ -2,3 +2,4 @@ export { freePort } from './ports';
 export { waitFor, type WaitForOptions } from './wait-for';
 export { uniquePrefix, TEST_REDIS_URL } from './unique';
 export { startProcess, ENTRY_POINTS, type RunningProcess } from './processes';
+export { startPrivateRedis, type PrivateRedis, type PrivateRedisOptions } from './redis-server';
