@@ -35,3 +35,10 @@ export {
   type TransitionRequest,
   type TransitionResult,
 } from './records/record-store';
+export {
+  DeadLetterStore,
+  type DeadLetterJob,
+  type DeadLetterPage,
+  type RedriveResult,
+  type DeadLetterStoreOptions,
+} from './dead-letters/dead-letter-store';
