@@ -1,5 +1,7 @@
 import { isLogLevel } from './logger';
 import type { LogLevel } from './logger';
+import { eventTargetProblem } from './events/event-target';
+import type { EventTarget } from './events/event-target';
 import type { SandboxApp } from './types';
 
 /** The sandbox process's configuration, read from the environment once at start-up. */
@@ -9,6 +11,9 @@ export interface SandboxConfig {
   host: string;
   tokenTtlS: number;
   latencyMs: number;
+  eventDelayMs: number;
+  /** From `SANDBOX_EVENTS`: a JSON object of event targets by appid. */
+  eventTargets: Record<string, EventTarget>;
   logLevel: LogLevel;
 }
 
@@ -55,6 +60,34 @@ function parseInteger(
   return value;
 }
 
+function parseEventTargets(
+  raw: string | undefined,
+  apps: SandboxApp[],
+): Record<string, EventTarget> {
+  if (raw === undefined || raw.trim() === '') {
+    return {};
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError('SANDBOX_EVENTS', 'expected JSON: {"<appId>":{"url":"…","token":"…"}}');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError('SANDBOX_EVENTS', 'expected a JSON object keyed by appId');
+  }
+  for (const [appId, target] of Object.entries(parsed)) {
+    if (!apps.some((a) => a.appId === appId)) {
+      throw new ConfigError('SANDBOX_EVENTS', `appId ${appId} is not in WECHAT_APPS`);
+    }
+    const problem = eventTargetProblem(target);
+    if (problem) {
+      throw new ConfigError('SANDBOX_EVENTS', `${appId}: ${problem}`);
+    }
+  }
+  return parsed as Record<string, EventTarget>;
+}
+
 /**
  * Parses the sandbox's environment.
  *
@@ -65,13 +98,22 @@ export function parseSandboxEnv(env: NodeJS.ProcessEnv): SandboxConfig {
   if (!isLogLevel(logLevel)) {
     throw new ConfigError('LOG_LEVEL', `unknown level "${logLevel}"`);
   }
+  const apps = parseApps(env.WECHAT_APPS);
   return {
-    apps: parseApps(env.WECHAT_APPS),
+    apps,
     port: parseInteger('SANDBOX_PORT', env.SANDBOX_PORT, 8081, 0, 65535),
     // Containers reach the sandbox from other hosts, so the process binds every interface.
     host: env.SANDBOX_HOST?.trim() || '0.0.0.0',
     tokenTtlS: parseInteger('SANDBOX_TOKEN_TTL_S', env.SANDBOX_TOKEN_TTL_S, 7200, 1, 86400 * 365),
     latencyMs: parseInteger('SANDBOX_LATENCY_MS', env.SANDBOX_LATENCY_MS, 0, 0, 600_000),
+    eventDelayMs: parseInteger(
+      'SANDBOX_EVENT_DELAY_MS',
+      env.SANDBOX_EVENT_DELAY_MS,
+      100,
+      0,
+      600_000,
+    ),
+    eventTargets: parseEventTargets(env.SANDBOX_EVENTS, apps),
     logLevel,
   };
 }

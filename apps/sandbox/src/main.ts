@@ -15,13 +15,17 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createSandboxLogger(config.logLevel);
-  const { apps, port, host, tokenTtlS, latencyMs } = config;
-  const sandbox = await startSandbox({ apps, port, host, tokenTtlS, latencyMs, logger });
+  const { apps, port, host, tokenTtlS, latencyMs, eventDelayMs, eventTargets } = config;
+  const sandbox = await startSandbox({
+    ...{ apps, port, host, tokenTtlS, latencyMs, eventDelayMs, eventTargets },
+    logger,
+  });
   logger.info('sandbox listening', {
     url: sandbox.url,
     port: sandbox.port,
     host,
     apps: apps.map((a) => a.appId),
+    eventTargets: Object.keys(eventTargets),
   });
 
   let stopping = false;

@@ -8,6 +8,8 @@ import type { SandboxLogger } from './logger';
 import type { SandboxSettings } from './settings';
 import type { SandboxState } from './state/sandbox-state';
 import type { SandboxApp } from './types';
+import type { EventTarget } from './events/event-target';
+import type { TemplateInfo } from './state/template-registry';
 
 /** Options of {@link startSandbox}. */
 export interface StartSandboxOptions extends Partial<SandboxSettings> {
@@ -21,6 +23,10 @@ export interface StartSandboxOptions extends Partial<SandboxSettings> {
   now?: () => number;
   /** Logger. @defaultValue JSON lines on stdout at `warn` */
   logger?: SandboxLogger;
+  /** Templates known from the start (card titles, field labels); restored by reset. */
+  templates?: TemplateInfo[];
+  /** Event targets by appid, known from the start; restored by reset. */
+  eventTargets?: Record<string, EventTarget>;
 }
 
 /** A running sandbox. Every {@link SandboxControl} method is available on it directly. */
@@ -38,12 +44,22 @@ export interface SandboxHandle extends SandboxControl {
 /**
  * Starts a sandbox in this process.
  *
- * @throws Error when `apps` is empty or the port cannot be bound
+ * @throws Error when `apps` is empty or the port cannot be bound; ControlInputError when a
+ *   template or event target is invalid
  */
 export async function startSandbox(options: StartSandboxOptions): Promise<SandboxHandle> {
-  const { apps, port = 0, host = '127.0.0.1', now, logger, ...settings } = options;
+  const {
+    apps,
+    port = 0,
+    host = '127.0.0.1',
+    now,
+    logger,
+    templates,
+    eventTargets,
+    ...settings
+  } = options;
   const state = createSandboxState({ apps, settings, now, logger });
-  const control = createSandboxControl(state);
+  const control = createSandboxControl(state, { templates, eventTargets });
   const server = createServer(createSandboxApp(state, control));
   // Clients (axios agents, benchmarks) keep connections alive longer than Node's 5 s default.
   server.keepAliveTimeout = 65_000;
@@ -64,7 +80,9 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Sandbo
     state,
     close: () => {
       closing ??= new Promise<void>((resolve, reject) => {
+        state.events.close();
         server.close((err) => (err ? reject(err) : resolve()));
+        // Hung calls and keep-alive sockets would otherwise hold close() open forever.
         server.closeAllConnections();
       });
       return closing;

@@ -1,5 +1,6 @@
 import { isRecord } from './parse-body';
 import { wechatError } from './errcodes';
+import { validateData, validateMiniprogram, validateSubscribeFields } from './validate-data';
 import type { ParsedBody } from './parse-body';
 import type { WeChatError } from './errcodes';
 import type { DataValue, SendApi } from '../types';
@@ -28,7 +29,8 @@ export type ValidationResult = { ok: true; send: ValidSend } | { ok: false; erro
 
 /**
  * Checks the shape every send route shares: a JSON object (47001), `touser` (40003),
- * `template_id` (40037) and a `data` object (47001). Value rules are checked separately.
+ * `template_id` (40037) and a `data` object (47001). Then the value rules (47003) and the
+ * API-specific fields (`page` 41030, `miniprogram` 40165).
  */
 export function validateSendShape(api: SendApi, parsed: ParsedBody): ValidationResult {
   if (!parsed.ok || !isRecord(parsed.value)) {
@@ -55,6 +57,13 @@ export function validateSendShape(api: SendApi, parsed: ParsedBody): ValidationR
     normalised[key] = {
       value: typeof value === 'string' || typeof value === 'number' ? String(value) : '',
     };
+  }
+  const fieldError =
+    validateData(api, normalised) ??
+    validateMiniprogram(body) ??
+    (api === 'subscribe' ? validateSubscribeFields(body) : undefined);
+  if (fieldError) {
+    return { ok: false, error: fieldError };
   }
   const send: ValidSend = { touser, template_id: templateId, data: normalised };
   const link = api === 'template' ? body.url : body.page;

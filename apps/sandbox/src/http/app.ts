@@ -1,6 +1,8 @@
 import express from 'express';
 import { controlRoutes } from './control.routes';
 import { wechatRoutes } from './wechat.routes';
+import { scenarioRoutes } from './scenario.routes';
+import { inboxRoutes } from './inbox.routes';
 import { writeJson } from './reply';
 import { createSandboxControl } from '../control/sandbox-control';
 import type { Express, NextFunction, Request, Response } from 'express';
@@ -24,7 +26,10 @@ export function createSandboxApp(state: SandboxState, control?: SandboxControl):
     next();
   });
   app.use(wechatRoutes(state));
-  app.use(controlRoutes(control ?? createSandboxControl(state)));
+  const ctl = control ?? createSandboxControl(state);
+  app.use(controlRoutes(state, ctl));
+  app.use(scenarioRoutes(ctl));
+  app.use(inboxRoutes(state));
   app.use((_req: Request, res: Response) => {
     writeJson(res, { errcode: 404, errmsg: 'not found (sandbox)' }, 404);
   });

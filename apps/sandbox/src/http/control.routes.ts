@@ -1,40 +1,66 @@
 import { Router } from 'express';
-import { isRecord, parseBody } from '../domain/parse-body';
-import { writeJson } from './reply';
-import type { Request } from 'express';
+import { isRecord } from '../domain/parse-body';
+import { ControlInputError } from '../control/validate-input';
+import { control, queryParam } from './control-handler';
 import type { SandboxControl } from '../control/sandbox-control';
+import type { SettingsPatch } from '../control/validate-input';
+import type { SandboxState } from '../state/sandbox-state';
 
-function query(req: Request, name: string): string | undefined {
-  const v: unknown = (req.query as Record<string, unknown>)[name];
-  return typeof v === 'string' && v !== '' ? v : undefined;
-}
-
-/** The sandbox's own control API under `/sandbox`. */
-export function controlRoutes(control: SandboxControl): Router {
+/** Messages, stats, reset and settings under `/sandbox`, plus `/healthz`. */
+export function controlRoutes(state: SandboxState, ctl: SandboxControl): Router {
   const router = Router();
 
-  router.get('/sandbox/messages', (req, res) => {
-    const limit = Number(query(req, 'limit'));
-    writeJson(
-      res,
-      control.messages({
-        touser: query(req, 'touser'),
-        appid: query(req, 'appid'),
+  router.get(
+    '/healthz',
+    control(() => ({ ok: true })),
+  );
+
+  router.get(
+    '/sandbox/messages',
+    control((_b, req) => {
+      const limit = Number(queryParam(req, 'limit'));
+      return ctl.messages({
+        touser: queryParam(req, 'touser'),
+        appid: queryParam(req, 'appid'),
         ...(Number.isInteger(limit) && limit > 0 ? { limit } : {}),
-      }),
-    );
-  });
+      });
+    }),
+  );
 
-  router.get('/sandbox/stats', (_req, res) => writeJson(res, control.stats()));
+  // The inbox page polls this and reloads only when something changed.
+  router.get(
+    '/sandbox/messages/version',
+    control(() => ({ version: state.deliveries.version, count: state.deliveries.size })),
+  );
 
-  router.post('/sandbox/reset', (req, res) => {
-    const body = parseBody(req.body);
-    const tokens =
-      query(req, 'tokens') === 'true' ||
-      (body.ok && isRecord(body.value) && body.value.tokens === true);
-    control.reset({ tokens });
-    writeJson(res, { ok: true });
-  });
+  router.get(
+    '/sandbox/stats',
+    control(() => ctl.stats()),
+  );
+
+  router.post(
+    '/sandbox/reset',
+    control((body, req) => {
+      const tokens =
+        queryParam(req, 'tokens') === 'true' || (isRecord(body) && body.tokens === true);
+      ctl.reset({ tokens });
+      return { ok: true };
+    }),
+  );
+
+  router.get(
+    '/sandbox/config',
+    control(() => ctl.settings()),
+  );
+  router.post(
+    '/sandbox/config',
+    control((body) => {
+      if (body === undefined) {
+        throw new ControlInputError('expected a JSON object of settings');
+      }
+      return ctl.configure(body as SettingsPatch);
+    }),
+  );
 
   return router;
 }

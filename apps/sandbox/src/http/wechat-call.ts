@@ -1,40 +1,84 @@
+import { errmsgFor } from '../domain/errcodes';
 import { writeWeChat } from './reply';
 import type { Request, Response } from 'express';
 import type { WeChatBody } from './reply';
+import type { FaultAction, FaultCall } from '../state/fault-store';
 import type { SandboxState } from '../state/sandbox-state';
 import type { WeChatApi } from '../types';
-
-/** What a WeChat route is about to answer, before faults are applied. */
-export interface WeChatCall {
-  api: WeChatApi;
-  /** The app the call belongs to, when it can be told. */
-  appid: string | undefined;
-  /** The recipient, for send calls. */
-  touser: string | undefined;
-}
 
 const SEND_APIS = new Set<WeChatApi>(['template', 'subscribe', 'bizsend']);
 
 function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
+}
+
+/** True when the action replaces the normal answer rather than only delaying or relabelling it. */
+function replacesAnswer(a: FaultAction): boolean {
+  return (
+    a.errcode !== undefined ||
+    a.httpStatus !== undefined ||
+    a.body !== undefined ||
+    a.hang === true ||
+    a.reset === true
+  );
+}
+
+function writeFault(state: SandboxState, req: Request, res: Response, a: FaultAction): void {
+  if (a.hang) {
+    state.hung.add(res);
+    res.on('close', () => state.hung.delete(res));
+    return;
+  }
+  if (a.reset) {
+    req.socket.resetAndDestroy();
+    return;
+  }
+  const status = a.httpStatus ?? 200;
+  if (a.body !== undefined) {
+    res.status(status).setHeader('Content-Type', a.contentType ?? 'text/plain');
+    res.end(a.body);
+    return;
+  }
+  if (a.errcode !== undefined) {
+    state.stats.answer(a.errcode);
+    writeWeChat(res, { errcode: a.errcode, errmsg: a.errmsg ?? errmsgFor(a.errcode) }, status);
+    return;
+  }
+  // A bare status looks like WeChat's gateway answering instead of the API.
+  res.status(status).setHeader('Content-Type', 'text/html');
+  res.end(
+    `<html><head><title>${status}</title></head><body><center><h1>${status}</h1></center></body></html>`,
+  );
 }
 
 /**
- * Runs one WeChat call: the global latency (sends only), then the route's own logic, then
- * writes the answer and counts its errcode.
+ * Runs one WeChat call: finds a scripted fault, waits the global latency (sends only) plus the
+ * fault's delay, then either answers normally (counting the errcode) or as the fault says.
  */
 export async function runWeChatCall(
   state: SandboxState,
-  _req: Request,
+  req: Request,
   res: Response,
-  call: WeChatCall,
+  call: FaultCall,
   produce: () => WeChatBody,
 ): Promise<void> {
-  if (SEND_APIS.has(call.api) && state.settings.latencyMs > 0) {
-    await sleep(state.settings.latencyMs);
+  const fault = state.faults.take(call)?.action;
+  if (fault) {
+    state.stats.faultApplied();
+    state.logger.debug('fault applied', { api: call.api, appid: call.appid });
+  }
+  await sleep((SEND_APIS.has(call.api) ? state.settings.latencyMs : 0) + (fault?.delayMs ?? 0));
+  if (fault?.contentType !== undefined) {
+    res.locals.contentType = fault.contentType;
+  }
+  if (fault && replacesAnswer(fault)) {
+    if (fault.deliver) {
+      produce();
+    }
+    writeFault(state, req, res, fault);
+    return;
   }
   const body = produce();
-  const errcode = typeof body.errcode === 'number' ? body.errcode : 0;
-  state.stats.answer(errcode);
+  state.stats.answer(typeof body.errcode === 'number' ? body.errcode : 0);
   writeWeChat(res, body);
 }

@@ -6,6 +6,12 @@ import { DeliveryStore } from './delivery-store';
 import { MsgIdSequence } from './msgid-sequence';
 import { StatsCollector } from './stats';
 import { TokenRegistry } from './token-registry';
+import { ConsentStore } from './consent-store';
+import { FaultStore } from './fault-store';
+import { TemplateRegistry } from './template-registry';
+import { UserProfiles } from './user-profiles';
+import { EventDispatcher } from '../events/event-dispatcher';
+import type { Response } from 'express';
 import type { SandboxLogger } from '../logger';
 import type { SandboxSettings } from '../settings';
 import type { SandboxApp } from '../types';
@@ -42,6 +48,13 @@ export interface SandboxState {
   readonly daily: DailyCounter;
   /** Send counts per `<minute>:<appid>` for the per-minute rate cap. */
   readonly minuteCounts: Map<string, number>;
+  readonly consents: ConsentStore;
+  readonly users: UserProfiles;
+  readonly templates: TemplateRegistry;
+  readonly faults: FaultStore;
+  readonly events: EventDispatcher;
+  /** Answers held open by a `hang` fault, released when the sandbox closes. */
+  readonly hung: Set<Response>;
 }
 
 /**
@@ -63,18 +76,26 @@ export function createSandboxState(options: SandboxStateOptions): SandboxState {
   const now = options.now ?? Date.now;
   const initialSettings = Object.freeze({ ...DEFAULT_SETTINGS, ...options.settings });
   const settings: SandboxSettings = structuredClone({ ...initialSettings });
+  const logger = options.logger ?? createSandboxLogger('warn');
+  const stats = new StatsCollector();
   return {
     now,
     apps,
     settings,
     initialSettings,
-    logger: options.logger ?? createSandboxLogger('warn'),
+    logger,
     tokens: new TokenRegistry(now, settings),
     deliveries: new DeliveryStore(() => settings.maxDeliveries),
     dedupe: new DedupeStore(now, () => settings.dedupeWindowS * 1000),
     msgids: new MsgIdSequence(),
-    stats: new StatsCollector(),
+    stats,
     daily: new DailyCounter(now),
     minuteCounts: new Map(),
+    consents: new ConsentStore(),
+    users: new UserProfiles(),
+    templates: new TemplateRegistry(),
+    faults: new FaultStore(),
+    events: new EventDispatcher(now, settings, stats, logger),
+    hung: new Set(),
   };
 }
