@@ -1,0 +1,35 @@
+import nock from 'nock';
+import { WeChatClient } from '../../src';
+
+/** The real WeChat origin; nock intercepts it, nothing leaves the machine. */
+export const WECHAT_ORIGIN = 'https://api.weixin.qq.com';
+
+/** A token and a secret long enough for the redactor; tests search errors and logs for them. */
+export const TOKEN = 'ACCESS_TOKEN_84kd93jfKDJf93kdjf93kdjfQpZ';
+export const SECRET = 'APPSECRET_5f4dcc3b5aa765d61d8327deb882cf99';
+export const APP_ID = 'wx1234567890abcdef';
+
+/** Blocks every real connection except to 127.0.0.1 (house style rule 25). */
+export function blockNetwork(): void {
+  if (!nock.isActive()) {
+    nock.activate();
+  }
+  nock.disableNetConnect();
+  nock.enableNetConnect('127.0.0.1');
+}
+
+/** Undoes {@link blockNetwork} and every interceptor, for afterAll. */
+export function restoreNetwork(): void {
+  nock.abortPendingRequests();
+  nock.cleanAll();
+  nock.enableNetConnect();
+  nock.restore();
+}
+
+/** A client against the nock'd origin with a short timeout, so timeout tests are quick. */
+export function nockClient(timeoutMs = 150): WeChatClient {
+  return new WeChatClient({ baseUrl: WECHAT_ORIGIN, timeoutMs });
+}
+
+/** A WeChat answer as WeChat sends it: JSON text labelled text/plain. */
+export const TEXT_PLAIN = { 'Content-Type': 'text/plain' };
