@@ -21,7 +21,7 @@ export interface StartSandboxOptions extends Partial<SandboxSettings> {
   host?: string;
   /** Clock, epoch milliseconds; inject one to test windows without waiting. @defaultValue Date.now */
   now?: () => number;
-  /** Logger. @defaultValue JSON lines on stdout at `warn` */
+  /** Logger. @defaultValue silent; `main.ts` passes a JSON logger at `LOG_LEVEL` */
   logger?: SandboxLogger;
   /** Templates known from the start (card titles, field labels); restored by reset. */
   templates?: TemplateInfo[];
@@ -81,6 +81,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Sandbo
     close: () => {
       closing ??= new Promise<void>((resolve, reject) => {
         state.events.close();
+        state.sleeper.cancelAll();
         server.close((err) => (err ? reject(err) : resolve()));
         // Hung calls and keep-alive sockets would otherwise hold close() open forever.
         server.closeAllConnections();

@@ -8,10 +8,6 @@ import type { WeChatApi } from '../types';
 
 const SEND_APIS = new Set<WeChatApi>(['template', 'subscribe', 'bizsend']);
 
-function sleep(ms: number): Promise<void> {
-  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
-}
-
 /** True when the action replaces the normal answer rather than only delaying or relabelling it. */
 function replacesAnswer(a: FaultAction): boolean {
   return (
@@ -67,7 +63,9 @@ export async function runWeChatCall(
     state.stats.faultApplied();
     state.logger.debug('fault applied', { api: call.api, appid: call.appid });
   }
-  await sleep((SEND_APIS.has(call.api) ? state.settings.latencyMs : 0) + (fault?.delayMs ?? 0));
+  await state.sleeper.sleep(
+    (SEND_APIS.has(call.api) ? state.settings.latencyMs : 0) + (fault?.delayMs ?? 0),
+  );
   if (fault?.contentType !== undefined) {
     res.locals.contentType = fault.contentType;
   }

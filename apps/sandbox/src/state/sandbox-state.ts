@@ -10,6 +10,7 @@ import { ConsentStore } from './consent-store';
 import { FaultStore } from './fault-store';
 import { TemplateRegistry } from './template-registry';
 import { UserProfiles } from './user-profiles';
+import { Sleeper } from './sleeper';
 import { EventDispatcher } from '../events/event-dispatcher';
 import type { Response } from 'express';
 import type { SandboxLogger } from '../logger';
@@ -24,7 +25,7 @@ export interface SandboxStateOptions {
   settings?: Partial<SandboxSettings>;
   /** Clock, epoch milliseconds; tests inject a fake one. @defaultValue Date.now */
   now?: () => number;
-  /** Where logs go. @defaultValue a JSON logger at `warn` */
+  /** Where logs go. @defaultValue silent (pass {@link createSandboxLogger} to see lines) */
   logger?: SandboxLogger;
 }
 
@@ -55,6 +56,8 @@ export interface SandboxState {
   readonly events: EventDispatcher;
   /** Answers held open by a `hang` fault, released when the sandbox closes. */
   readonly hung: Set<Response>;
+  /** Cancellable delays for latency and fault delays. */
+  readonly sleeper: Sleeper;
 }
 
 /**
@@ -76,7 +79,7 @@ export function createSandboxState(options: SandboxStateOptions): SandboxState {
   const now = options.now ?? Date.now;
   const initialSettings = Object.freeze({ ...DEFAULT_SETTINGS, ...options.settings });
   const settings: SandboxSettings = structuredClone({ ...initialSettings });
-  const logger = options.logger ?? createSandboxLogger('warn');
+  const logger = options.logger ?? createSandboxLogger('silent');
   const stats = new StatsCollector();
   return {
     now,
@@ -97,5 +100,6 @@ export function createSandboxState(options: SandboxStateOptions): SandboxState {
     faults: new FaultStore(),
     events: new EventDispatcher(now, settings, stats, logger),
     hung: new Set(),
+    sleeper: new Sleeper(),
   };
 }
