@@ -27,6 +27,8 @@ const envSchema = z.object({
   WORKER_HTTP_PORT: portEnv(9100),
   RECORD_TTL_DAYS: intEnv(7, 1, 365),
   SHUTDOWN_TIMEOUT_MS: intEnv(25000, 1000, 600000),
+  WORKER_LOCK_DURATION_MS: intEnv(0, 0, 3600000),
+  WORKER_STALLED_INTERVAL_MS: intEnv(30000, 100, 3600000),
 });
 
 /** The worker's configuration, parsed once from the environment. */
@@ -46,6 +48,9 @@ export interface WorkerConfig {
   httpPort: number;
   recordTtlSeconds: number;
   shutdownTimeoutMs: number;
+  /** Lock on an active job; 0 = derived from the WeChat timeout. */
+  lockDurationMs: number;
+  stalledIntervalMs: number;
 }
 
 /**
@@ -70,5 +75,8 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     httpPort: e.WORKER_HTTP_PORT,
     recordTtlSeconds: e.RECORD_TTL_DAYS * 24 * 3600,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    // One send can take a token fetch and two WeChat calls; the lock must outlive all three.
+    lockDurationMs: e.WORKER_LOCK_DURATION_MS || Math.max(30000, 6 * e.WECHAT_TIMEOUT_MS),
+    stalledIntervalMs: e.WORKER_STALLED_INTERVAL_MS,
   });
 }

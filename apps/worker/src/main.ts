@@ -1,4 +1,11 @@
-import { RecordStore } from '@wechat-dispatch/core';
+import { Queue } from 'bullmq';
+import {
+  DEAD_LETTER_QUEUE,
+  DeadLetterStore,
+  RecordStore,
+  sendQueueName,
+  type DeadLetterJob,
+} from '@wechat-dispatch/core';
 import {
   Keyspace,
   checkRedisSafety,
@@ -18,6 +25,9 @@ import { createWorkerMetrics } from './metrics';
 import { createOpsServer } from './ops-server';
 import { createSendProcessor } from './processors/send-message.processor';
 import { createWorkerPool, type WorkerPool } from './worker-pool';
+import { Semaphore } from './domain/semaphore';
+import { AppPauses } from './infra/app-pauses';
+import { SendPacer } from './infra/send-pacer';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit(() => loadWorkerConfig());
@@ -51,10 +61,31 @@ async function main(): Promise<void> {
     hooks: { onFetch: metrics.onTokenFetch },
   });
   const records = new RecordStore({ redis, keyspace, ttlSeconds: config.recordTtlSeconds });
-  const processor = createSendProcessor({
+  const deadLetterQueue = new Queue<DeadLetterJob>(DEAD_LETTER_QUEUE, {
+    connection: redis,
+    prefix: keyspace.root,
+  });
+  deadLetterQueue.on('error', (err) =>
+    logger.warn('queue error', { queue: DEAD_LETTER_QUEUE, error: err.message }),
+  );
+  const sendQueue = (appId: string) => {
+    const queue = poolRef.current?.queues.find((q) => q.name === sendQueueName(appId));
+    if (!queue) {
+      throw new Error(`no send queue for app ${appId}`);
+    }
+    return queue;
+  };
+  const deadLetters = new DeadLetterStore({ redis, keyspace, records, deadLetterQueue, sendQueue });
+  const pauses = new AppPauses(redis, keyspace, sendQueue, logger, metrics.onPause);
+  const pacer = new SendPacer(redis, keyspace, config.rateLimitPerSec);
+  const semaphore = new Semaphore(config.concurrency);
+  const sendProcessor = createSendProcessor({
     records,
     client,
     tokens,
+    deadLetters,
+    pauses,
+    pacer,
     logger,
     hooks: metrics.sendHooks,
     policy: {
@@ -67,10 +98,10 @@ async function main(): Promise<void> {
     connection: redis,
     keyspace,
     appIds,
-    processor,
+    processor: (job, token) => semaphore.use(() => sendProcessor(job, token)),
     concurrency: config.concurrency,
-    // One send can take a token fetch and two WeChat calls; the lock must outlive all three.
-    lockDurationMs: Math.max(30000, 6 * config.wechatTimeoutMs),
+    lockDurationMs: config.lockDurationMs,
+    stalledIntervalMs: config.stalledIntervalMs,
     logger,
   });
 
@@ -108,6 +139,7 @@ async function main(): Promise<void> {
     steps: [
       { name: 'readiness', run: () => void (shuttingDown = true) },
       { name: 'workers', run: () => pool.close() },
+      { name: 'dead-letter-queue', run: () => deadLetterQueue.close() },
       { name: 'ops-server', run: () => new Promise<void>((resolve) => ops.close(() => resolve())) },
       { name: 'wechat-client', run: () => client.close() },
       {

@@ -7,6 +7,7 @@ export interface WorkerMetrics {
   registry: Registry;
   sendHooks: SendHooks;
   onTokenFetch: (appId: string, outcome: string) => void;
+  onPause: (appId: string, reason: string, ms: number) => void;
 }
 
 /**
@@ -32,6 +33,12 @@ export function createWorkerMetrics(queues: () => Queue[]): WorkerMetrics {
   const waits = new Counter({
     name: 'wxd_send_waits_total',
     help: 'Messages held back without spending an attempt (quota pauses, token config errors)',
+    labelNames: ['app_id', 'reason'],
+    registers: [registry],
+  });
+  const pauses = new Counter({
+    name: 'wxd_app_pauses_total',
+    help: 'Times an app was paused (quota reached, token endpoint misconfigured), by reason',
     labelNames: ['app_id', 'reason'],
     registers: [registry],
   });
@@ -66,6 +73,7 @@ export function createWorkerMetrics(queues: () => Queue[]): WorkerMetrics {
   return {
     registry,
     onTokenFetch: (appId, outcome) => tokenFetches.inc({ app_id: appId, outcome }),
+    onPause: (appId, reason) => pauses.inc({ app_id: appId, reason }),
     sendHooks: {
       onOutcome(appId, outcome, errcode, durationMs) {
         sends.inc({

@@ -1,15 +1,14 @@
-import { Queue, Worker } from 'bullmq';
+import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { sendQueueName, type SendJob } from '@wechat-dispatch/core';
 import type { Keyspace, Logger } from '@wechat-dispatch/shared';
-import type { createSendProcessor } from './processors/send-message.processor';
 
 /** Options of {@link createWorkerPool}. */
 export interface WorkerPoolOptions {
   connection: Redis;
   keyspace: Keyspace;
   appIds: readonly string[];
-  processor: ReturnType<typeof createSendProcessor>;
+  processor: (job: Job<SendJob>, token?: string) => Promise<unknown>;
   concurrency: number;
   /** Lock on an active job; must exceed the longest send (timeouts × calls). */
   lockDurationMs: number;
@@ -41,6 +40,9 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       stalledInterval: options.stalledIntervalMs ?? 30000,
       // A job whose worker died twice is more likely a crash trigger than bad luck.
       maxStalledCount: 2,
+      // Never reached; present because BullMQ applies a manual queue.rateLimit() (the app
+      // pauses on quota errors) only to queues that have a limiter.
+      limiter: { max: 1_000_000, duration: 1000 },
       autorun: false,
     });
     worker.on('error', (err) =>

@@ -1,6 +1,7 @@
-import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import {
   sendJobSchema,
+  type DeadLetterStore,
   type MessageStatus,
   type RecordStore,
   type SendJob,
@@ -15,6 +16,8 @@ import {
 import { buildWeChatRequest, type WeChatRequest } from '../domain/build-wechat-request';
 import { decideFailure, type RetryPolicy } from '../domain/classify-failure';
 import { describeSendError } from '../domain/describe-error';
+import type { AppPauses } from '../infra/app-pauses';
+import type { SendPacer } from '../infra/send-pacer';
 import type { SendHooks, SendOutcome } from './send-outcome';
 
 /** Dependencies of the send processor. */
@@ -23,6 +26,9 @@ export interface SendProcessorDeps {
   client: WeChatClient;
   tokens: AccessTokenService;
   policy: RetryPolicy;
+  deadLetters: DeadLetterStore;
+  pauses: AppPauses;
+  pacer: SendPacer;
   logger: Logger;
   hooks?: SendHooks;
   now?: () => Date;
@@ -129,6 +135,14 @@ export function createSendProcessor(deps: SendProcessorDeps) {
             incrementAttempts: true,
             event: { event: 'dead', attempt, errcode, errmsg, errorClass: facts.errorClass },
           });
+          await deps.deadLetters.bury({
+            messageId,
+            appId: record.appId,
+            errcode,
+            errmsg,
+            traceId,
+            deadAt: now().toISOString(),
+          });
           logger.warn('message dead-lettered', {
             attempt,
             errcode,
@@ -155,9 +169,13 @@ export function createSendProcessor(deps: SendProcessorDeps) {
           },
         });
         if (!counts) {
+          // Quota and token-config errors hold back the whole app, not just this message.
           deps.hooks?.onWait?.(record.appId, facts.errorClass, decision.delayMs);
+          await deps.pauses.pause(record.appId, facts.errorClass, decision.delayMs, errcode);
+          logger.info('send paused with its app', { errcode, errorClass: facts.errorClass });
+          throw Worker.RateLimitError();
         }
-        logger.warn(counts ? 'send failed; will retry' : 'send paused; will resume', {
+        logger.warn('send failed; will retry', {
           attempt,
           errcode,
           errmsg,
