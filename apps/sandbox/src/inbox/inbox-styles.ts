@@ -31,6 +31,7 @@ main{display:flex;flex-wrap:wrap;gap:26px;padding:26px 28px;align-items:flex-sta
 .fields dt{color:#8a8a8a;white-space:nowrap}
 .fields dd{margin:0;color:#191919;word-break:break-all}
 .jump{display:flex;justify-content:space-between;align-items:center;padding:11px 14px;border-top:1px solid #efefef;color:#191919;text-decoration:none;font-size:14px}
+.jump .path{display:block;font-size:11px;color:#a3a3a3;font-family:ui-monospace,Menlo,Consolas,monospace;margin-top:1px}
 .jump:after{content:"\\203A";color:#b2b2b2;font-size:20px;line-height:1}
 a.jump:hover{background:#fafafa}
 .status{margin:0 14px 10px;font-size:12px;color:#fa5151;background:#fff1f0;border-radius:6px;padding:4px 8px}

@@ -32,14 +32,18 @@ function avatarColour(appid: string): string {
   return AVATAR_COLOURS[h % AVATAR_COLOURS.length] ?? '#07c160';
 }
 
+function miniprogramJump(path: string | undefined): string {
+  const shown = path ? `<span class="path">${escapeHtml(path)}</span>` : '';
+  return `<div class="jump"><span>进入小程序查看${shown}</span></div>`;
+}
+
 function jumpOf(m: SandboxMessage): string {
   const href = safeHref(m.url);
   if (m.miniprogram) {
-    const path = m.miniprogram.pagepath ? ` · ${escapeHtml(m.miniprogram.pagepath)}` : '';
-    return `<div class="jump">进入小程序查看<span class="meta">${path}</span></div>`;
+    return miniprogramJump(m.miniprogram.pagepath);
   }
   if (m.api === 'subscribe' && m.url) {
-    return `<div class="jump">进入小程序查看<span class="meta"> · ${escapeHtml(m.url)}</span></div>`;
+    return miniprogramJump(m.url);
   }
   return href
     ? `<a class="jump" href="${href}" target="_blank" rel="noopener noreferrer">详情</a>`
@@ -64,7 +68,7 @@ export function renderCard(m: SandboxMessage, template: TemplateInfo | undefined
   const status =
     m.status === 'success' ? '' : `<div class="status">未送达 · ${escapeHtml(m.status)}</div>`;
   return `<article class="card" data-msgid="${escapeHtml(m.msgid)}">
-<div class="from"><span class="avatar" style="background:${avatarColour(m.appid)}">${escapeHtml(m.appid.slice(-2).toUpperCase())}</span>${escapeHtml(m.appid)}<span class="kind ${m.api}">${KIND_LABEL[m.api]}</span></div>
+<div class="from"><span class="avatar" style="background:${avatarColour(m.appid)}">${escapeHtml(m.appid.slice(-2).toUpperCase())}</span>${escapeHtml(m.appid)}<span class="kind ${m.api}" title="${m.api}">${KIND_LABEL[m.api]}</span></div>
 <h3>${escapeHtml(title)}</h3>
 <div class="tpl">${escapeHtml(m.template_id)}</div>
 <dl class="fields">${fields}</dl>
