@@ -23,6 +23,7 @@ const ERRMSG: Readonly<Record<number, string>> = {
   43101: 'user refuse to accept the msg',
   45009: 'reach max api daily quota limit',
   45011: 'api minute-quota reach limit  mustslower  retry next minute',
+  45103: 'This API has been unsupported',
   45109: 'This API has been unsupported',
   47001: 'data format error',
   47003: 'argument invalid!',

@@ -17,6 +17,11 @@ export const SEND_PATHS: Readonly<Record<SendApi, string>> = {
   bizsend: '/cgi-bin/message/subscribe/bizsend',
 };
 
+const RETIRED: readonly (readonly [string, number])[] = [
+  ['/cgi-bin/message/wxopen/template/uniform_send', 45109],
+  ['/cgi-bin/message/wxopen/template/send', 45103],
+];
+
 function query(req: Request, name: string): string | undefined {
   const v: unknown = (req.query as Record<string, unknown>)[name];
   return typeof v === 'string' ? v : undefined;
@@ -79,6 +84,13 @@ export function wechatRoutes(state: SandboxState): Router {
       });
     });
     router.get(path, (_req, res) => writeWeChat(res, { ...wechatError(43002) }));
+  }
+  // Withdrawn by WeChat (uniform_send on 2023-09-20, MP template send on 2020-01-10).
+  for (const [path, errcode] of RETIRED) {
+    router.post(path, (_req, res) => {
+      state.stats.answer(errcode);
+      writeWeChat(res, { ...wechatError(errcode) });
+    });
   }
   return router;
 }
