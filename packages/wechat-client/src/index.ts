@@ -40,11 +40,8 @@ export {
   type BizSubscribeSendRequest,
   type BizSubscribeSendResponse,
 } from './endpoints/bizsend';
-export {
-  AccessTokenService,
-  type AccessTokenProvider,
-  type TokenConfigError,
-} from './access-token/access-token-service';
+export { AccessTokenService, type AccessTokenProvider } from './access-token/access-token-service';
+export type { TokenConfigError } from './access-token/config-error-board';
 export type {
   AccessTokenServiceOptions,
   AccessTokenHooks,

@@ -6,34 +6,20 @@ import {
   type Logger,
   type WeChatAppCredentials,
 } from '@wechat-dispatch/shared';
-import { isWeChatError } from '../errors/is-wechat-error';
+import { CLASSIC_TOKEN_PATH, STABLE_TOKEN_PATH } from '../endpoints/token';
 import { WeChatApiError } from '../errors/wechat-api-error';
-import { CLASSIC_TOKEN_PATH, STABLE_TOKEN_PATH, type AccessTokenResult } from '../endpoints/token';
-import type { WeChatClient } from '../wechat-client';
 import {
   resolveTunables,
-  type AccessTokenHooks,
   type AccessTokenServiceOptions,
   type AccessTokenTunables,
-  type TokenFetchOutcome,
   type TokenMode,
 } from './access-token-options';
-import {
-  replayCachedError,
-  toCachedError,
-  tokenWaitTimeout,
-  UnknownAppError,
-} from './token-errors';
-import { tokenKeys, type TokenKeys } from './token-keys';
+import { ConfigErrorBoard, type TokenConfigError } from './config-error-board';
+import { freshness } from './freshness';
+import { replayCachedError, tokenWaitTimeout, UnknownAppError } from './token-errors';
+import { TokenFetcher, type TokenApp } from './token-fetcher';
+import { tokenKeys } from './token-keys';
 import { TokenStore, type TokenPeek } from './token-store';
-
-/** A token-endpoint configuration error currently seen for an app. */
-export interface TokenConfigError {
-  errcode: number;
-  errmsg: string;
-  /** When it was seen, epoch ms. */
-  at: number;
-}
 
 /** The part of {@link AccessTokenService} that {@link sendWithToken} and fakes need. */
 export interface AccessTokenProvider {
@@ -41,48 +27,47 @@ export interface AccessTokenProvider {
   invalidate(appId: string, failedToken: string): Promise<boolean>;
 }
 
-interface App {
-  readonly appId: string;
-  readonly appSecret: string;
-  readonly keys: TokenKeys;
-  /** Fingerprint of the credentials, so a cached error only applies to the same secret. */
-  readonly fp: string;
-}
-
-type Freshness = 'fresh' | 'stale' | 'cold';
-
 /**
  * Access tokens for every configured app, cached in Redis and shared by all processes
  * (the "central token server" WeChat recommends, without a separate server).
  *
  * - A token is cached with PX at its real expiry (`expires_in` as WeChat said it) and
  *   refreshed ahead: once less than min(5 min, expires_in/4) is left, callers still get it
- *   while one process fetches the next.
+ *   while one process fetches the next in the background.
  * - One fetch per app at a time: an in-process promise per app plus a Redis lock
  *   (`SET NX PX`, released by compare-and-delete); other callers poll the cache, bounded.
- * - Non-transient token-endpoint errors are cached briefly so a wrong secret cannot turn into
- *   a fetch loop that spends the daily quota.
+ * - Token-endpoint errors are cached briefly (negative cache) so a wrong secret cannot turn
+ *   into a fetch loop that spends the daily quota.
+ *
+ * Redis errors (connection lost) propagate as ioredis errors: without the shared cache the
+ * service will not fetch on its own, since that is how processes kick each other's tokens out.
  */
 export class AccessTokenService implements AccessTokenProvider {
   /** The token endpoint in use. */
   readonly mode: TokenMode;
   private readonly store: TokenStore;
-  private readonly apps = new Map<string, App>();
+  private readonly apps = new Map<string, TokenApp>();
   private readonly tunables: AccessTokenTunables;
-  private readonly client: WeChatClient;
   private readonly logger: Logger;
-  private readonly hooks: AccessTokenHooks;
+  private readonly board = new ConfigErrorBoard();
+  private readonly fetcher: TokenFetcher;
   private readonly flights = new Map<string, Promise<string>>();
   private readonly refreshing = new Set<string>();
-  private readonly configErrorsByApp = new Map<string, TokenConfigError>();
 
   constructor(options: AccessTokenServiceOptions) {
     this.mode = options.mode ?? 'stable';
     this.store = new TokenStore(options.redis);
     this.tunables = resolveTunables(options);
-    this.client = options.client;
     this.logger = options.logger;
-    this.hooks = options.hooks ?? {};
+    this.fetcher = new TokenFetcher({
+      client: options.client,
+      store: this.store,
+      mode: this.mode,
+      tunables: this.tunables,
+      logger: options.logger,
+      hooks: options.hooks ?? {},
+      board: this.board,
+    });
     for (const app of options.apps) {
       this.apps.set(app.appId, this.describe(options.keyspace, app));
     }
@@ -99,11 +84,15 @@ export class AccessTokenService implements AccessTokenProvider {
   async get(appId: string): Promise<string> {
     const app = this.app(appId);
     const peek = await this.store.peek(app.keys);
-    const freshness = this.freshness(peek);
-    if (peek.token !== undefined && freshness !== 'cold') {
-      this.configErrorsByApp.delete(appId);
-      if (freshness === 'stale') {
-        this.refreshInBackground(app);
+    const state = this.freshness(peek);
+    if (peek.token !== undefined && state !== 'cold') {
+      // While a refresh is being refused, keep serving the still-valid token but neither
+      // retry on every call nor hide the error from /readyz.
+      if (!this.cachedErrorApplies(app, peek)) {
+        this.board.clear(appId);
+        if (state === 'stale') {
+          this.refreshInBackground(app);
+        }
       }
       return peek.token;
     }
@@ -118,29 +107,35 @@ export class AccessTokenService implements AccessTokenProvider {
   async invalidate(appId: string, failedToken: string): Promise<boolean> {
     const app = this.app(appId);
     const removed = await this.store.invalidate(app.keys, failedToken);
-    this.logger.info('access token invalidated after rejection', {
-      appId,
-      mode: this.mode,
-      removed,
-    });
+    const meta = { appId, mode: this.mode, removed };
+    if (removed) {
+      this.logger.info('access token invalidated after rejection', meta);
+    } else {
+      this.logger.debug('access token already replaced', meta);
+    }
     return removed;
   }
 
   /** Apps whose token endpoint currently answers a configuration error, for `/readyz`. */
   configErrors(): Map<string, TokenConfigError> {
-    return new Map(this.configErrorsByApp);
+    return this.board.snapshot();
   }
 
-  private describe(keyspace: Keyspace, app: WeChatAppCredentials): App {
+  private describe(keyspace: Keyspace, app: WeChatAppCredentials): TokenApp {
     secretRedactor.registerSecret(app.appSecret);
     const fp = createHash('sha256')
       .update(`${app.appId}\u0000${app.appSecret}`)
       .digest('hex')
       .slice(0, 16);
-    return { ...app, keys: tokenKeys(keyspace, this.mode, app.appId), fp };
+    return {
+      appId: app.appId,
+      appSecret: app.appSecret,
+      keys: tokenKeys(keyspace, this.mode, app.appId),
+      fp,
+    };
   }
 
-  private app(appId: string): App {
+  private app(appId: string): TokenApp {
     const app = this.apps.get(appId);
     if (!app) {
       throw new UnknownAppError(appId);
@@ -148,29 +143,13 @@ export class AccessTokenService implements AccessTokenProvider {
     return app;
   }
 
-  private get endpoint(): { path: string; method: string } {
-    return this.mode === 'stable'
-      ? { path: STABLE_TOKEN_PATH, method: 'POST' }
-      : { path: CLASSIC_TOKEN_PATH, method: 'GET' };
+  private freshness(peek: TokenPeek): ReturnType<typeof freshness> {
+    return peek.token === undefined
+      ? 'cold'
+      : freshness(peek.remainingMs, peek.expiresIn, this.tunables);
   }
 
-  private freshness(peek: TokenPeek): Freshness {
-    if (peek.token === undefined || peek.remainingMs <= 0) {
-      return 'cold';
-    }
-    const lifeMs = (peek.expiresIn ?? 0) * 1000;
-    const margin = Math.min(
-      this.tunables.refreshMarginMaxMs,
-      lifeMs * this.tunables.refreshMarginRatio,
-    );
-    if (peek.remainingMs > margin) {
-      return 'fresh';
-    }
-    // Capped at half the margin so a short-lived token (a sandbox's) is ever usable at all.
-    return peek.remainingMs > Math.min(this.tunables.minRemainingMs, margin / 2) ? 'stale' : 'cold';
-  }
-
-  private singleFlight(app: App): Promise<string> {
+  private singleFlight(app: TokenApp): Promise<string> {
     const running = this.flights.get(app.appId);
     if (running) {
       return running;
@@ -181,7 +160,7 @@ export class AccessTokenService implements AccessTokenProvider {
   }
 
   /** Waits for a usable token: from a peer, or by taking the lock and fetching it. */
-  private async acquire(app: App): Promise<string> {
+  private async acquire(app: TokenApp): Promise<string> {
     const deadline = Date.now() + this.tunables.waitTimeoutMs;
     for (;;) {
       const peek = await this.store.peek(app.keys);
@@ -196,15 +175,15 @@ export class AccessTokenService implements AccessTokenProvider {
         }
       }
       if (Date.now() >= deadline) {
-        const { path, method } = this.endpoint;
+        const { path, method } = this.endpoint();
         throw tokenWaitTimeout(path, method, this.tunables.waitTimeoutMs);
       }
       await sleep(this.tunables.pollIntervalMs);
     }
   }
 
-  /** Refreshes a stale token while callers keep using it; only if no peer is at it. */
-  private refreshInBackground(app: App): void {
+  /** Refreshes a stale token while callers keep using it; skipped if a peer holds the lock. */
+  private refreshInBackground(app: TokenApp): void {
     if (this.refreshing.has(app.appId) || this.flights.has(app.appId)) {
       return;
     }
@@ -223,102 +202,49 @@ export class AccessTokenService implements AccessTokenProvider {
   }
 
   /** Holding the lock: re-check the cache (a peer may just have written), then fetch. */
-  private async fetchUnderLock(app: App, owner: string, cold: boolean): Promise<string> {
+  private async fetchUnderLock(app: TokenApp, owner: string, cold: boolean): Promise<string> {
     try {
       const peek = await this.store.peek(app.keys);
-      const freshness = this.freshness(peek);
-      if (peek.token !== undefined && (freshness === 'fresh' || (cold && freshness === 'stale'))) {
+      const state = this.freshness(peek);
+      if (peek.token !== undefined && (state === 'fresh' || (cold && state === 'stale'))) {
         return peek.token;
       }
       this.throwCachedError(app, peek);
-      return await this.fetch(app, owner);
+      return await this.fetcher.fetch(app, owner);
     } finally {
-      await this.store.unlock(app.keys, owner);
+      await this.unlock(app, owner);
     }
   }
 
-  private async fetch(app: App, owner: string): Promise<string> {
-    const started = Date.now();
-    let result: AccessTokenResult;
+  private async unlock(app: TokenApp, owner: string): Promise<void> {
     try {
-      result =
-        this.mode === 'stable'
-          ? await this.client.getStableToken(app.appId, app.appSecret, false)
-          : await this.client.getClassicToken(app.appId, app.appSecret);
+      await this.store.unlock(app.keys, owner);
     } catch (err: unknown) {
-      await this.onFetchError(app, err);
-      throw err;
-    }
-    secretRedactor.registerSecret(result.accessToken);
-    this.emit(app.appId, 'ok');
-    // Count the round trip against the lifetime: WeChat started the clock before we got it.
-    const ttlMs = result.expiresIn * 1000 - (Date.now() - started);
-    const stored = await this.store.store(
-      app.keys,
-      result.accessToken,
-      result.expiresIn,
-      ttlMs,
-      owner,
-    );
-    this.configErrorsByApp.delete(app.appId);
-    this.logger.info('access token fetched', {
-      appId: app.appId,
-      mode: this.mode,
-      expiresIn: result.expiresIn,
-      durationMs: Date.now() - started,
-      stored,
-    });
-    return result.accessToken;
-  }
-
-  private async onFetchError(app: App, err: unknown): Promise<void> {
-    if (!isWeChatError(err)) {
-      this.emit(app.appId, 'error');
-      return;
-    }
-    const transient = err.errorClass === 'transient';
-    const ttl = transient ? this.tunables.transientNegativeTtlMs : this.tunables.negativeTtlMs;
-    if (ttl > 0) {
-      await this.store.cacheError(app.keys, toCachedError(err, app.fp), ttl);
-    }
-    const meta = {
-      appId: app.appId,
-      mode: this.mode,
-      errcode: err.errcode,
-      errorClass: err.errorClass,
-    };
-    if (err.errorClass === 'config') {
-      this.emit(app.appId, 'config_error');
-      this.noteConfigError(app.appId, err.errcode, err.errmsg);
-      this.logger.error('access token endpoint rejected the app configuration', { ...meta, err });
-    } else {
-      this.emit(app.appId, 'error');
-      this.logger.warn('access token fetch failed', { ...meta, err });
+      // The lock's PX frees it anyway; the caller's own outcome matters more.
+      this.logger.warn('access token lock not released', { appId: app.appId, err });
     }
   }
 
-  private throwCachedError(app: App, peek: TokenPeek): void {
+  private cachedErrorApplies(app: TokenApp, peek: TokenPeek): boolean {
+    return peek.error !== undefined && peek.error.fp === app.fp;
+  }
+
+  private throwCachedError(app: TokenApp, peek: TokenPeek): void {
     const cached = peek.error;
     if (cached === undefined || cached.fp !== app.fp) {
       return;
     }
-    const { path, method } = this.endpoint;
+    const { path, method } = this.endpoint();
     const err = replayCachedError(cached, path, method);
     if (err instanceof WeChatApiError && err.errorClass === 'config') {
-      this.noteConfigError(app.appId, err.errcode, err.errmsg, cached.at);
+      this.board.note(app.appId, { errcode: err.errcode, errmsg: err.errmsg, at: cached.at });
     }
     throw err;
   }
 
-  private noteConfigError(appId: string, errcode: number, errmsg: string, at = Date.now()): void {
-    this.configErrorsByApp.set(appId, { errcode, errmsg, at });
-  }
-
-  private emit(appId: string, outcome: TokenFetchOutcome): void {
-    try {
-      this.hooks.onFetch?.(appId, outcome);
-    } catch {
-      // Metrics must never break token delivery.
-    }
+  private endpoint(): { path: string; method: string } {
+    return this.mode === 'stable'
+      ? { path: STABLE_TOKEN_PATH, method: 'POST' }
+      : { path: CLASSIC_TOKEN_PATH, method: 'GET' };
   }
 }
