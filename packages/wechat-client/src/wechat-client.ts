@@ -69,7 +69,10 @@ export class WeChatClient {
     return sendBizSubscribe(this.ctx, accessToken, body);
   }
 
-  /** Destroys the keep-alive agents; in-flight calls fail with a connection error. */
+  /**
+   * Destroys the keep-alive agents. In-flight calls and any later call fail with a transient
+   * {@link WeChatTransportError} of kind `connection`.
+   */
   close(): void {
     this.handle.close();
   }

@@ -16,7 +16,10 @@ describe('AccessTokenService', () => {
     it('when 4 processes × 500 concurrent gets hit a cold cache for 2 apps, then each app is fetched exactly once', async () => {
       rig = await TokenRig.start();
       rig.server.tokenDelayMs = 100; // let every caller pile up behind the first fetch
-      const procs = await rig.spawnMany(4);
+      const outcomes: string[] = [];
+      const procs = await rig.spawnMany(4, {
+        hooks: { onFetch: (app, o) => outcomes.push(`${app}:${o}`) },
+      });
 
       const results = await Promise.all(
         procs.flatMap((p) =>
@@ -28,6 +31,7 @@ describe('AccessTokenService', () => {
       expect(rig.server.calls(B.appId)).toBe(1);
       expect(results).toHaveLength(2000);
       expect(new Set(results).size).toBe(2);
+      expect(outcomes.sort()).toEqual([`${A.appId}:ok`, `${B.appId}:ok`]);
       process.stdout.write(
         `[cold-cache] 4 processes x 500 gets, 2 apps: token calls ${A.appId}=${rig.server.calls(A.appId)} ${B.appId}=${rig.server.calls(B.appId)}\n`,
       );

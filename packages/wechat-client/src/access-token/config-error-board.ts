@@ -14,10 +14,12 @@ export interface TokenConfigError {
 export class ConfigErrorBoard {
   private readonly byApp = new Map<string, TokenConfigError>();
 
+  /** Records (or replaces) the app's current configuration error. */
   note(appId: string, error: TokenConfigError): void {
     this.byApp.set(appId, error);
   }
 
+  /** Forgets the app's error once a token for it is available again. */
   clear(appId: string): void {
     this.byApp.delete(appId);
   }

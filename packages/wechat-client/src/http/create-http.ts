@@ -36,9 +36,19 @@ export function createHttp(baseUrl: string, timeoutMs: number): HttpHandle {
     transitional: { clarifyTimeoutError: true },
     headers: { Accept: 'application/json, text/plain, */*' },
   });
+  let closed = false;
+  // A destroyed agent would quietly open new sockets; after close() every call fails instead,
+  // as a connection error (transient: the job is retried by a process that is not stopping).
+  http.interceptors.request.use((config) => {
+    if (closed) {
+      throw Object.assign(new Error('WeChat client closed'), { code: 'ERR_CLIENT_CLOSED' });
+    }
+    return config;
+  });
   return {
     http,
     close() {
+      closed = true;
       httpAgent.destroy();
       httpsAgent.destroy();
     },

@@ -26,6 +26,8 @@ export class FakeWeChatServer {
   readonly tokenCalls = new Map<string, number>();
   readonly tokenRequests: { method: string; path: string; body: unknown }[] = [];
   readonly sends: { path: string; token: string; body: unknown }[] = [];
+  /** TCP connections accepted, to see keep-alive at work. */
+  connections = 0;
   /** Delay before each token answer, in ms, so concurrent callers pile up. */
   tokenDelayMs = 0;
   /** Lifetime the token endpoints state, in s. */
@@ -52,6 +54,9 @@ export class FakeWeChatServer {
       void this.handle(req, res);
     });
     this.server = server;
+    server.on('connection', () => {
+      this.connections += 1;
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }
