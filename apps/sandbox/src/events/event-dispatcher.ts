@@ -1,8 +1,6 @@
-import { randomInt } from 'node:crypto';
-import { compatBody, envelope, eventToJson, eventToXml } from './push-event';
-import { encryptMessage } from './message-crypto';
+import { eventToJson, eventToXml } from './push-event';
 import { originalIdOf } from './wechat-events';
-import { wechatSignature } from './signature';
+import { signPush } from './sign-push';
 import type { EventTarget } from './event-target';
 import type { PushEvent } from './push-event';
 import type { SandboxLogger } from '../logger';
@@ -157,7 +155,13 @@ export class EventDispatcher {
     this.inFlight.add(controller);
     const timeout = setTimeout(() => controller.abort(), TIMEOUT_MS);
     try {
-      const { url, body, contentType } = this.signedRequest(appid, target, entry);
+      const { url, body, contentType } = signPush(
+        appid,
+        target,
+        entry.body,
+        entry.touser,
+        this.now(),
+      );
       const res = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': contentType },
@@ -190,41 +194,6 @@ export class EventDispatcher {
       });
       this.finish(entry, 'failed');
     }
-  }
-
-  private signedRequest(
-    appid: string,
-    target: EventTarget,
-    entry: PushedEvent,
-  ): { url: string; body: string; contentType: string } {
-    const format = target.format ?? 'xml';
-    const mode = target.mode ?? (target.encodingAESKey ? 'safe' : 'plain');
-    const timestamp = String(Math.floor(this.now() / 1000));
-    const nonce = String(randomInt(100_000_000, 999_999_999));
-    const url = new URL(target.url);
-    url.searchParams.set('signature', wechatSignature(target.token, timestamp, nonce));
-    url.searchParams.set('timestamp', timestamp);
-    url.searchParams.set('nonce', nonce);
-    url.searchParams.set('openid', entry.touser);
-    let body = entry.body;
-    if (mode !== 'plain' && target.encodingAESKey) {
-      const encrypt = encryptMessage(entry.body, target.encodingAESKey, appid);
-      url.searchParams.set('encrypt_type', 'aes');
-      url.searchParams.set(
-        'msg_signature',
-        wechatSignature(target.token, timestamp, nonce, encrypt),
-      );
-      const toUserName = target.originalId ?? originalIdOf(appid);
-      body =
-        mode === 'safe'
-          ? envelope(format, toUserName, encrypt)
-          : compatBody(format, entry.body, encrypt);
-    }
-    return {
-      url: url.toString(),
-      body,
-      contentType: format === 'xml' ? 'text/xml' : 'application/json',
-    };
   }
 
   private finish(entry: PushedEvent, status: 'delivered' | 'failed'): void {
