@@ -23,6 +23,8 @@ const common = {
 
 module.exports = {
   maxWorkers: 2,
+  // Integration tests start processes and wait on real queues; unit tests finish long before.
+  testTimeout: 120000,
   projects: [
     {
       ...common,
@@ -34,7 +36,6 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testMatch: ['**/test/**/*.int.test.ts'],
-      testTimeout: 120000,
     },
   ],
 };

@@ -77,7 +77,10 @@ async function main(): Promise<void> {
   };
   const deadLetters = new DeadLetterStore({ redis, keyspace, records, deadLetterQueue, sendQueue });
   const pauses = new AppPauses(redis, keyspace, sendQueue, logger, metrics.onPause);
-  const pacer = new SendPacer(redis, keyspace, config.rateLimitPerSec);
+  const pacer = new SendPacer(redis, keyspace, {
+    perSecond: config.rateLimitPerSec,
+    inFlightMs: 3 * config.wechatTimeoutMs,
+  });
   const semaphore = new Semaphore(config.concurrency);
   const sendProcessor = createSendProcessor({
     records,

@@ -4,8 +4,8 @@ import type { FailureFacts } from './classify-failure';
 
 /**
  * Reads any error thrown by a send as {@link FailureFacts}. WeChat's own errors keep their
- * errcode; transport errors carry -1 (WeChat's "system busy", the same treatment); anything
- * else — a bug or a dependency failure — is treated as transient so the message is retried
+ * errcode; transport errors carry the client's pseudo-codes (-1001 timeout, -1002 HTTP status,
+ * -1003 connection, -1004 invalid body), treated like WeChat's -1; anything else — a bug or a dependency failure — is treated as transient so the message is retried
  * rather than lost.
  */
 export function describeSendError(err: unknown): FailureFacts {

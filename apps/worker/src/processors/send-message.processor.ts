@@ -97,11 +97,12 @@ export function createSendProcessor(deps: SendProcessorDeps) {
 
       const started = performance.now();
       try {
+        const request = buildWeChatRequest(messageId, message);
         const { result, tokenRefreshed } = await sendWithToken(
           deps.tokens,
           record.appId,
           (accessToken) =>
-            callWeChat(deps.client, buildWeChatRequest(messageId, message), accessToken),
+            deps.pacer.paced(record.appId, () => callWeChat(deps.client, request, accessToken)),
         );
         const durationMs = performance.now() - started;
         await deps.records.transition(messageId, {
