@@ -42,6 +42,8 @@ export default defineConfig(
     rules: {
       '@typescript-eslint/unbound-method': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
+      // Integration tests print what they measured (never asserted as timings).
+      'no-console': ['error', { allow: ['info'] }],
     },
   },
   {
