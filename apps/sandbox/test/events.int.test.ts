@@ -59,6 +59,8 @@ describe('sandbox events', () => {
 
   it('when a template message is sent, then TEMPLATESENDJOBFINISH is pushed after the answer, signed as WeChat signs', async () => {
     sandbox.setEventTarget(APP.appId, { url: receiver.url, token: TOKEN });
+    // A delay long enough that reading the answer always happens before the push.
+    sandbox.configure({ eventDelayMs: 500 });
 
     const res = await postTemplate(sandbox, token);
     const answer = await res.text();

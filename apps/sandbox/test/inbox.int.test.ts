@@ -88,4 +88,23 @@ describe('sandbox inbox page', () => {
     expect(dialogs).toEqual([]);
     expect(statSync(shot).size).toBeGreaterThan(10_000);
   });
+
+  it('when a new message arrives while the page is open, then the page refreshes by itself and shows it', async () => {
+    const page = await browser.newPage();
+    await page.goto(sandbox.url, { waitUntil: 'load' });
+    const phonesBefore = await page.locator('section.phone').count();
+    const token = await fetchToken(sandbox);
+
+    await postTemplate(sandbox, token, {
+      touser: 'oUser0000000000000000000003',
+      template_id: 'TPL_live',
+      data: { keyword1: { value: '自动刷新' } },
+    });
+    await page.waitForSelector('section.phone[data-touser="oUser0000000000000000000003"]', {
+      timeout: 30_000,
+    });
+
+    expect(await page.locator('section.phone').count()).toBe(phonesBefore + 1);
+    expect(await page.locator('main').innerText()).toContain('自动刷新');
+  });
 });
