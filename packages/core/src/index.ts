@@ -42,3 +42,5 @@ export {
   type RedriveResult,
   type DeadLetterStoreOptions,
 } from './dead-letters/dead-letter-store';
+export { RecordBatch, type NewRecord } from './records/record-batch';
+export { deadIndexKey } from './dead-letters/dead-index';
