@@ -1,21 +1,48 @@
 import express from 'express';
 import helmet from 'helmet';
+import type { Queue } from 'bullmq';
+import type { Store } from 'express-rate-limit';
 import type { Redis } from 'ioredis';
 import type { ApiKeyEntry, Logger } from '@wechat-dispatch/shared';
+import type { DeadLetterService } from './domain/dead-letter-service';
 import type { MessageService } from './domain/message-service';
+import { BULL_BOARD_PATH, bullBoardRouter } from './http/bull-board';
 import { apiKeyAuth } from './http/middleware/api-key-auth';
+import { basicAuth } from './http/middleware/basic-auth';
 import { errorHandler, notFound } from './http/middleware/error-handler';
 import { jsonOnly } from './http/middleware/json-only';
+import { observeRequests } from './http/middleware/observe-requests';
+import { perCallerRateLimit } from './http/middleware/rate-limit';
 import { requestId } from './http/middleware/request-id';
+import { buildOpenApiDocument } from './http/openapi/openapi-document';
+import { deadLettersRoutes } from './http/routes/dead-letters.routes';
+import { docsRoutes } from './http/routes/docs.routes';
 import { healthRoutes } from './http/routes/health.routes';
 import { messagesRoutes } from './http/routes/messages.routes';
+import { metricsRoutes } from './http/routes/metrics.routes';
+import { wechatCompatRoutes } from './http/routes/wechat-compat.routes';
+import type { ApiMetrics } from './metrics';
 
-/** Everything the HTTP layer needs, built by main.ts (or a test). */
+/** Everything the HTTP layer needs, built by main.ts (or a test) with `buildApiDeps`. */
 export interface ApiDeps {
   logger: Logger;
+  /** The producer connection: readiness checks. */
   redis: Redis;
   messages: MessageService;
+  deadLetters: DeadLetterService;
+  /** Every queue, for the dashboard: each app's send queue and `dead-letters`. */
+  queues: readonly Queue[];
+  metrics: ApiMetrics;
+  /** Where per-caller request counters live (Redis, shared by replicas). */
+  rateLimitStore: Store;
   apiKeys: readonly ApiKeyEntry[];
+  /** Callers that see every caller's records. @defaultValue none */
+  adminCallers?: readonly string[];
+  /** Requests per caller per minute; 0 = no limit. @defaultValue 0 */
+  rateLimitPerMin?: number;
+  /** Dashboard credentials; without them `/admin/queues` answers 404. */
+  admin?: { user: string; password: string };
+  /** `trust proxy` hops, for `req.ip` behind load balancers. @defaultValue 0 */
   trustProxyHops?: number;
   isShuttingDown?: () => boolean;
 }
@@ -23,20 +50,51 @@ export interface ApiDeps {
 /** The largest body accepted (CONTRACT §3: 413 above it). */
 export const BODY_LIMIT = '1mb';
 
-/** The Express app, without listening. */
+/**
+ * The Express app, without listening. Order: request id → request log/metrics → helmet →
+ * public operational routes → dashboard (basic auth) → WeChat-compatible routes (their own
+ * key, limiter and error shape) → `/v1` (API key → rate limit → JSON only → body parser →
+ * routes) → 404 → the error handler.
+ */
 export function createApp(deps: ApiDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.trustProxyHops ?? 0);
   app.use(requestId());
+  app.use(observeRequests(deps.logger, deps.metrics));
   app.use(helmet());
   app.use(healthRoutes(deps.redis, deps.isShuttingDown ?? (() => false)));
+  app.use(metricsRoutes(deps.metrics.registry));
+  app.use(docsRoutes(buildOpenApiDocument()));
+  if (deps.admin) {
+    app.use(BULL_BOARD_PATH, basicAuth(deps.admin), bullBoardRouter(deps.queues));
+  }
+
+  const rateLimit = perCallerRateLimit({
+    perMinute: deps.rateLimitPerMin ?? 0,
+    store: deps.rateLimitStore,
+    logger: deps.logger,
+  });
+  app.use(
+    '/cgi-bin/message',
+    wechatCompatRoutes({
+      messages: deps.messages,
+      apiKeys: deps.apiKeys,
+      rateLimit,
+      bodyLimit: BODY_LIMIT,
+      logger: deps.logger,
+    }),
+  );
+
   const v1 = express.Router();
-  v1.use(apiKeyAuth(deps.apiKeys));
+  v1.use(apiKeyAuth({ keys: deps.apiKeys, adminCallers: deps.adminCallers }));
+  v1.use(rateLimit);
   v1.use(jsonOnly());
   v1.use(express.json({ limit: BODY_LIMIT, type: 'application/json' }));
   v1.use('/messages', messagesRoutes(deps.messages));
+  v1.use('/dead-letters', deadLettersRoutes(deps.deadLetters));
   app.use('/v1', v1);
+
   app.use(notFound());
   app.use(errorHandler(deps.logger));
   return app;

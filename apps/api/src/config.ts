@@ -8,38 +8,72 @@ import {
   queuePrefixEnv,
   redisUrlEnv,
   wechatAppsEnv,
+  type ApiKeyEntry,
+  type WeChatAppCredentials,
 } from '@wechat-dispatch/shared';
 
-const envSchema = z.object({
-  REDIS_URL: redisUrlEnv,
-  QUEUE_PREFIX: queuePrefixEnv,
-  LOG_LEVEL: logLevelEnv,
-  WECHAT_APPS: wechatAppsEnv,
-  API_KEYS: apiKeysEnv,
-  PORT: portEnv(3000),
-  ADMIN_USER: z.string().min(1).optional(),
-  ADMIN_PASSWORD: z.string().min(1).optional(),
-  RECORD_TTL_DAYS: intEnv(7, 1, 365),
-  TRUST_PROXY_HOPS: intEnv(0, 0, 10),
-  SHUTDOWN_TIMEOUT_MS: intEnv(10000, 1000, 600000),
-});
+/** `a,b,c` → `['a','b','c']`, blanks dropped. */
+const nameListEnv = z
+  .string()
+  .default('')
+  .transform((raw) =>
+    raw
+      .split(',')
+      .map((part) => part.trim())
+      .filter((part) => part.length > 0),
+  );
+
+const envSchema = z
+  .object({
+    REDIS_URL: redisUrlEnv,
+    QUEUE_PREFIX: queuePrefixEnv,
+    LOG_LEVEL: logLevelEnv,
+    WECHAT_APPS: wechatAppsEnv,
+    API_KEYS: apiKeysEnv,
+    PORT: portEnv(3000),
+    ADMIN_USER: z.string().min(1).optional(),
+    ADMIN_PASSWORD: z.string().min(1).optional(),
+    API_ADMIN_CALLERS: nameListEnv,
+    API_RATE_LIMIT_PER_MIN: intEnv(6000, 0, 10_000_000),
+    RECORD_TTL_DAYS: intEnv(7, 1, 365),
+    TRUST_PROXY_HOPS: intEnv(0, 0, 10),
+    SHUTDOWN_TIMEOUT_MS: intEnv(10000, 1000, 600000),
+  })
+  .superRefine((env, ctx) => {
+    const names = new Set(env.API_KEYS.map((entry) => entry.name));
+    for (const name of env.API_ADMIN_CALLERS) {
+      if (!names.has(name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['API_ADMIN_CALLERS'],
+          message: `${name} is not a caller name from API_KEYS`,
+        });
+      }
+    }
+  });
 
 /** The API's configuration, parsed once from the environment. */
 export interface ApiConfig {
   redisUrl: string;
   queuePrefix: string;
   logLevel: string;
-  apps: Array<{ appId: string; appSecret: string }>;
-  apiKeys: Array<{ name: string; key: string }>;
+  apps: WeChatAppCredentials[];
+  apiKeys: ApiKeyEntry[];
   port: number;
+  /** Basic-auth credentials of `/admin/queues`; the dashboard answers 404 without them. */
   admin?: { user: string; password: string };
+  /** Callers (names from `API_KEYS`) that may see and act on every caller's records. */
+  adminCallers: string[];
+  /** Requests per API key per minute, across replicas; 0 turns the limit off. */
+  rateLimitPerMin: number;
   recordTtlSeconds: number;
   trustProxyHops: number;
   shutdownTimeoutMs: number;
 }
 
 /**
- * Reads the API's environment (CONTRACT §2).
+ * Reads the API's environment (CONTRACT §2, plus `API_RATE_LIMIT_PER_MIN` (default 6000) and
+ * `API_ADMIN_CALLERS` (default none), documented in docs/api.md).
  * @throws ConfigError naming every bad variable
  */
 export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
@@ -55,6 +89,8 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       e.ADMIN_USER && e.ADMIN_PASSWORD
         ? { user: e.ADMIN_USER, password: e.ADMIN_PASSWORD }
         : undefined,
+    adminCallers: e.API_ADMIN_CALLERS,
+    rateLimitPerMin: e.API_RATE_LIMIT_PER_MIN,
     recordTtlSeconds: e.RECORD_TTL_DAYS * 24 * 3600,
     trustProxyHops: e.TRUST_PROXY_HOPS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,

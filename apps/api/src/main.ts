@@ -1,5 +1,4 @@
 import type { Server } from 'node:http';
-import { RecordStore } from '@wechat-dispatch/core';
 import {
   Keyspace,
   checkRedisSafety,
@@ -13,14 +12,14 @@ import {
   watchRedis,
 } from '@wechat-dispatch/shared';
 import { createApp } from './app';
+import { buildApiDeps } from './compose';
 import { loadApiConfig } from './config';
-import { MessageService } from './domain/message-service';
-import { SendQueues } from './infra/send-queues';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit(() => loadApiConfig());
   config.apps.forEach((app) => secretRedactor.registerSecret(app.appSecret));
   config.apiKeys.forEach((entry) => secretRedactor.registerSecret(entry.key));
+  secretRedactor.registerSecret(config.admin?.password);
   const logger = createLogger({ service: 'api', level: config.logLevel });
 
   const redis = createRedis(config.redisUrl, 'producer', 'wxd-api');
@@ -28,23 +27,30 @@ async function main(): Promise<void> {
   await connectRedis(redis);
   await checkRedisSafety(redis, logger);
 
-  const keyspace = new Keyspace(config.queuePrefix);
-  const appIds = config.apps.map((app) => app.appId);
-  const queues = new SendQueues(redis, keyspace, appIds, logger);
-  const records = new RecordStore({ redis, keyspace, ttlSeconds: config.recordTtlSeconds });
-  const messages = new MessageService({ records, queues, appIds, logger });
-
   let shuttingDown = false;
-  const app = createApp({
-    logger,
+  const appIds = config.apps.map((app) => app.appId);
+  const runtime = buildApiDeps({
     redis,
-    messages,
+    keyspace: new Keyspace(config.queuePrefix),
+    logger,
+    appIds,
     apiKeys: config.apiKeys,
+    adminCallers: config.adminCallers,
+    rateLimitPerMin: config.rateLimitPerMin,
+    admin: config.admin,
+    recordTtlSeconds: config.recordTtlSeconds,
     trustProxyHops: config.trustProxyHops,
     isShuttingDown: () => shuttingDown,
+    processMetrics: true,
   });
+  const app = createApp(runtime.deps);
   const server: Server = app.listen(config.port, () => {
-    logger.info('api listening', { port: config.port, apps: appIds });
+    logger.info('api listening', {
+      port: config.port,
+      apps: appIds,
+      dashboard: config.admin !== undefined,
+      rateLimitPerMin: config.rateLimitPerMin,
+    });
   });
 
   registerShutdown({
@@ -60,7 +66,7 @@ async function main(): Promise<void> {
             server.closeIdleConnections();
           }),
       },
-      { name: 'queues', run: () => queues.close() },
+      { name: 'queues', run: () => runtime.close() },
       { name: 'redis', run: () => closeRedis(redis) },
     ],
   });

@@ -1,21 +1,26 @@
 import {
-  JOB_NAMES,
-  messageSchema,
+  isMessageId,
   newMessageId,
   normalizeMessage,
-  issuesToDetails,
   type DeliveryRecord,
+  type Message,
+  type MessageBody,
   type MessageStatus,
+  type MessageType,
   type RecordStore,
 } from '@wechat-dispatch/core';
 import {
+  ConflictError,
   DependencyUnavailableError,
   NotFoundError,
-  ValidationError,
   type Logger,
 } from '@wechat-dispatch/shared';
-import type { SendQueues } from '../infra/send-queues';
+import type { IdempotencyGuard, IdempotentOutcome } from './idempotency';
+import type { MessageQueue, PreparedMessage } from './message-queue';
+import { requestFingerprint } from './request-fingerprint';
 import { resolveAppId } from './resolve-app';
+import { redisCall } from './redis-call';
+import { canSee, type Viewer } from './visibility';
 
 /** Who asks, for the record and the logs. */
 export interface RequestContext {
@@ -24,23 +29,35 @@ export interface RequestContext {
 }
 
 /** The answer to an accepted message. */
-export interface Accepted {
+export type Accepted = {
   id: string;
   status: Extract<MessageStatus, 'queued' | 'scheduled'>;
-}
+};
+
+/** The answer to an accepted batch: ids in the order of the messages. */
+export type AcceptedBatch = {
+  ids: string[];
+};
 
 /** Dependencies of {@link MessageService}. */
 export interface MessageServiceDeps {
   records: RecordStore;
-  queues: SendQueues;
+  queue: MessageQueue;
+  idempotency: IdempotencyGuard;
   appIds: readonly string[];
   logger: Logger;
+  /** Called once per accepted request, for metrics. */
+  onAccepted?: (types: readonly MessageType[], caller: string) => void;
   now?: () => Date;
 }
 
+/** Statuses a message can be cancelled from: nobody is sending it right now. */
+const CANCELLABLE: readonly MessageStatus[] = ['queued', 'scheduled', 'retrying'];
+
 /**
- * Accepts messages: validates, stores the delivery record, then queues the send job. Either
- * both are in Redis and the caller gets an id, or neither is and the caller gets an error.
+ * Accepts messages (one or a batch), reads and cancels them. A message is accepted only when its
+ * record and its send job are both in Redis; with an Idempotency-Key, repeats are answered from
+ * the first request and a failed request can be retried without doubling anything.
  */
 export class MessageService {
   private readonly now: () => Date;
@@ -50,76 +67,182 @@ export class MessageService {
   }
 
   /**
-   * Validates and enqueues one message body.
-   * @throws ValidationError with the path of each bad field
-   * @throws DependencyUnavailableError when Redis does not take it (nothing is left behind)
+   * Enqueues one validated message.
+   * @throws ValidationError when its app is unknown or missing
+   * @throws ConflictError when its Idempotency-Key was used for another request
+   * @throws DependencyUnavailableError when Redis does not take it
    */
-  async accept(body: unknown, ctx: RequestContext): Promise<Accepted> {
-    const parsed = messageSchema.safeParse(body);
-    if (!parsed.success) {
-      throw new ValidationError('The message is invalid', issuesToDetails(parsed.error));
-    }
-    const appId = resolveAppId(parsed.data.appId, this.deps.appIds);
-    const message = normalizeMessage(parsed.data, appId);
-    const now = this.now();
-    const delayMs = message.sendAt ? Math.max(0, Date.parse(message.sendAt) - now.getTime()) : 0;
-    const status = delayMs > 0 ? 'scheduled' : 'queued';
-    const id = newMessageId(now.getTime());
-    const record: Omit<DeliveryRecord, 'history'> = {
-      id,
-      type: message.type,
-      appId,
-      toUser: message.toUser,
-      templateId: message.templateId,
-      status,
-      attempts: 0,
-      createdAt: now.toISOString(),
-      updatedAt: now.toISOString(),
-      sendAt: message.sendAt,
-      caller: ctx.caller,
-      metadata: message.metadata,
-      traceId: ctx.traceId,
-    };
-    try {
-      await this.deps.records.create(record, message);
-    } catch (err) {
-      throw new DependencyUnavailableError(undefined, err);
-    }
-    try {
-      await this.deps.queues
-        .forApp(appId)
-        .add(
-          JOB_NAMES.sendMessage,
-          { messageId: id, traceId: ctx.traceId },
-          { jobId: id, delay: delayMs },
-        );
-    } catch (err) {
-      await this.deps.records.remove(id, appId).catch((cleanupErr: unknown) => {
-        this.deps.logger.error('record left behind after a failed enqueue', {
-          messageId: id,
-          err: cleanupErr,
-        });
-      });
-      throw new DependencyUnavailableError(undefined, err);
-    }
-    this.deps.logger.info('message accepted', { messageId: id, appId, type: message.type, status });
-    return { id, status };
+  async accept(
+    body: MessageBody,
+    ctx: RequestContext,
+    idempotencyKey?: string,
+  ): Promise<IdempotentOutcome<Accepted>> {
+    const messages = [normalizeMessage(body, resolveAppId(body.appId, this.deps.appIds))];
+    return this.acceptAll('messages.create', body, messages, ctx, idempotencyKey, (items) => ({
+      id: items[0]!.record.id,
+      status: items[0]!.record.status as Accepted['status'],
+    }));
   }
 
   /**
-   * The delivery record of a message.
-   * @throws NotFoundError for an unknown id
+   * Enqueues a batch of validated messages, all or nothing.
+   * @throws ValidationError naming `messages[i].appId` when an item's app is unknown or missing
+   * @throws ConflictError when its Idempotency-Key was used for another request
+   * @throws DependencyUnavailableError when Redis does not take it
    */
-  async get(id: string): Promise<DeliveryRecord> {
-    let record: DeliveryRecord | undefined;
-    try {
-      record = await this.deps.records.get(id);
-    } catch (err) {
-      throw new DependencyUnavailableError('Redis is unavailable', err);
-    }
-    if (!record) {
+  async acceptBatch(
+    bodies: readonly MessageBody[],
+    ctx: RequestContext,
+    idempotencyKey?: string,
+  ): Promise<IdempotentOutcome<AcceptedBatch>> {
+    const messages = bodies.map((body, i) =>
+      normalizeMessage(body, resolveAppId(body.appId, this.deps.appIds, `messages[${i}].appId`)),
+    );
+    return this.acceptAll('messages.batch', bodies, messages, ctx, idempotencyKey, (items) => ({
+      ids: items.map((item) => item.record.id),
+    }));
+  }
+
+  /**
+   * The delivery record of a message the viewer may see.
+   * @throws NotFoundError for an unknown id or another caller's message
+   */
+  async get(id: string, viewer: Viewer): Promise<DeliveryRecord> {
+    const record = isMessageId(id) ? await redisCall(() => this.deps.records.get(id)) : undefined;
+    if (!record || !canSee(viewer, record)) {
       throw new NotFoundError(`No message with id ${id}`);
     }
     return record;
+  }
+
+  /**
+   * Cancels a queued, scheduled or retrying message. The status change is one atomic step, so
+   * either it wins and no worker will send the message, or a worker has claimed it and this
+   * answers 409.
+   * @throws NotFoundError for an unknown id or another caller's message
+   * @throws ConflictError when the message is in any other status
+   */
+  async cancel(id: string, viewer: Viewer): Promise<{ id: string; status: 'cancelled' }> {
+    const record = await this.get(id, viewer);
+    const result = await redisCall(() =>
+      this.deps.records.transition(id, {
+        from: CANCELLABLE,
+        to: 'cancelled',
+        unset: ['nextAttemptAt'],
+        event: { event: 'cancelled', caller: viewer.caller },
+      }),
+    );
+    if (!result.ok) {
+      if (result.current === undefined) {
+        throw new NotFoundError(`No message with id ${id}`);
+      }
+      throw new ConflictError(`The message is ${result.current}; it can no longer be cancelled`);
+    }
+    // The worker would skip the job anyway (its claim fails on `cancelled`); removing it only
+    // keeps the queue tidy, so a failure here is not the caller's problem.
+    await this.deps.queue.removeJob(record.appId, id).catch((err: unknown) => {
+      this.deps.logger.warn('job of a cancelled message not removed', { messageId: id, err });
+    });
+    this.deps.logger.info('message cancelled', { messageId: id, previous: result.previous });
+    return { id, status: 'cancelled' };
+  }
+
+  private async acceptAll<R extends Accepted | AcceptedBatch>(
+    operation: string,
+    body: unknown,
+    messages: readonly Message[],
+    ctx: RequestContext,
+    idempotencyKey: string | undefined,
+    answer: (items: readonly PreparedMessage[]) => R,
+  ): Promise<IdempotentOutcome<R>> {
+    const fresh = messages.map(() => newMessageId(this.now().getTime()));
+    if (idempotencyKey === undefined) {
+      const items = this.prepare(messages, fresh, ctx);
+      await this.enqueue(items, { discardOnFailure: true });
+      return { response: answer(items), replayed: false };
+    }
+    const request = {
+      caller: ctx.caller,
+      key: idempotencyKey,
+      fingerprint: requestFingerprint(operation, body),
+      ids: fresh,
+    };
+    return redisCall(() =>
+      this.deps.idempotency.run(request, async (ids) => {
+        const items = this.prepare(messages, ids, ctx);
+        // The ids are bound to the key: a retry reuses them, so whatever got in stays and is
+        // completed rather than removed (removing could race a job that did get in).
+        await this.enqueue(items, { discardOnFailure: false });
+        return answer(items);
+      }),
+    );
+  }
+
+  private prepare(
+    messages: readonly Message[],
+    ids: readonly string[],
+    ctx: RequestContext,
+  ): PreparedMessage[] {
+    const now = this.now();
+    return messages.map((message, i) => {
+      const delayMs = message.sendAt ? Math.max(0, Date.parse(message.sendAt) - now.getTime()) : 0;
+      return {
+        delayMs,
+        message,
+        record: {
+          id: ids[i]!,
+          type: message.type,
+          appId: message.appId,
+          toUser: message.toUser,
+          templateId: message.templateId,
+          status: delayMs > 0 ? 'scheduled' : 'queued',
+          attempts: 0,
+          createdAt: now.toISOString(),
+          updatedAt: now.toISOString(),
+          sendAt: message.sendAt,
+          caller: ctx.caller,
+          metadata: message.metadata,
+          traceId: ctx.traceId,
+        },
+      };
+    });
+  }
+
+  private async enqueue(
+    items: readonly PreparedMessage[],
+    options: { discardOnFailure: boolean },
+  ): Promise<void> {
+    try {
+      await this.deps.queue.enqueue(items);
+    } catch (err) {
+      if (options.discardOnFailure) {
+        await this.deps.queue.discard(items).catch((cleanupErr: unknown) => {
+          this.deps.logger.error('records left behind after a failed enqueue', {
+            messageIds: items.map((item) => item.record.id),
+            err: cleanupErr,
+          });
+        });
+      }
+      throw new DependencyUnavailableError(undefined, err);
+    }
+    const first = items[0]!.record;
+    this.deps.onAccepted?.(
+      items.map((item) => item.record.type),
+      first.caller,
+    );
+    if (items.length === 1) {
+      this.deps.logger.info('message accepted', {
+        messageId: first.id,
+        appId: first.appId,
+        type: first.type,
+        status: first.status,
+      });
+    } else {
+      this.deps.logger.info('batch accepted', {
+        count: items.length,
+        firstMessageId: first.id,
+        lastMessageId: items[items.length - 1]!.record.id,
+      });
+    }
   }
 }

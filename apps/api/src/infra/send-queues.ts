@@ -30,6 +30,11 @@ export class SendQueues {
     return queue;
   }
 
+  /** Every app with its queue. */
+  entries(): Array<[appId: string, queue: Queue<SendJob>]> {
+    return [...this.queues.entries()];
+  }
+
   /** Every queue, for dashboards and metrics. */
   all(): Array<Queue<SendJob>> {
     return [...this.queues.values()];

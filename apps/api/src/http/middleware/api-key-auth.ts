@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { UnauthorizedError, type ApiKeyEntry } from '@wechat-dispatch/shared';
+import { localsOf } from '../request-locals';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
@@ -19,16 +20,37 @@ export function findCaller(keys: readonly ApiKeyEntry[], presented: string): str
   return caller;
 }
 
-/** Requires `Authorization: Bearer <key>`; puts the caller's name in `res.locals.caller`. */
-export function apiKeyAuth(keys: readonly ApiKeyEntry[]): RequestHandler {
+/** Options of {@link apiKeyAuth}. */
+export interface ApiKeyAuthOptions {
+  keys: readonly ApiKeyEntry[];
+  /** Caller names that are operators (see every caller's records). */
+  adminCallers?: readonly string[];
+  /** Where the key is: the Bearer header (`/v1`) or WeChat's `access_token` query (compat). */
+  from?: 'bearer' | 'access_token';
+}
+
+/**
+ * Requires a known API key; puts the caller's name in `res.locals.caller` and whether it is an
+ * operator in `res.locals.isAdmin`.
+ * @throws UnauthorizedError (401)
+ */
+export function apiKeyAuth(options: ApiKeyAuthOptions): RequestHandler {
+  const admins = new Set(options.adminCallers ?? []);
   return (req, res, next) => {
-    const header = req.get('authorization') ?? '';
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    const caller = match?.[1] ? findCaller(keys, match[1]) : undefined;
+    let presented: string | undefined;
+    if (options.from === 'access_token') {
+      const token = req.query.access_token;
+      presented = typeof token === 'string' && token.length > 0 ? token : undefined;
+    } else {
+      presented = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1];
+    }
+    const caller = presented ? findCaller(options.keys, presented) : undefined;
     if (!caller) {
       throw new UnauthorizedError();
     }
-    res.locals.caller = caller;
+    const locals = localsOf(res);
+    locals.caller = caller;
+    locals.isAdmin = admins.has(caller);
     next();
   };
 }

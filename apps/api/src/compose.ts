@@ -1,0 +1,99 @@
+import type { Redis } from 'ioredis';
+import { DeadLetterStore, RecordBatch, RecordStore } from '@wechat-dispatch/core';
+import type { ApiKeyEntry, Keyspace, Logger } from '@wechat-dispatch/shared';
+import type { ApiDeps } from './app';
+import { DeadLetterService } from './domain/dead-letter-service';
+import { IdempotencyGuard } from './domain/idempotency';
+import { MessageService } from './domain/message-service';
+import { createDeadLetterQueue } from './infra/dead-letter-queue';
+import { RedisIdempotencyStore } from './infra/idempotency-store';
+import { createRateLimitStore } from './infra/rate-limit-store';
+import { RedisMessageQueue } from './infra/redis-message-queue';
+import { SendQueues } from './infra/send-queues';
+import { createApiMetrics } from './metrics';
+
+/** What {@link buildApiDeps} needs: a connected producer connection and the settings. */
+export interface BuildApiDepsOptions {
+  /** The fail-fast producer connection (`createRedis(url, 'producer')`), already connected. */
+  redis: Redis;
+  keyspace: Keyspace;
+  logger: Logger;
+  appIds: readonly string[];
+  apiKeys: readonly ApiKeyEntry[];
+  adminCallers?: readonly string[];
+  rateLimitPerMin?: number;
+  admin?: { user: string; password: string };
+  recordTtlSeconds?: number;
+  trustProxyHops?: number;
+  isShuttingDown?: () => boolean;
+  /** Export Node process metrics too. @defaultValue false */
+  processMetrics?: boolean;
+  /** How long an idempotent repeat waits for the first request. @defaultValue 10000 */
+  idempotencyWaitMs?: number;
+}
+
+/** The API's dependencies and how to release them. */
+export interface ApiRuntime {
+  deps: ApiDeps;
+  /** Closes the queues (the Redis connection is the caller's). */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the real dependencies of {@link createApp} over one Redis connection: queues, record
+ * and dead-letter stores, idempotency, rate-limit store, services and metrics. main.ts and the
+ * tests use the same wiring. Connects nothing itself.
+ */
+export function buildApiDeps(options: BuildApiDepsOptions): ApiRuntime {
+  const { redis, keyspace, logger } = options;
+  const storeOptions = { redis, keyspace, ttlSeconds: options.recordTtlSeconds };
+  const records = new RecordStore(storeOptions);
+  const sendQueues = new SendQueues(redis, keyspace, options.appIds, logger);
+  const deadLetterQueue = createDeadLetterQueue(redis, keyspace, logger);
+  const deadLetterStore = new DeadLetterStore({
+    redis,
+    keyspace,
+    records,
+    deadLetterQueue,
+    sendQueue: (appId) => sendQueues.forApp(appId),
+  });
+  const metrics = createApiMetrics({
+    sendQueues,
+    deadLetterQueue,
+    redis,
+    keyspace,
+    processMetrics: options.processMetrics,
+  });
+  const messages = new MessageService({
+    records,
+    queue: new RedisMessageQueue(new RecordBatch(storeOptions), sendQueues),
+    idempotency: new IdempotencyGuard({
+      store: new RedisIdempotencyStore({ redis, keyspace }),
+      waitMs: options.idempotencyWaitMs,
+    }),
+    appIds: options.appIds,
+    logger,
+    onAccepted: (types, caller) => metrics.countAccepted(types, caller),
+  });
+  const deps: ApiDeps = {
+    logger,
+    redis,
+    messages,
+    deadLetters: new DeadLetterService(deadLetterStore, records, logger),
+    queues: [...sendQueues.all(), deadLetterQueue],
+    metrics,
+    rateLimitStore: createRateLimitStore(redis, keyspace),
+    apiKeys: options.apiKeys,
+    adminCallers: options.adminCallers,
+    rateLimitPerMin: options.rateLimitPerMin,
+    admin: options.admin,
+    trustProxyHops: options.trustProxyHops,
+    isShuttingDown: options.isShuttingDown,
+  };
+  return {
+    deps,
+    close: async () => {
+      await Promise.all([sendQueues.close(), deadLetterQueue.close()]);
+    },
+  };
+}

@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import type { ErrorRequestHandler } from 'express';
+import { ERROR_CODES, type AppError, type Logger } from '@wechat-dispatch/shared';
+import { toWeChatPath } from '../../domain/wechat-compat';
+import { toAppError } from './error-handler';
+
+/** WeChat's answer shape. */
+export interface WeChatAnswer {
+  errcode: number;
+  errmsg: string;
+  msgid?: string;
+}
+
+/** A validation problem as WeChat would answer it, by the field it is about. */
+function answerForValidation(error: AppError): WeChatAnswer {
+  const detail = error.details?.[0];
+  const path = detail ? toWeChatPath(detail.path) : '';
+  const reason = detail ? `${path}: ${detail.message}` : error.message;
+  if (path.startsWith('data.')) {
+    return { errcode: 47003, errmsg: `argument invalid! ${reason}` };
+  }
+  if (path === 'appid') {
+    return detail?.message.startsWith('is required')
+      ? { errcode: 41002, errmsg: 'appid missing (add &appid= to the URL)' }
+      : { errcode: 40013, errmsg: `invalid appid: ${reason}` };
+  }
+  if (path === 'touser') {
+    return { errcode: 40003, errmsg: `invalid openid: ${reason}` };
+  }
+  if (path === 'template_id') {
+    return { errcode: 40037, errmsg: `invalid template_id: ${reason}` };
+  }
+  return { errcode: 47001, errmsg: `data format error: ${reason}` };
+}
+
+/**
+ * Maps an error to WeChat's answer: 40001 bad key, 47001 malformed body, 47003 a data value
+ * WeChat would refuse (naming the field), 40003/40037/40013/41002 for openid, template and app,
+ * 45011 rate limited, -1 Redis unavailable or our own failure (callers retry -1, as they would
+ * with WeChat).
+ */
+export function wechatAnswerFor(err: unknown): { answer: WeChatAnswer; known?: AppError } {
+  const known = toAppError(err);
+  if (!known) {
+    return { answer: { errcode: -1, errmsg: 'system error' } };
+  }
+  switch (known.code) {
+    case ERROR_CODES.UNAUTHORIZED:
+      return {
+        known,
+        answer: { errcode: 40001, errmsg: 'invalid credential, access_token is invalid' },
+      };
+    case ERROR_CODES.VALIDATION_FAILED:
+      return { known, answer: answerForValidation(known) };
+    case ERROR_CODES.INVALID_JSON:
+    case ERROR_CODES.PAYLOAD_TOO_LARGE:
+    case ERROR_CODES.UNSUPPORTED_MEDIA_TYPE:
+      return { known, answer: { errcode: 47001, errmsg: `data format error: ${known.message}` } };
+    case ERROR_CODES.IDEMPOTENCY_KEY_REUSED:
+      return {
+        known,
+        answer: { errcode: 47001, errmsg: 'client_msg_id was already used with another body' },
+      };
+    case ERROR_CODES.RATE_LIMITED:
+      return {
+        known,
+        answer: { errcode: 45011, errmsg: 'api minute-quota reach limit, retry next minute' },
+      };
+    default:
+      return { known, answer: { errcode: -1, errmsg: `system error: ${known.message}` } };
+  }
+}
+
+/**
+ * The error handler of the WeChat-compatible routes: always HTTP 200 with
+ * `{ errcode, errmsg }`, like WeChat, and the request id in `X-Request-Id`.
+ */
+export function wechatErrorHandler(logger: Logger): ErrorRequestHandler {
+  return (err: unknown, _req, res, _next) => {
+    const { answer, known } = wechatAnswerFor(err);
+    if (!known) {
+      const errorId = randomUUID();
+      logger.error('unhandled error', { errorId, err });
+      answer.errmsg = `system error (error id ${errorId})`;
+    } else if (known.httpStatus >= 500) {
+      logger.warn('request failed', { code: known.code, error: known.message, cause: known.cause });
+      res.setHeader('Retry-After', '1');
+    }
+    res.status(200).json(answer);
+  };
+}

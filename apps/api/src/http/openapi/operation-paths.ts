@@ -1,0 +1,74 @@
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import { WECHAT_COMPAT_ROUTES } from '../routes/wechat-compat.routes';
+import { wechatQuerySchema } from '../schemas/wechat-compat.schema';
+import { json, wechatAnswer } from './responses';
+
+const text = (description: string, type = 'text/plain') => ({
+  description,
+  content: { [type]: { schema: z.string() } },
+});
+
+/** The WeChat-compatible routes and the operational ones. */
+export function registerOperationPaths(registry: OpenAPIRegistry): void {
+  for (const route of WECHAT_COMPAT_ROUTES) {
+    registry.registerPath({
+      method: 'post',
+      path: `/cgi-bin/message${route.path}`,
+      tags: ['WeChat-compatible'],
+      summary: `WeChat's ${route.path.slice(1)} endpoint, queued (type ${route.type})`,
+      description:
+        'Change only the base URL and put an API key where the access_token was. Unknown fields are ignored as WeChat ignores them; `data.*.color` is ignored; `client_msg_id` is the Idempotency-Key.',
+      security: [{ accessTokenQuery: [] }],
+      request: {
+        query: wechatQuerySchema,
+        body: { required: true, content: { 'application/json': { schema: route.schema } } },
+      },
+      responses: wechatAnswer,
+    });
+  }
+  const status = z.object({ status: z.string() }).catchall(z.unknown());
+  registry.registerPath({
+    method: 'get',
+    path: '/healthz',
+    tags: ['operations'],
+    summary: 'Liveness: 200 while the process runs',
+    responses: { '200': json('Up.', status) },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/readyz',
+    tags: ['operations'],
+    summary: 'Readiness: 200 when Redis answers and the process is not shutting down',
+    responses: { '200': json('Ready.', status), '503': json('Not ready.', status) },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/metrics',
+    tags: ['operations'],
+    summary: 'Prometheus metrics (no auth: expose only on an internal network)',
+    responses: { '200': text('Prometheus text format.') },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/openapi.json',
+    tags: ['operations'],
+    summary: 'This document',
+    responses: { '200': json('OpenAPI 3.1.', z.object({}).catchall(z.unknown())) },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/docs',
+    tags: ['operations'],
+    summary: 'This document rendered (Swagger UI, served locally)',
+    responses: { '200': text('HTML.', 'text/html') },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/admin/queues',
+    tags: ['operations'],
+    summary: 'Bull Board over every queue (read-only), behind basic auth; 404 when not configured',
+    security: [{ dashboard: [] }],
+    responses: { '200': text('HTML.', 'text/html'), '401': text('Credentials required.') },
+  });
+}

@@ -1,0 +1,47 @@
+import type { ResponseConfig } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import { errorBodySchema } from '../schemas/common.schema';
+import { wechatAnswerSchema } from '../schemas/wechat-compat.schema';
+
+const ERROR_MEANINGS: Record<number, string> = {
+  400: 'Validation failed (`validation_failed`, details name each field) or malformed JSON (`invalid_json`); nothing stored.',
+  401: 'Missing or unknown API key.',
+  404: 'Unknown id, or a message of another caller.',
+  409: 'Conflict: the message is not in a state that allows this, or the Idempotency-Key was used with another body (`idempotency_key_reused`) or its first request is still running.',
+  413: 'Body larger than 1 MB.',
+  415: 'Body is not `application/json`.',
+  429: 'Too many requests with this API key in the current minute; see `Retry-After`.',
+  500: 'Internal error; the body holds only an `errorId` to find the log line.',
+  503: 'Redis unavailable; nothing was stored. Retry (with the same Idempotency-Key).',
+};
+
+/** The error responses a route can give, in the contract's error shape. */
+export function errorResponses(...statuses: number[]): Record<string, ResponseConfig> {
+  return Object.fromEntries(
+    [...statuses, 500].map((status) => [
+      String(status),
+      {
+        description: ERROR_MEANINGS[status] ?? 'Error',
+        content: { 'application/json': { schema: errorBodySchema } },
+      },
+    ]),
+  );
+}
+
+/** A JSON response. */
+export function json(description: string, schema: z.ZodType): ResponseConfig {
+  return { description, content: { 'application/json': { schema } } };
+}
+
+/** The WeChat-shaped answer of the compat routes (always HTTP 200). */
+export const wechatAnswer: Record<string, ResponseConfig> = {
+  '200': json(
+    'Always HTTP 200, like WeChat. `errcode` 0 with `msgid` (our message id) when queued; 40001 bad key, 47001 malformed body, 47003 a data value WeChat would refuse (errmsg names the field), 40003 bad openid, 40037 bad template_id, 40013/41002 unknown/missing appid, 45011 rate limited, -1 Redis unavailable (retry).',
+    wechatAnswerSchema,
+  ),
+};
+
+/** The Location header of a created message. */
+export const locationHeader = z.object({
+  Location: z.string().meta({ description: '/v1/messages/{id}' }),
+});

@@ -1,0 +1,45 @@
+import type { Request, Response } from 'express';
+import type { RequestContext } from '../domain/message-service';
+import type { Viewer } from '../domain/visibility';
+
+/**
+ * Typed access to what the middleware leaves in `res.locals` (Express types it as `any`):
+ * the trace id (request-id), the caller and operator flag (api-key auth), the route template
+ * (validate) and the parsed input (validate).
+ */
+export interface ApiLocals {
+  traceId: string;
+  caller?: string;
+  isAdmin?: boolean;
+  route?: string;
+  input?: unknown;
+}
+
+/** The locals of a response. */
+export function localsOf(res: Response): ApiLocals {
+  return res.locals as ApiLocals;
+}
+
+/** The authenticated caller as a viewer of records. */
+export function viewerOf(res: Response): Viewer {
+  const locals = localsOf(res);
+  return { caller: locals.caller ?? '', isAdmin: locals.isAdmin === true };
+}
+
+/** Caller and trace id, for the domain. */
+export function contextOf(res: Response): RequestContext {
+  const locals = localsOf(res);
+  return { caller: locals.caller ?? '', traceId: locals.traceId };
+}
+
+/**
+ * The template of the matched route (`/v1/messages/:id`), or undefined outside a route. Only
+ * meaningful while the route runs: Express restores `baseUrl` once its router is done.
+ */
+export function matchedRouteOf(req: Request): string | undefined {
+  const route: unknown = req.route;
+  if (route && typeof route === 'object' && 'path' in route && typeof route.path === 'string') {
+    return `${req.baseUrl}${route.path === '/' ? '' : route.path}`;
+  }
+  return undefined;
+}

@@ -1,0 +1,29 @@
+import { Router } from 'express';
+import { serveFiles, setup } from 'swagger-ui-express';
+import type { OpenApiDocument } from '../openapi/openapi-document';
+
+/**
+ * `GET /openapi.json` and `GET /docs` (Swagger UI). The UI's scripts and styles come from the
+ * installed swagger-ui-dist package, so the page works without internet access.
+ */
+export function docsRoutes(document: OpenApiDocument): Router {
+  const router = Router();
+  router.get('/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+  // The page loads its assets relatively (`./swagger-ui-bundle.js`): it must be served at
+  // `/docs/`, not `/docs`, or the browser asks for `/swagger-ui-bundle.js`.
+  router.get('/docs', (req, res, next) => {
+    if (req.originalUrl.split('?')[0] === '/docs') {
+      res.redirect(301, '/docs/');
+      return;
+    }
+    next();
+  });
+  router.use(
+    '/docs',
+    ...serveFiles(document),
+    setup(document, { customSiteTitle: 'wechat-dispatch API' }),
+  );
+  return router;
+}

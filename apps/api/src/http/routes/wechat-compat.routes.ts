@@ -1,0 +1,71 @@
+import express, { Router, type RequestHandler } from 'express';
+import type { z } from 'zod';
+import { issuesToDetails, messageSchema, type MessageType } from '@wechat-dispatch/core';
+import { ValidationError, type ApiKeyEntry, type Logger } from '@wechat-dispatch/shared';
+import type { MessageService } from '../../domain/message-service';
+import { toMessageBody } from '../../domain/wechat-compat';
+import { apiKeyAuth } from '../middleware/api-key-auth';
+import { inputOf, validate } from '../middleware/validate';
+import { wechatErrorHandler } from '../middleware/wechat-error-handler';
+import { contextOf } from '../request-locals';
+import {
+  wechatBizsendBodySchema,
+  wechatQuerySchema,
+  wechatSubscribeBodySchema,
+  wechatTemplateBodySchema,
+} from '../schemas/wechat-compat.schema';
+
+/** Dependencies of {@link wechatCompatRoutes}. */
+export interface WeChatCompatDeps {
+  messages: MessageService;
+  apiKeys: readonly ApiKeyEntry[];
+  rateLimit: RequestHandler;
+  bodyLimit: string;
+  logger: Logger;
+}
+
+/** The compat routes, relative to their mount `/cgi-bin/message`, and what each sends. */
+export const WECHAT_COMPAT_ROUTES = [
+  { path: '/template/send', type: 'template', schema: wechatTemplateBodySchema },
+  { path: '/subscribe/send', type: 'subscribe', schema: wechatSubscribeBodySchema },
+  { path: '/subscribe/bizsend', type: 'bizsend', schema: wechatBizsendBodySchema },
+] as const satisfies ReadonlyArray<{ path: string; type: MessageType; schema: z.ZodType }>;
+
+const queryInput = { query: wechatQuerySchema };
+
+/**
+ * WeChat's own send endpoints, so a service that called WeChat directly migrates by changing
+ * its base URL and putting an API key where the access_token was. WeChat's body and answer
+ * shape (always HTTP 200, `errcode`), our queue and rules behind it: the body is translated
+ * and validated by the `/v1` schema, `client_msg_id` is the Idempotency-Key, and `msgid` is our
+ * message id. Any content type is parsed as JSON, because WeChat does so.
+ */
+export function wechatCompatRoutes(deps: WeChatCompatDeps): Router {
+  const router = Router();
+  const auth = apiKeyAuth({ keys: deps.apiKeys, from: 'access_token' });
+  const json = express.json({ type: () => true, limit: deps.bodyLimit });
+  for (const route of WECHAT_COMPAT_ROUTES) {
+    router.post(route.path, validate(queryInput), auth, deps.rateLimit, json, async (req, res) => {
+      const { query } = inputOf(res, queryInput);
+      const wechat = route.schema.safeParse(req.body);
+      if (!wechat.success) {
+        throw new ValidationError(
+          'The body is not a WeChat request',
+          issuesToDetails(wechat.error),
+        );
+      }
+      const body = messageSchema.safeParse(toMessageBody(route.type, wechat.data, query.appid));
+      if (!body.success) {
+        throw new ValidationError('The message is invalid', issuesToDetails(body.error));
+      }
+      const { response } = await deps.messages.accept(
+        body.data,
+        contextOf(res),
+        wechat.data.client_msg_id,
+      );
+      res.json({ errcode: 0, errmsg: 'ok', msgid: response.id });
+    });
+  }
+  router.use(wechatErrorHandler(deps.logger));
+  return router;
+}

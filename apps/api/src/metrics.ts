@@ -1,0 +1,105 @@
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { deadIndexKey, type MessageType } from '@wechat-dispatch/core';
+import type { Keyspace } from '@wechat-dispatch/shared';
+import type { SendQueues } from './infra/send-queues';
+
+/** The API's Prometheus metrics, served at `/metrics`. */
+export interface ApiMetrics {
+  registry: Registry;
+  /** One finished HTTP request, by route template (never the raw URL: ids would explode it). */
+  observeRequest(method: string, route: string, status: number, seconds: number): void;
+  /** Messages accepted in one request. */
+  countAccepted(types: readonly MessageType[], caller: string): void;
+}
+
+/** Options of {@link createApiMetrics}. */
+export interface ApiMetricsOptions {
+  sendQueues: SendQueues;
+  deadLetterQueue: Queue;
+  redis: Redis;
+  keyspace: Keyspace;
+  /** Also export Node's process metrics (main.ts does; tests building many apps do not). */
+  processMetrics?: boolean;
+  /** Longest a scrape waits for Redis before leaving the queue gauges empty. @defaultValue 2000 */
+  collectTimeoutMs?: number;
+}
+
+const DEPTH_STATES = ['waiting', 'delayed', 'active', 'failed'] as const;
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Builds the API's metrics on a registry of its own: HTTP request durations by route template,
+ * messages enqueued by type and caller, and queue depths (waiting, delayed, active, failed, and
+ * dead letters per app) read from Redis at scrape time.
+ */
+export function createApiMetrics(options: ApiMetricsOptions): ApiMetrics {
+  const registry = new Registry();
+  if (options.processMetrics) {
+    collectDefaultMetrics({ register: registry, prefix: 'wxd_api_' });
+  }
+  const requests = new Histogram({
+    name: 'wxd_http_request_duration_seconds',
+    help: 'HTTP requests by method, route template and status',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  const enqueued = new Counter({
+    name: 'wxd_messages_enqueued_total',
+    help: 'Messages accepted into the queues, by type and caller',
+    labelNames: ['type', 'caller'],
+    registers: [registry],
+  });
+  const timeoutMs = options.collectTimeoutMs ?? 2000;
+  new Gauge({
+    name: 'wxd_queue_jobs',
+    help: 'Jobs per queue and state; state "dead" counts the dead letters of an app queue',
+    labelNames: ['queue', 'state'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const reads = [
+        ...options.sendQueues.entries().map(async ([appId, queue]) => {
+          const [counts, dead] = await Promise.all([
+            queue.getJobCounts(...DEPTH_STATES),
+            options.redis.zcard(deadIndexKey(options.keyspace, appId)),
+          ]);
+          return { queue: queue.name, counts: { ...counts, dead } };
+        }),
+        options.deadLetterQueue.getJobCounts(...DEPTH_STATES).then((counts) => ({
+          queue: options.deadLetterQueue.name,
+          counts,
+        })),
+      ];
+      // A scrape must answer even with Redis away; the gauges are then simply absent.
+      const settled = await Promise.allSettled(reads.map((read) => withTimeout(read, timeoutMs)));
+      for (const result of settled) {
+        if (result.status === 'fulfilled') {
+          for (const [state, count] of Object.entries(result.value.counts)) {
+            this.set({ queue: result.value.queue, state }, count);
+          }
+        }
+      }
+    },
+  });
+  return {
+    registry,
+    observeRequest(method, route, status, seconds) {
+      requests.observe({ method, route, status: String(status) }, seconds);
+    },
+    countAccepted(types, caller) {
+      for (const type of types) {
+        enqueued.inc({ type, caller });
+      }
+    },
+  };
+}
