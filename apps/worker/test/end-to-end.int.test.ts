@@ -1,4 +1,8 @@
+import { mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { chromium } from 'playwright-core';
 import { startSandbox, type SandboxHandle } from '@wechat-dispatch/sandbox';
 import {
   TEST_REDIS_URL,
@@ -129,6 +133,58 @@ describe('one template message end to end', () => {
     }
     expect(new Set(traced.map((l) => l.service))).toEqual(new Set(['api', 'worker']));
     expect(new Set(traced.map((l) => l.traceId)).size).toBe(1);
+  });
+
+  it('when a second message went through the stack, then the sandbox inbox renders both in headless Chromium', async () => {
+    const second = await fetch(`${apiUrl}/v1/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        type: 'template',
+        toUser: 'oE2EUser0002',
+        templateId: 'TPL_PAYMENT',
+        data: { amount1: '¥399.00', thing2: '无线降噪耳机' },
+      }),
+    });
+    const { id } = (await second.json()) as { id: string };
+    await waitFor(
+      async () => {
+        const res = await fetch(`${apiUrl}/v1/messages/${id}`, {
+          headers: { authorization: `Bearer ${API_KEY}` },
+        });
+        return ((await res.json()) as { status: string }).status === 'sent';
+      },
+      { description: 'the second message to be sent' },
+    );
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    const shot = path.join(mkdtempSync(path.join(tmpdir(), 'wxd-inbox-')), 'inbox.png');
+
+    try {
+      const page = await browser.newPage();
+      await page.goto(sandbox.url);
+      const text = await page.locator('body').innerText();
+      await page.screenshot({ path: shot, fullPage: true });
+
+      expect(text).toContain('订单已发货');
+      expect(text).toContain('¥399.00');
+      expect(text).toContain('oE2EUser0001');
+      expect(text).toContain('oE2EUser0002');
+      expect(statSync(shot).size).toBeGreaterThan(1000);
+    } finally {
+      await browser.close();
+    }
   });
 
   it('when the processes log, then no secret appears in their output', () => {
