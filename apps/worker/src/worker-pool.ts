@@ -48,6 +48,13 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     worker.on('error', (err) =>
       logger.warn('worker error', { queue: worker.name, error: err.message }),
     );
+    worker.on('failed', (job, err) => {
+      // Dead letters end with UnrecoverableError and are logged by the processor; anything else
+      // is an unexpected exception, retried by BullMQ's safety-net attempts.
+      if (err.name !== 'UnrecoverableError') {
+        logger.error('send job failed unexpectedly', { queue: worker.name, jobId: job?.id, err });
+      }
+    });
     worker.on('stalled', (jobId) =>
       logger.warn('stalled job recovered', { queue: worker.name, jobId }),
     );

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
-import { TEST_REDIS_URL, waitFor } from '@wechat-dispatch/testkit';
+import { TEST_REDIS_URL, freePort, waitFor } from '@wechat-dispatch/testkit';
 import { startStack, templateBody, type Stack } from './helpers/stack';
 
 const APP_A = { appId: 'wxpaceaaaaaaaaaaaa1', appSecret: 'pace-secret-a' };
@@ -128,12 +128,15 @@ describe('quota pauses (45011)', () => {
 
 describe('token endpoint configuration errors', () => {
   let stack: Stack;
+  let opsUrl: string;
 
   beforeAll(async () => {
+    const opsPort = await freePort();
+    opsUrl = `http://127.0.0.1:${opsPort}`;
     stack = await startStack({
       apps: [APP_A],
       workerApps: [{ appId: APP_A.appId, appSecret: 'the-wrong-secret' }],
-      workerEnv: { WORKER_HTTP_PORT: '0', SEND_BACKOFF_MAX_MS: '2000' },
+      workerEnv: { WORKER_HTTP_PORT: String(opsPort), SEND_BACKOFF_MAX_MS: '2000' },
     });
   });
 
@@ -151,7 +154,35 @@ describe('token endpoint configuration errors', () => {
 
     expect(records.every((r) => (r.lastError as { errcode: number }).errcode === 40125)).toBe(true);
     expect(after.every((r) => r.status === 'retrying' && r.attempts === 0)).toBe(true);
+    // Each message kept cycling (paused → tried again → paused), so none was failed by BullMQ.
+    expect(
+      after.every(
+        (r) => (r.history as HistoryLine[]).filter((h) => h.event === 'paused').length >= 2,
+      ),
+    ).toBe(true);
+    expect(stack.workers[0]!.stdout.filter((l) => l.includes('failed unexpectedly'))).toEqual([]);
     expect(tokenCalls).toBeLessThanOrEqual(3);
     expect(stack.sandbox.messages()).toHaveLength(0);
+  });
+
+  it('when the token endpoint answers a config error, then the worker /readyz names the app and /metrics counts it', async () => {
+    const ready = await fetch(`${opsUrl}/readyz`);
+    const body = (await ready.json()) as {
+      ready: boolean;
+      tokenConfigErrors: Record<string, { errcode: number }>;
+    };
+    const metrics = await (await fetch(`${opsUrl}/metrics`)).text();
+    const health = await fetch(`${opsUrl}/healthz`);
+
+    expect(health.status).toBe(200);
+    expect(body.tokenConfigErrors[APP_A.appId]).toMatchObject({ errcode: 40125 });
+    expect(metrics).toContain(
+      `wxd_token_fetches_total{app_id="${APP_A.appId}",outcome="config_error"}`,
+    );
+    expect(metrics).toMatch(
+      new RegExp(`wxd_app_pauses_total\\{app_id="${APP_A.appId}",reason="config"\\} [1-9]`),
+    );
+    expect(metrics).toContain('wxd_queue_jobs{queue="send-');
+    expect(metrics).not.toContain('the-wrong-secret');
   });
 });

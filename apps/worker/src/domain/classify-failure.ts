@@ -57,7 +57,9 @@ export function decideFailure(
     case 'config':
       return {
         kind: 'wait',
-        delayMs: Math.min(policy.backoffMaxMs, CONFIG_ERROR_WAIT_MS) * (0.5 + random() / 2),
+        delayMs: Math.round(
+          Math.min(policy.backoffMaxMs, CONFIG_ERROR_WAIT_MS) * (0.5 + random() / 2),
+        ),
         lastError,
         errorClass,
       };

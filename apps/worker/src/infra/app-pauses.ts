@@ -20,18 +20,20 @@ export class AppPauses {
    * Pauses `appId` for `ms`. Returns true when this call started the pause (and logged it).
    */
   async pause(appId: string, reason: string, ms: number, errcode: number): Promise<boolean> {
-    const until = new Date(Date.now() + ms).toISOString();
-    await this.queueOf(appId).rateLimit(ms);
+    // Redis takes whole milliseconds only (PX).
+    const pauseMs = Math.max(1, Math.round(ms));
+    const until = new Date(Date.now() + pauseMs).toISOString();
+    await this.queueOf(appId).rateLimit(pauseMs);
     const first = await this.redis.set(
       this.keyspace.key('pause', appId),
       reason,
       'PX',
-      Math.max(1, Math.round(ms)),
+      pauseMs,
       'NX',
     );
     if (first === 'OK') {
-      this.logger.warn('app paused', { appId, reason, errcode, until, pauseMs: Math.round(ms) });
-      this.onPause?.(appId, reason, ms);
+      this.logger.warn('app paused', { appId, reason, errcode, until, pauseMs });
+      this.onPause?.(appId, reason, pauseMs);
       return true;
     }
     return false;
