@@ -29,6 +29,7 @@ export {
   type DeliveryRecord,
   type StoredMessage,
 } from './records/record.types';
+export { STATUS_EDGES, canMove } from './records/status-machine';
 export {
   RecordStore,
   type RecordStoreOptions,

@@ -69,7 +69,7 @@ describe('RecordStore', () => {
 
     const result = await store.transition(record.id, {
       from: ['queued'],
-      to: 'sent',
+      to: 'sending',
       set: { wechatMsgId: '3487542469355618313', lastError: { errcode: -1, errmsg: 'busy' } },
       incrementAttempts: true,
       event: { event: 'sent' },
@@ -78,12 +78,22 @@ describe('RecordStore', () => {
 
     expect(result).toEqual({ ok: true, previous: 'queued' });
     expect(loaded).toMatchObject({
-      status: 'sent',
+      status: 'sending',
       attempts: 1,
       wechatMsgId: '3487542469355618313',
       lastError: { errcode: -1, errmsg: 'busy' },
     });
     expect(loaded?.history.map((h) => h.event)).toEqual(['queued', 'sent']);
+  });
+
+  it('when a transition would move a status backwards, then it is refused before Redis is touched', async () => {
+    const record = newRecord();
+    await store.create(record, message);
+
+    await expect(
+      store.transition(record.id, { from: ['sent'], to: 'queued', event: { event: 'back' } }),
+    ).rejects.toThrow('cannot move from sent to queued');
+    expect((await store.get(record.id))?.status).toBe('queued');
   });
 
   it('when a transition starts from a status not allowed, then nothing changes', async () => {
@@ -103,7 +113,7 @@ describe('RecordStore', () => {
   it('when the record does not exist, then the transition reports no current status', async () => {
     const result = await store.transition(newMessageId(), {
       from: ['queued'],
-      to: 'sent',
+      to: 'sending',
       event: { event: 'sent' },
     });
 

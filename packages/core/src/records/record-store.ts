@@ -3,6 +3,7 @@ import type { Keyspace } from '@wechat-dispatch/shared';
 import type { Message } from '../messages/message.schema';
 import { decodeRecord, encodeField, encodeRecord } from './record-codec';
 import type { DeliveryRecord, HistoryEntry, MessageStatus, StoredMessage } from './record.types';
+import { canMove } from './status-machine';
 import { TRANSITION_LUA } from './transition-script';
 
 /** Options of {@link RecordStore}. */
@@ -129,8 +130,15 @@ export class RecordStore {
     return (await this.load(id))?.record;
   }
 
-  /** Applies a status change if the record is in one of `request.from`. */
+  /**
+   * Applies a status change if the record is in one of `request.from`.
+   * @throws Error when a `from → to` edge is not in STATUS_EDGES (a programming error)
+   */
   async transition(id: string, request: TransitionRequest): Promise<TransitionResult> {
+    const backwards = request.from.filter((from) => !canMove(from, request.to));
+    if (backwards.length > 0) {
+      throw new Error(`status cannot move from ${backwards.join('/')} to ${request.to}`);
+    }
     const at = (request.at ?? new Date()).toISOString();
     const set = Object.entries(request.set ?? {}).filter(([, v]) => v !== undefined);
     const unset = (request.unset ?? []).map(String);

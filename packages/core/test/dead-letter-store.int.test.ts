@@ -1,0 +1,144 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { Keyspace } from '@wechat-dispatch/shared';
+import { TEST_REDIS_URL, uniquePrefix } from '@wechat-dispatch/testkit';
+import { DeadLetterStore, type DeadLetterJob } from '../src/dead-letters/dead-letter-store';
+import { DEAD_LETTER_QUEUE, sendQueueName, type SendJob } from '../src/jobs/queues';
+import { newMessageId } from '../src/messages/message-id';
+import { RecordStore } from '../src/records/record-store';
+
+const keyspace = new Keyspace(uniquePrefix('dlq'));
+let redis: Redis;
+let records: RecordStore;
+let deadLetterQueue: Queue<DeadLetterJob>;
+const sendQueues = new Map<string, Queue<SendJob>>();
+let store: DeadLetterStore;
+
+function sendQueue(appId: string): Queue<SendJob> {
+  let queue = sendQueues.get(appId);
+  if (!queue) {
+    queue = new Queue<SendJob>(sendQueueName(appId), { connection: redis, prefix: keyspace.root });
+    sendQueues.set(appId, queue);
+  }
+  return queue;
+}
+
+async function deadMessage(appId: string, at: Date): Promise<string> {
+  const id = newMessageId(at.getTime());
+  const now = at.toISOString();
+  await records.create(
+    {
+      id,
+      type: 'template',
+      appId,
+      toUser: 'oUser1',
+      templateId: 'TPL',
+      status: 'queued',
+      attempts: 0,
+      createdAt: now,
+      updatedAt: now,
+      caller: 'orders',
+      traceId: 't',
+    },
+    {
+      type: 'template',
+      appId,
+      toUser: 'oUser1',
+      templateId: 'TPL',
+      data: { thing1: { value: 'x' } },
+    },
+  );
+  await records.transition(id, { from: ['queued'], to: 'sending', event: { event: 'sending' } });
+  await records.transition(id, {
+    from: ['sending'],
+    to: 'dead',
+    set: { lastError: { errcode: 40003, errmsg: 'invalid openid' } },
+    incrementAttempts: true,
+    event: { event: 'dead' },
+  });
+  await store.bury({
+    messageId: id,
+    appId,
+    errcode: 40003,
+    errmsg: 'invalid openid',
+    traceId: 't',
+    deadAt: now,
+  });
+  return id;
+}
+
+beforeAll(() => {
+  redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
+  records = new RecordStore({ redis, keyspace });
+  deadLetterQueue = new Queue<DeadLetterJob>(DEAD_LETTER_QUEUE, {
+    connection: redis,
+    prefix: keyspace.root,
+  });
+  store = new DeadLetterStore({ redis, keyspace, records, deadLetterQueue, sendQueue });
+});
+
+afterAll(async () => {
+  await Promise.all([
+    deadLetterQueue.obliterate({ force: true }),
+    ...[...sendQueues.values()].map((q) => q.obliterate({ force: true })),
+  ]);
+  await Promise.all([deadLetterQueue.close(), ...[...sendQueues.values()].map((q) => q.close())]);
+  const keys = await redis.keys(`${keyspace.root}*`);
+  if (keys.length > 0) {
+    await redis.del(...keys);
+  }
+  await redis.quit();
+});
+
+describe('DeadLetterStore', () => {
+  it('when five messages died, then pages of two list them newest first without repeats, per app when asked', async () => {
+    const base = Date.parse('2026-11-27T00:00:00Z');
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      ids.push(await deadMessage(i === 2 ? 'wxOther' : 'wxMain', new Date(base + i * 1000)));
+    }
+    // A sixth in the same millisecond as the fourth tests ties at a page boundary.
+    ids.push(await deadMessage('wxMain', new Date(base + 3000)));
+
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await store.list({ limit: 2, cursor });
+      seen.push(...page.items.map((r) => r.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    const onlyOther = await store.list({ appId: 'wxOther' });
+
+    expect(new Set(seen).size).toBe(6);
+    expect(seen[seen.length - 1]).toBe(ids[0]);
+    expect(onlyOther.items.map((r) => r.id)).toEqual([ids[2]]);
+    expect(await deadLetterQueue.getJob(ids[0]!)).toBeDefined();
+  });
+
+  it('when a dead letter is redriven twice, then it is queued once with a fresh attempt budget', async () => {
+    const id = await deadMessage('wxMain', new Date());
+
+    const first = await store.redrive(id, { caller: 'ops', traceId: 'redrive-1' });
+    const second = await store.redrive(id, { caller: 'ops', traceId: 'redrive-2' });
+    const record = await records.get(id);
+    const job = await sendQueue('wxMain').getJob(id);
+
+    expect(first).toEqual({ ok: true });
+    expect(second).toEqual({ ok: false, reason: 'not_dead', status: 'queued' });
+    expect(record).toMatchObject({ status: 'queued', attempts: 0 });
+    expect(record?.history.at(-1)).toMatchObject({ event: 'redriven', caller: 'ops' });
+    expect(job?.data).toEqual({ messageId: id, traceId: 'redrive-1' });
+    expect(await deadLetterQueue.getJob(id)).toBeUndefined();
+    expect(
+      (await store.list({ appId: 'wxMain', limit: 500 })).items.map((r) => r.id),
+    ).not.toContain(id);
+  });
+
+  it('when the id is unknown, then redrive says not_found', async () => {
+    expect(await store.redrive(newMessageId(), { caller: 'ops', traceId: 't' })).toEqual({
+      ok: false,
+      reason: 'not_found',
+    });
+  });
+});
