@@ -153,7 +153,10 @@ describe('token endpoint configuration errors', () => {
     const after = await Promise.all(ids.map((id) => stack.record(id)));
 
     expect(records.every((r) => (r.lastError as { errcode: number }).errcode === 40125)).toBe(true);
-    expect(after.every((r) => r.status === 'retrying' && r.attempts === 0)).toBe(true);
+    // A message may be caught mid-cycle (`sending`); none may be dead or have spent an attempt.
+    expect(
+      after.every((r) => ['retrying', 'sending'].includes(r.status as string) && r.attempts === 0),
+    ).toBe(true);
     // Each message kept cycling (paused → tried again → paused), so none was failed by BullMQ.
     expect(
       after.every(
