@@ -2,17 +2,17 @@ import { z } from 'zod';
 import {
   intEnv,
   logLevelEnv,
-  parseEnv,
+  parseEnvParts,
   portEnv,
   queuePrefixEnv,
-  redisUrlEnv,
+  redisTopologyEnv,
   urlEnv,
   wechatAppsEnv,
+  type RedisTopology,
   type WeChatAppCredentials,
 } from '@wechat-dispatch/shared';
 
 const envSchema = z.object({
-  REDIS_URL: redisUrlEnv,
   QUEUE_PREFIX: queuePrefixEnv,
   LOG_LEVEL: logLevelEnv,
   WECHAT_API_BASE: urlEnv('https://api.weixin.qq.com'),
@@ -33,7 +33,7 @@ const envSchema = z.object({
 
 /** The worker's configuration, parsed once from the environment. */
 export interface WorkerConfig {
-  redisUrl: string;
+  redis: RedisTopology;
   queuePrefix: string;
   logLevel: string;
   wechatApiBase: string;
@@ -58,9 +58,9 @@ export interface WorkerConfig {
  * @throws ConfigError naming every bad variable
  */
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
-  const e = parseEnv(envSchema, env);
+  const { worker: e, redis } = parseEnvParts({ worker: envSchema, redis: redisTopologyEnv }, env);
   return Object.freeze({
-    redisUrl: e.REDIS_URL,
+    redis,
     queuePrefix: e.QUEUE_PREFIX,
     logLevel: e.LOG_LEVEL,
     wechatApiBase: e.WECHAT_API_BASE,

@@ -13,6 +13,7 @@ import {
   connectRedis,
   createLogger,
   createRedis,
+  describeTopology,
   loadConfigOrExit,
   registerShutdown,
   secretRedactor,
@@ -34,11 +35,11 @@ async function main(): Promise<void> {
   config.apps.forEach((app) => secretRedactor.registerSecret(app.appSecret));
   const logger = createLogger({ service: 'worker', level: config.logLevel });
 
-  const redis = createRedis(config.redisUrl, 'consumer', 'wxd-worker');
+  const redis = createRedis(config.redis, 'consumer', 'wxd-worker');
   watchRedis(redis, logger, 'worker');
   await connectRedis(redis);
   await checkRedisSafety(redis, logger);
-  const tokenRedis = createRedis(config.redisUrl, 'client', 'wxd-worker-tokens');
+  const tokenRedis = createRedis(config.redis, 'client', 'wxd-worker-tokens');
   watchRedis(tokenRedis, logger, 'worker-tokens');
   await connectRedis(tokenRedis);
 
@@ -131,6 +132,7 @@ async function main(): Promise<void> {
   poolRef.current = pool;
   pool.run();
   logger.info('worker started', {
+    redis: describeTopology(config.redis),
     apps: appIds,
     concurrency: config.concurrency,
     tokenMode: config.tokenMode,

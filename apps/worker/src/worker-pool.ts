@@ -1,11 +1,10 @@
 import { Queue, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { sendQueueName, type SendJob } from '@wechat-dispatch/core';
-import type { Keyspace, Logger } from '@wechat-dispatch/shared';
+import type { Keyspace, Logger, RedisClient } from '@wechat-dispatch/shared';
 
 /** Options of {@link createWorkerPool}. */
 export interface WorkerPoolOptions {
-  connection: Redis;
+  connection: RedisClient;
   keyspace: Keyspace;
   appIds: readonly string[];
   processor: (job: Job<SendJob>, token?: string) => Promise<unknown>;

@@ -18,7 +18,7 @@ export {
   type ErrorDetail,
   type AppErrorOptions,
 } from './errors/app-error';
-export { ConfigError, parseEnv, loadConfigOrExit } from './config/parse-env';
+export { ConfigError, parseEnv, parseEnvParts, loadConfigOrExit } from './config/parse-env';
 export {
   wechatAppsEnv,
   apiKeysEnv,
@@ -31,7 +31,19 @@ export {
   type WeChatAppCredentials,
   type ApiKeyEntry,
 } from './config/env-schemas';
-export { createRedis, connectRedis, closeRedis, type RedisProfile } from './redis/create-redis';
+export {
+  createRedis,
+  connectRedis,
+  closeRedis,
+  type RedisProfile,
+  type RedisClient,
+} from './redis/create-redis';
+export {
+  redisTopologyEnv,
+  describeTopology,
+  type RedisTopology,
+  type RedisNode,
+} from './redis/redis-topology';
 export { redisAnswers } from './redis/redis-answers';
 export { watchRedis } from './redis/watch-redis';
 export { checkRedisSafety, UnsafeRedisError, type RedisCheckResult } from './redis/check-redis';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
-import type { ConfigError} from '../src/config/parse-env';
+import type { ConfigError } from '../src/config/parse-env';
 import { parseEnv } from '../src/config/parse-env';
 import { apiKeysEnv, intEnv, queuePrefixEnv, wechatAppsEnv } from '../src/config/env-schemas';
 

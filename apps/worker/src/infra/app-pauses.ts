@@ -1,6 +1,5 @@
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
-import type { Keyspace, Logger } from '@wechat-dispatch/shared';
+import type { Keyspace, Logger, RedisClient } from '@wechat-dispatch/shared';
 
 /**
  * Holds back every send of one app — not of the others — for a while: BullMQ's queue-level rate
@@ -9,7 +8,7 @@ import type { Keyspace, Logger } from '@wechat-dispatch/shared';
  */
 export class AppPauses {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keyspace: Keyspace,
     private readonly queueOf: (appId: string) => Queue,
     private readonly logger: Logger,

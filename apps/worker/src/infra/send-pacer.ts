@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
-import type { Keyspace } from '@wechat-dispatch/shared';
+import type { Keyspace, RedisClient } from '@wechat-dispatch/shared';
 
 /**
  * A sliding window per app in a sorted set, on Redis' own clock so every worker agrees. Each
@@ -59,7 +58,7 @@ export class SendPacer {
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keyspace: Keyspace,
     private readonly options: SendPacerOptions,
   ) {

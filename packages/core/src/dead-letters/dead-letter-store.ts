@@ -1,6 +1,5 @@
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
-import type { Keyspace } from '@wechat-dispatch/shared';
+import type { Keyspace, RedisClient } from '@wechat-dispatch/shared';
 import { DEAD_LETTER_QUEUE, JOB_NAMES, type SendJob } from '../jobs/queues';
 import type { RecordStore } from '../records/record-store';
 import type { DeliveryRecord } from '../records/record.types';
@@ -27,7 +26,7 @@ export type RedriveResult =
 
 /** Dependencies of {@link DeadLetterStore}. */
 export interface DeadLetterStoreOptions {
-  redis: Redis;
+  redis: RedisClient;
   keyspace: Keyspace;
   records: RecordStore;
   /** The `dead-letters` BullMQ queue (nobody consumes it; it is there to be seen). */

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@wechat-dispatch/shared';
 import type { Message } from '../messages/message.schema';
 import { encodeRecord } from './record-codec';
 import { RecordStore, type RecordStoreOptions } from './record-store';
@@ -19,7 +19,7 @@ type CreateRecordsCommand = (numKeys: number, ...args: string[]) => Promise<numb
  * records instead of a thousand.
  */
 export class RecordBatch {
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly store: RecordStore;
   private readonly ttlSeconds: number;
   private readonly createCommand: CreateRecordsCommand;
@@ -79,7 +79,7 @@ export class RecordBatch {
     }
     const replies = await multi.exec();
     if (replies === null) {
-      throw new Error('Redis transaction was aborted');
+      throw new Error('RedisClient transaction was aborted');
     }
     for (const [err] of replies) {
       if (err) {

@@ -1,5 +1,4 @@
-import type { Redis } from 'ioredis';
-import type { Keyspace } from '@wechat-dispatch/shared';
+import type { Keyspace, RedisClient } from '@wechat-dispatch/shared';
 import type { Message } from '../messages/message.schema';
 import { decodeRecord, encodeField, encodeRecord } from './record-codec';
 import type { DeliveryRecord, HistoryEntry, MessageStatus, StoredMessage } from './record.types';
@@ -8,7 +7,7 @@ import { TRANSITION_LUA } from './transition-script';
 
 /** Options of {@link RecordStore}. */
 export interface RecordStoreOptions {
-  redis: Redis;
+  redis: RedisClient;
   keyspace: Keyspace;
   /** How long a record is kept after its last change. @defaultValue 7 days */
   ttlSeconds?: number;
@@ -49,7 +48,7 @@ type TransitionCommand = (
  * through one Lua script so they are atomic and only move along allowed edges.
  */
 export class RecordStore {
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly keyspace: Keyspace;
   private readonly ttlSeconds: number;
   private readonly historyCap: number;
@@ -171,7 +170,7 @@ export class RecordStore {
 /** Unwraps a MULTI/pipeline reply, throwing the first command error. */
 function throwOnMultiError(replies: Array<[Error | null, unknown]> | null): unknown[] {
   if (replies === null) {
-    throw new Error('Redis transaction was aborted');
+    throw new Error('RedisClient transaction was aborted');
   }
   return replies.map(([err, value]) => {
     if (err) {

@@ -25,6 +25,33 @@ export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv)
 }
 
 /**
+ * Parses `env` with several schemas at once (e.g. the process's own variables and the Redis
+ * topology), so that every bad variable is named in one go.
+ * @throws ConfigError naming every bad variable of every schema
+ */
+export function parseEnvParts<P extends Record<string, z.ZodType>>(
+  parts: P,
+  env: NodeJS.ProcessEnv,
+): { [K in keyof P]: z.infer<P[K]> } {
+  const out: Partial<{ [K in keyof P]: z.infer<P[K]> }> = {};
+  const problems: string[] = [];
+  for (const [name, schema] of Object.entries(parts) as Array<[keyof P, P[keyof P]]>) {
+    try {
+      out[name] = parseEnv(schema, env);
+    } catch (err) {
+      if (!(err instanceof ConfigError)) {
+        throw err;
+      }
+      problems.push(...err.problems);
+    }
+  }
+  if (problems.length > 0) {
+    throw new ConfigError(problems);
+  }
+  return out as { [K in keyof P]: z.infer<P[K]> };
+}
+
+/**
  * Calls `load`; on a {@link ConfigError} prints its lines to stderr and exits 1 before anything
  * connects.
  */

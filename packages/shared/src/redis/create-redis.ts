@@ -1,4 +1,8 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import type { RedisTopology } from './redis-topology';
+
+/** A connection to any supported topology; ioredis gives both the same command API. */
+export type RedisClient = Redis | Cluster;
 
 /**
  * How a connection behaves while Redis is away.
@@ -6,8 +10,7 @@ import { Redis, type RedisOptions } from 'ioredis';
  *   instead of hanging; BullMQ's documented profile for a Queue that must fail fast.
  * - `consumer`: commands wait for reconnection forever (`maxRetriesPerRequest: null`), as
  *   BullMQ requires for Workers.
- * - `client`: ioredis defaults with a short per-command retry budget, for caches and records
- *   read inside jobs.
+ * - `client`: ioredis defaults with a short per-command retry budget, for caches.
  */
 export type RedisProfile = 'producer' | 'consumer' | 'client';
 
@@ -22,14 +25,52 @@ function retryStrategy(times: number): number {
   return Math.min(100 * times, 2000);
 }
 
-/** A new ioredis connection with the given profile; `lazyConnect` so nothing connects at import. */
-export function createRedis(url: string, profile: RedisProfile, name?: string): Redis {
-  return new Redis(url, {
+/**
+ * A new connection with the given profile to a URL or a {@link RedisTopology};
+ * `lazyConnect` so nothing connects at import or construction.
+ */
+export function createRedis(url: string, profile: RedisProfile, name?: string): Redis;
+export function createRedis(where: RedisTopology, profile: RedisProfile, name?: string): RedisClient;
+export function createRedis(
+  where: string | RedisTopology,
+  profile: RedisProfile,
+  name?: string,
+): RedisClient {
+  const topology: RedisTopology =
+    typeof where === 'string' ? { kind: 'single', url: where } : where;
+  const base: RedisOptions = {
     ...PROFILES[profile],
     retryStrategy,
     lazyConnect: true,
     connectionName: name,
-  });
+  };
+  switch (topology.kind) {
+    case 'single':
+      return new Redis(topology.url, base);
+    case 'sentinel':
+      return new Redis({
+        ...base,
+        sentinels: topology.sentinels,
+        name: topology.name,
+        password: topology.password,
+        sentinelPassword: topology.sentinelPassword,
+        tls: topology.tls ? {} : undefined,
+        sentinelRetryStrategy: retryStrategy,
+      });
+    case 'cluster':
+      return new Cluster(topology.nodes, {
+        lazyConnect: true,
+        enableOfflineQueue: profile !== 'producer',
+        enableReadyCheck: true,
+        clusterRetryStrategy: retryStrategy,
+        redisOptions: {
+          ...PROFILES[profile],
+          connectionName: name,
+          password: topology.password,
+          tls: topology.tls ? {} : undefined,
+        },
+      });
+  }
 }
 
 /**
@@ -37,7 +78,7 @@ export function createRedis(url: string, profile: RedisProfile, name?: string): 
  * still starting.
  * @throws Error when Redis is not ready within `timeoutMs`
  */
-export async function connectRedis(redis: Redis, timeoutMs = 15000): Promise<Redis> {
+export async function connectRedis<T extends RedisClient>(redis: T, timeoutMs = 15000): Promise<T> {
   if (redis.status === 'ready') {
     return redis;
   }
@@ -53,7 +94,7 @@ export async function connectRedis(redis: Redis, timeoutMs = 15000): Promise<Red
     redis.once('ready', onReady);
   });
   if (redis.status === 'wait') {
-    // Failures here are retried by retryStrategy; the timeout above decides when to give up.
+    // Failures here are retried by the retry strategy; the timeout above decides when to give up.
     redis.connect().catch(() => undefined);
   }
   await ready;
@@ -61,7 +102,7 @@ export async function connectRedis(redis: Redis, timeoutMs = 15000): Promise<Red
 }
 
 /** Closes a connection without throwing if it is already gone. */
-export async function closeRedis(redis: Redis): Promise<void> {
+export async function closeRedis(redis: RedisClient): Promise<void> {
   try {
     await redis.quit();
   } catch {

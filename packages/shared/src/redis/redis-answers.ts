@@ -1,9 +1,9 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './create-redis';
 
 const PING_TIMEOUT_MS = 1000;
 
 /** Whether Redis answers PING within a second (a consumer connection would otherwise wait forever). */
-export async function redisAnswers(redis: Redis): Promise<boolean> {
+export async function redisAnswers(redis: RedisClient): Promise<boolean> {
   if (redis.status !== 'ready') {
     return false;
   }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './create-redis';
 import type { Logger } from '../logger/create-logger';
 
 /** At most one connection-error line per connection in this many ms, so an outage cannot flood logs. */
@@ -8,7 +8,7 @@ const ERROR_LOG_INTERVAL_MS = 5000;
  * Logs a connection's errors (throttled) and its reconnects. Without an `error` listener ioredis
  * prints unstructured lines of its own.
  */
-export function watchRedis(redis: Redis, logger: Logger, name: string): void {
+export function watchRedis(redis: RedisClient, logger: Logger, name: string): void {
   let lastLogged = 0;
   let down = false;
   redis.on('error', (err: Error) => {

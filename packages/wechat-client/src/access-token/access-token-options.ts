@@ -1,5 +1,4 @@
-import type { Keyspace, Logger, WeChatAppCredentials } from '@wechat-dispatch/shared';
-import type { Redis } from 'ioredis';
+import type { Keyspace, Logger, WeChatAppCredentials, RedisClient } from '@wechat-dispatch/shared';
 import type { WeChatClient } from '../wechat-client';
 
 /**
@@ -22,7 +21,7 @@ export interface AccessTokenHooks {
 /** Options of {@link AccessTokenService}. */
 export interface AccessTokenServiceOptions {
   /** An ioredis connection of its own (the `client` profile), already connecting or ready. */
-  redis: Redis;
+  redis: RedisClient;
   /** Every key goes under it, so all share one Redis Cluster hash tag. */
   keyspace: Keyspace;
   client: WeChatClient;

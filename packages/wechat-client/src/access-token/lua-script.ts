@@ -1,5 +1,5 @@
+import type { RedisClient } from '@wechat-dispatch/shared';
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
 
 /**
  * A Lua script run with EVALSHA, falling back to EVAL when the server has not cached it yet
@@ -15,7 +15,7 @@ export class LuaScript {
 
   /** Runs the script; every key must share the keyspace's hash tag (Redis Cluster). */
   async run(
-    redis: Redis,
+    redis: RedisClient,
     keys: readonly string[],
     args: readonly (string | number)[],
   ): Promise<unknown> {

@@ -1,5 +1,5 @@
+import type { RedisClient } from '@wechat-dispatch/shared';
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import { COMPARE_AND_DELETE, INVALIDATE, PEEK, STORE } from './token-scripts';
 import type { TokenKeys } from './token-keys';
 
@@ -52,7 +52,7 @@ function parseCachedError(raw: unknown): CachedTokenError | undefined {
 
 /** Redis operations on one app's token keys; every multi-key step is one Lua script. */
 export class TokenStore {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisClient) {}
 
   /** Reads token, remaining life, lock and cached error in one round trip. */
   async peek(keys: TokenKeys): Promise<TokenPeek> {
