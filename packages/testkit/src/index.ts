@@ -3,3 +3,4 @@ export { waitFor, type WaitForOptions } from './wait-for';
 export { uniquePrefix, TEST_REDIS_URL } from './unique';
 export { startProcess, ENTRY_POINTS, type RunningProcess } from './processes';
 export { startPrivateRedis, type PrivateRedis, type PrivateRedisOptions } from './redis-server';
+export { startPrivateCluster, type PrivateCluster } from './redis-cluster';

@@ -63,7 +63,11 @@ export async function startPrivateRedis(options: PrivateRedisOptions = {}): Prom
       child = spawn('redis-server', args, { stdio: 'ignore' });
       await waitFor(
         async () => {
-          const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+          const probe = new Redis(url, {
+            lazyConnect: true,
+            maxRetriesPerRequest: 0,
+            retryStrategy: () => null,
+          });
           probe.on('error', () => undefined);
           try {
             await probe.connect();
