@@ -2,8 +2,7 @@ import express from 'express';
 import helmet from 'helmet';
 import type { Queue } from 'bullmq';
 import type { Store } from 'express-rate-limit';
-import type { Redis } from 'ioredis';
-import type { ApiKeyEntry, Logger } from '@wechat-dispatch/shared';
+import type { ApiKeyEntry, Logger, RedisClient } from '@wechat-dispatch/shared';
 import type { DeadLetterService } from './domain/dead-letter-service';
 import type { MessageService } from './domain/message-service';
 import { BULL_BOARD_PATH, bullBoardRouter } from './http/bull-board';
@@ -27,7 +26,7 @@ import type { ApiMetrics } from './metrics';
 export interface ApiDeps {
   logger: Logger;
   /** The producer connection: readiness checks. */
-  redis: Redis;
+  redis: RedisClient;
   messages: MessageService;
   deadLetters: DeadLetterService;
   /** Every queue, for the dashboard: each app's send queue and `dead-letters`. */

@@ -1,6 +1,5 @@
-import type { Redis } from 'ioredis';
 import { DeadLetterStore, RecordBatch, RecordStore } from '@wechat-dispatch/core';
-import type { ApiKeyEntry, Keyspace, Logger } from '@wechat-dispatch/shared';
+import type { ApiKeyEntry, Keyspace, Logger, RedisClient } from '@wechat-dispatch/shared';
 import type { ApiDeps } from './app';
 import { DeadLetterService } from './domain/dead-letter-service';
 import { IdempotencyGuard } from './domain/idempotency';
@@ -15,7 +14,7 @@ import { createApiMetrics } from './metrics';
 /** What {@link buildApiDeps} needs: a connected producer connection and the settings. */
 export interface BuildApiDepsOptions {
   /** The fail-fast producer connection (`createRedis(url, 'producer')`), already connected. */
-  redis: Redis;
+  redis: RedisClient;
   keyspace: Keyspace;
   logger: Logger;
   appIds: readonly string[];

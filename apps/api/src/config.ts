@@ -3,12 +3,13 @@ import {
   apiKeysEnv,
   intEnv,
   logLevelEnv,
-  parseEnv,
+  parseEnvParts,
   portEnv,
   queuePrefixEnv,
-  redisUrlEnv,
+  redisTopologyEnv,
   wechatAppsEnv,
   type ApiKeyEntry,
+  type RedisTopology,
   type WeChatAppCredentials,
 } from '@wechat-dispatch/shared';
 
@@ -25,7 +26,6 @@ const nameListEnv = z
 
 const envSchema = z
   .object({
-    REDIS_URL: redisUrlEnv,
     QUEUE_PREFIX: queuePrefixEnv,
     LOG_LEVEL: logLevelEnv,
     WECHAT_APPS: wechatAppsEnv,
@@ -54,7 +54,8 @@ const envSchema = z
 
 /** The API's configuration, parsed once from the environment. */
 export interface ApiConfig {
-  redisUrl: string;
+  /** Where Redis is: REDIS_URL, or a cluster or sentinel set (shared `redisTopologyEnv`). */
+  redis: RedisTopology;
   queuePrefix: string;
   logLevel: string;
   apps: WeChatAppCredentials[];
@@ -77,9 +78,9 @@ export interface ApiConfig {
  * @throws ConfigError naming every bad variable
  */
 export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
-  const e = parseEnv(envSchema, env);
+  const { api: e, redis } = parseEnvParts({ api: envSchema, redis: redisTopologyEnv }, env);
   return Object.freeze({
-    redisUrl: e.REDIS_URL,
+    redis,
     queuePrefix: e.QUEUE_PREFIX,
     logLevel: e.LOG_LEVEL,
     apps: e.WECHAT_APPS,

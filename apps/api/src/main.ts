@@ -6,6 +6,7 @@ import {
   connectRedis,
   createLogger,
   createRedis,
+  describeTopology,
   loadConfigOrExit,
   registerShutdown,
   secretRedactor,
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
   secretRedactor.registerSecret(config.admin?.password);
   const logger = createLogger({ service: 'api', level: config.logLevel });
 
-  const redis = createRedis(config.redisUrl, 'producer', 'wxd-api');
+  const redis = createRedis(config.redis, 'producer', 'wxd-api');
   watchRedis(redis, logger, 'api');
   await connectRedis(redis);
   await checkRedisSafety(redis, logger);
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
   const server: Server = app.listen(config.port, () => {
     logger.info('api listening', {
       port: config.port,
+      redis: describeTopology(config.redis),
       apps: appIds,
       dashboard: config.admin !== undefined,
       rateLimitPerMin: config.rateLimitPerMin,

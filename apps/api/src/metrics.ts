@@ -1,8 +1,7 @@
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { deadIndexKey, type MessageType } from '@wechat-dispatch/core';
-import type { Keyspace } from '@wechat-dispatch/shared';
+import type { Keyspace, RedisClient } from '@wechat-dispatch/shared';
 import type { SendQueues } from './infra/send-queues';
 
 /** The API's Prometheus metrics, served at `/metrics`. */
@@ -18,7 +17,7 @@ export interface ApiMetrics {
 export interface ApiMetricsOptions {
   sendQueues: SendQueues;
   deadLetterQueue: Queue;
-  redis: Redis;
+  redis: RedisClient;
   keyspace: Keyspace;
   /** Also export Node's process metrics (main.ts does; tests building many apps do not). */
   processMetrics?: boolean;

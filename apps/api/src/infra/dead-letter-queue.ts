@@ -1,14 +1,13 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { DEAD_LETTER_QUEUE, type DeadLetterJob } from '@wechat-dispatch/core';
-import type { Keyspace, Logger } from '@wechat-dispatch/shared';
+import type { Keyspace, Logger, RedisClient } from '@wechat-dispatch/shared';
 
 /**
  * The producer side of the `dead-letters` queue: nobody consumes it; the API needs it for
  * redrive (which removes a message's entry), Bull Board and the queue-depth metrics.
  */
 export function createDeadLetterQueue(
-  connection: Redis,
+  connection: RedisClient,
   keyspace: Keyspace,
   logger: Logger,
 ): Queue<DeadLetterJob> {

@@ -1,6 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
-import type { Keyspace } from '@wechat-dispatch/shared';
+import type { Keyspace, RedisClient } from '@wechat-dispatch/shared';
 import type {
   ClaimResult,
   IdempotencyStore,
@@ -20,7 +19,7 @@ type FinishCommand = (key: string, ...args: string[]) => Promise<number>;
 
 /** Options of {@link RedisIdempotencyStore}. */
 export interface RedisIdempotencyStoreOptions {
-  redis: Redis;
+  redis: RedisClient;
   keyspace: Keyspace;
   /** @defaultValue {@link IDEMPOTENCY_TTL_MS} */
   ttlMs?: number;

@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
-import { DependencyUnavailableError, type Keyspace } from '@wechat-dispatch/shared';
+import {
+  DependencyUnavailableError,
+  type Keyspace,
+  type RedisClient,
+} from '@wechat-dispatch/shared';
 
 /**
  * The per-key request counters in Redis (`{prefix}:ratelimit:<caller>`), shared by every API
@@ -14,7 +17,7 @@ import { DependencyUnavailableError, type Keyspace } from '@wechat-dispatch/shar
  * - Any other failure becomes a {@link DependencyUnavailableError}: the limiter fails closed,
  *   which costs nothing, because a request that cannot be counted could not be stored either.
  */
-export function createRateLimitStore(redis: Redis, keyspace: Keyspace): RedisStore {
+export function createRateLimitStore(redis: RedisClient, keyspace: Keyspace): RedisStore {
   return new RedisStore({
     prefix: `${keyspace.key('ratelimit')}:`,
     sendCommand: async (command: string, ...args: string[]): Promise<RedisReply> => {

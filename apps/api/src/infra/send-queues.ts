@@ -1,13 +1,17 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { SEND_JOB_OPTIONS, sendQueueName, type SendJob } from '@wechat-dispatch/core';
-import type { Keyspace, Logger } from '@wechat-dispatch/shared';
+import type { Keyspace, Logger, RedisClient } from '@wechat-dispatch/shared';
 
 /** The producer side of every app's send queue. */
 export class SendQueues {
   private readonly queues = new Map<string, Queue<SendJob>>();
 
-  constructor(connection: Redis, keyspace: Keyspace, appIds: readonly string[], logger: Logger) {
+  constructor(
+    connection: RedisClient,
+    keyspace: Keyspace,
+    appIds: readonly string[],
+    logger: Logger,
+  ) {
     for (const appId of appIds) {
       const queue = new Queue<SendJob>(sendQueueName(appId), {
         connection,

@@ -1,9 +1,8 @@
 import { Router } from 'express';
-import type { Redis } from 'ioredis';
-import { redisAnswers } from '@wechat-dispatch/shared';
+import { redisAnswers, type RedisClient } from '@wechat-dispatch/shared';
 
 /** `/healthz` (the process is up) and `/readyz` (Redis answers and we are not shutting down). */
-export function healthRoutes(redis: Redis, isShuttingDown: () => boolean): Router {
+export function healthRoutes(redis: RedisClient, isShuttingDown: () => boolean): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
