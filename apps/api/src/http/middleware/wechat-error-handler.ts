@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler } from 'express';
-import { ERROR_CODES, type AppError, type Logger } from '@wechat-dispatch/shared';
+import {
+  ERROR_CODES,
+  ValidationError,
+  type AppError,
+  type ErrorDetail,
+  type Logger,
+} from '@wechat-dispatch/shared';
 import { toWeChatPath } from '../../domain/wechat-compat';
 import { toAppError } from './error-handler';
 
@@ -11,12 +17,22 @@ export interface WeChatAnswer {
   msgid?: string;
 }
 
+/**
+ * The body does not have WeChat's shape (a field missing or of the wrong type): WeChat's
+ * "data format error", as opposed to a well-formed value that breaks a rule (47003).
+ */
+export class WeChatShapeError extends ValidationError {
+  constructor(details: ErrorDetail[]) {
+    super('The body is not a WeChat request', details);
+  }
+}
+
 /** A validation problem as WeChat would answer it, by the field it is about. */
 function answerForValidation(error: AppError): WeChatAnswer {
   const detail = error.details?.[0];
   const path = detail ? toWeChatPath(detail.path) : '';
   const reason = detail ? `${path}: ${detail.message}` : error.message;
-  if (path.startsWith('data.')) {
+  if (path.startsWith('data.') && !(error instanceof WeChatShapeError)) {
     return { errcode: 47003, errmsg: `argument invalid! ${reason}` };
   }
   if (path === 'appid') {

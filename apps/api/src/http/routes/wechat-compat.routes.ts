@@ -6,7 +6,7 @@ import type { MessageService } from '../../domain/message-service';
 import { toMessageBody } from '../../domain/wechat-compat';
 import { apiKeyAuth } from '../middleware/api-key-auth';
 import { inputOf, validate } from '../middleware/validate';
-import { wechatErrorHandler } from '../middleware/wechat-error-handler';
+import { WeChatShapeError, wechatErrorHandler } from '../middleware/wechat-error-handler';
 import { contextOf } from '../request-locals';
 import {
   wechatBizsendBodySchema,
@@ -49,10 +49,7 @@ export function wechatCompatRoutes(deps: WeChatCompatDeps): Router {
       const { query } = inputOf(res, queryInput);
       const wechat = route.schema.safeParse(req.body);
       if (!wechat.success) {
-        throw new ValidationError(
-          'The body is not a WeChat request',
-          issuesToDetails(wechat.error),
-        );
+        throw new WeChatShapeError(issuesToDetails(wechat.error));
       }
       const body = messageSchema.safeParse(toMessageBody(route.type, wechat.data, query.appid));
       if (!body.success) {

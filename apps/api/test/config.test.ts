@@ -1,0 +1,54 @@
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError } from '@wechat-dispatch/shared';
+import { loadApiConfig } from '../src/config';
+
+const BASE = { WECHAT_APPS: 'wxconfig000000001:secret-1', API_KEYS: 'orders:key-1,ops:key-2' };
+
+describe('loadApiConfig', () => {
+  it('when only the required variables are set, then the new settings have their defaults', () => {
+    const config = loadApiConfig(BASE);
+
+    expect(config).toMatchObject({
+      port: 3000,
+      rateLimitPerMin: 6000,
+      adminCallers: [],
+      admin: undefined,
+      redis: { kind: 'single', url: 'redis://127.0.0.1:6379' },
+    });
+  });
+
+  it('when API_ADMIN_CALLERS and API_RATE_LIMIT_PER_MIN are set, then they are read', () => {
+    const config = loadApiConfig({
+      ...BASE,
+      API_ADMIN_CALLERS: ' ops ',
+      API_RATE_LIMIT_PER_MIN: '0',
+    });
+
+    expect(config.adminCallers).toEqual(['ops']);
+    expect(config.rateLimitPerMin).toBe(0);
+  });
+
+  it('when API_ADMIN_CALLERS names a caller that has no key, then it fails naming the variable', () => {
+    expect(() => loadApiConfig({ ...BASE, API_ADMIN_CALLERS: 'ghost' })).toThrow(
+      /API_ADMIN_CALLERS: ghost is not a caller name from API_KEYS/,
+    );
+  });
+
+  it.each([['-1'], ['lots']])(
+    'when API_RATE_LIMIT_PER_MIN is %s, then it fails naming the variable',
+    (value) => {
+      expect(() => loadApiConfig({ ...BASE, API_RATE_LIMIT_PER_MIN: value })).toThrow(ConfigError);
+      expect(() => loadApiConfig({ ...BASE, API_RATE_LIMIT_PER_MIN: value })).toThrow(
+        /API_RATE_LIMIT_PER_MIN/,
+      );
+    },
+  );
+
+  it('when only one of ADMIN_USER and ADMIN_PASSWORD is set, then the dashboard stays off', () => {
+    expect(loadApiConfig({ ...BASE, ADMIN_USER: 'op' }).admin).toBeUndefined();
+    expect(loadApiConfig({ ...BASE, ADMIN_USER: 'op', ADMIN_PASSWORD: 'pw' }).admin).toEqual({
+      user: 'op',
+      password: 'pw',
+    });
+  });
+});
