@@ -52,9 +52,7 @@ describe('GET /metrics', () => {
       traceId: 't',
       deadAt: new Date().toISOString(),
     });
-    const res = await request(api.app).get('/metrics');
-    expect(res.status).toBe(200);
-    text = res.text;
+    text = (await request(api.app).get('/metrics').expect(200)).text;
   });
 
   afterAll(async () => {
