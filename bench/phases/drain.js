@@ -1,0 +1,105 @@
+'use strict';
+/**
+ * drain: 10,000 messages are queued through each stack's own batch route with no worker
+ * running; then one worker process (concurrency 100) starts and the clock runs from its ready
+ * line until the sandbox (20 ms per send) has all of them. Ours: the real worker (records,
+ * sent-guard, token service, logging, metrics). Baseline: a bare BullMQ Worker posting with a
+ * cached token. Also the worker's peak RSS and Redis work per message.
+ */
+
+const { alternate } = require('../lib/alternate');
+const { sleep } = require('../lib/processes');
+const { deletePrefix, medianPerMessage, perMessage, redisCounters } = require('../lib/redis');
+const { MESSAGE, startBareWorker, startOurWorker } = require('../lib/stack');
+const { fmt, median } = require('../lib/stats');
+
+const FILL_BATCH = 1000;
+
+/** Queues `count` messages through the stack's batch route. */
+async function fill(api, count) {
+  for (let done = 0; done < count; done += FILL_BATCH) {
+    const n = Math.min(FILL_BATCH, count - done);
+    const res = await fetch(`${api.url}/v1/messages/batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...api.headers },
+      body: JSON.stringify({ messages: Array.from({ length: n }, () => MESSAGE) }),
+    });
+    if (res.status !== 202) {
+      throw new Error(`${api.name} batch answered ${res.status}: ${await res.text()}`);
+    }
+  }
+}
+
+/** Resolves when the sandbox has recorded `count` deliveries since its reset. */
+async function untilDelivered(sandbox, count, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (sandbox.stats().deliveries < count) {
+    if (Date.now() > deadline) {
+      throw new Error(
+        `only ${sandbox.stats().deliveries} of ${count} delivered in ${timeoutMs} ms`,
+      );
+    }
+    await sleep(5);
+  }
+}
+
+async function drainOnce(ctx, api) {
+  const { settings, sandbox } = ctx;
+  sandbox.reset();
+  sandbox.configure({ latencyMs: settings.drainLatencyMs });
+  await fill(api, settings.drainMessages);
+  const before = await redisCounters(ctx.redis.client);
+  const options = {
+    redisUrl: ctx.redis.url,
+    logDir: ctx.logDir,
+    api,
+    sandboxUrl: sandbox.url,
+    concurrency: settings.drainConcurrency,
+    token: ctx.token,
+  };
+  const worker = await (api.name === 'ours' ? startOurWorker : startBareWorker)(options);
+  const started = performance.now();
+  try {
+    await untilDelivered(sandbox, settings.drainMessages, 180000);
+    const seconds = (performance.now() - started) / 1000;
+    // The last record updates and job completions land just after the last delivery.
+    await sleep(200);
+    const after = await redisCounters(ctx.redis.client);
+    const stats = sandbox.stats();
+    return {
+      mps: settings.drainMessages / seconds,
+      seconds,
+      peakRssMb: (worker.peakRssKb() ?? NaN) / 1024,
+      failedSends: stats.sendCalls[ctx.appId]?.template - stats.deliveries,
+      redis: perMessage(before, after, settings.drainMessages),
+    };
+  } finally {
+    await worker.stop();
+    await deletePrefix(ctx.redis.client, api.prefix);
+  }
+}
+
+async function runDrain(ctx) {
+  const { settings } = ctx;
+  console.log(
+    `drain: ${fmt(settings.drainMessages)} queued messages, 1 worker process at concurrency ` +
+      `${settings.drainConcurrency}, sandbox latency ${settings.drainLatencyMs} ms`,
+  );
+  const results = await alternate({
+    label: 'drain',
+    rounds: settings.rounds,
+    variants: ctx.apis,
+    once: (api) => drainOnce(ctx, api),
+    describe: (r) =>
+      `${fmt(r.mps)} msg/s  (${r.seconds.toFixed(2)} s)  peak RSS ${fmt(r.peakRssMb)} MB  ` +
+      `redis ${r.redis.commands.toFixed(1)} cmds/msg`,
+  });
+  const summary = (side) => ({
+    mps: median(results[side].map((r) => r.mps)),
+    peakRssMb: median(results[side].map((r) => r.peakRssMb)),
+    redis: medianPerMessage(results[side].map((r) => r.redis)),
+  });
+  return { ours: summary('ours'), bare: summary('bare'), runs: results };
+}
+
+module.exports = { runDrain };
