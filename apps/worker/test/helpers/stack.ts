@@ -27,6 +27,8 @@ export interface StackOptions {
   workerEnv?: Record<string, string>;
   sandbox?: Partial<StartSandboxOptions>;
   redisUrl?: string;
+  /** Extra variables for both api and workers (e.g. REDIS_CLUSTER_NODES). */
+  commonEnv?: Record<string, string>;
 }
 
 /** A running sandbox + API + worker pool on a private key prefix. */
@@ -75,6 +77,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     REDIS_URL: options.redisUrl ?? TEST_REDIS_URL,
     QUEUE_PREFIX: prefix,
     LOG_LEVEL: 'info',
+    ...options.commonEnv,
   };
   const api = startProcess('api', {
     ...common,
