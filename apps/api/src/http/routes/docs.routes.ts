@@ -20,10 +20,11 @@ export function docsRoutes(document: OpenApiDocument): Router {
     }
     next();
   });
-  router.use(
-    '/docs',
-    ...serveFiles(document),
-    setup(document, { customSiteTitle: 'wechat-dispatch API' }),
-  );
+  // validatorUrl null: Swagger UI would otherwise send the document to an online validator.
+  const options = {
+    customSiteTitle: 'wechat-dispatch API',
+    swaggerOptions: { validatorUrl: null },
+  };
+  router.use('/docs', ...serveFiles(document, options), setup(document, options));
   return router;
 }
