@@ -29,14 +29,23 @@ export interface StackOptions {
   redisUrl?: string;
   /** Extra variables for both api and workers (e.g. REDIS_CLUSTER_NODES). */
   commonEnv?: Record<string, string>;
+  /** Extra variables for the API processes. */
+  apiEnv?: Record<string, string>;
+  /** API replicas; requests go round-robin. @defaultValue 1 */
+  apis?: number;
 }
 
 /** A running sandbox + API + worker pool on a private key prefix. */
 export interface Stack {
   sandbox: SandboxHandle;
   api: RunningProcess;
+  apis: RunningProcess[];
   workers: RunningProcess[];
   apiUrl: string;
+  /** Every API replica's base URL. */
+  apiUrls: string[];
+  /** The next API replica's base URL, round-robin. */
+  nextApiUrl(): string;
   prefix: string;
   workerEnv: Record<string, string>;
   /** Starts one more worker with the stack's environment. */
@@ -69,8 +78,9 @@ export function templateBody(toUser: string, appId?: string): Record<string, unk
 /** Starts the sandbox in-process and the API and workers as real processes. */
 export async function startStack(options: StackOptions): Promise<Stack> {
   const sandbox = await startSandbox({ apps: options.apps, ...options.sandbox });
-  const port = await freePort();
-  const apiUrl = `http://127.0.0.1:${port}`;
+  const ports = await Promise.all(Array.from({ length: options.apis ?? 1 }, () => freePort()));
+  const apiUrls = ports.map((p) => `http://127.0.0.1:${p}`);
+  const apiUrl = apiUrls[0]!;
   const prefix = uniquePrefix('w');
   const appsEnv = (apps: TestApp[]) => apps.map((a) => `${a.appId}:${a.appSecret}`).join(',');
   const common = {
@@ -79,12 +89,18 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     LOG_LEVEL: 'info',
     ...options.commonEnv,
   };
-  const api = startProcess('api', {
-    ...common,
-    WECHAT_APPS: appsEnv(options.apps),
-    PORT: String(port),
-    API_KEYS: `tests:${API_KEY}`,
-  });
+  const apis = ports.map((port) =>
+    startProcess('api', {
+      ...common,
+      WECHAT_APPS: appsEnv(options.apps),
+      PORT: String(port),
+      API_KEYS: `tests:${API_KEY}`,
+      ...options.apiEnv,
+    }),
+  );
+  const api = apis[0]!;
+  let turn = 0;
+  const nextApiUrl = () => apiUrls[turn++ % apiUrls.length]!;
   const workerEnv: Record<string, string> = {
     ...common,
     WECHAT_APPS: appsEnv(options.workerApps ?? options.apps),
@@ -99,7 +115,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await worker.waitForLine((l) => l.includes('worker started'));
     return worker;
   };
-  await api.waitForLine((l) => l.includes('api listening'));
+  await Promise.all(apis.map((a) => a.waitForLine((l) => l.includes('api listening'))));
   await Promise.all(Array.from({ length: options.workers ?? 1 }, () => addWorker()));
 
   const headers = { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' };
@@ -114,8 +130,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   return {
     sandbox,
     api,
+    apis,
     workers,
     apiUrl,
+    apiUrls,
+    nextApiUrl,
     prefix,
     workerEnv,
     addWorker,
@@ -163,7 +182,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       return ids.map((id) => done.get(id)!);
     },
     async stop() {
-      await Promise.all([api.stop(), ...workers.map((w) => w.stop())]);
+      await Promise.all([...apis.map((a) => a.stop()), ...workers.map((w) => w.stop())]);
       await sandbox.close();
     },
   };
