@@ -4,8 +4,6 @@ import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
 import type { Router } from 'express';
 
-type BoardServerAdapter = Parameters<typeof createBullBoard>[0]['serverAdapter'];
-
 /** Where the dashboard is mounted; Bull Board's basePath must be exactly this. */
 export const BULL_BOARD_PATH = '/admin/queues';
 
@@ -23,10 +21,7 @@ export function bullBoardRouter(queues: readonly Queue[], basePath = BULL_BOARD_
   serverAdapter.setBasePath(basePath);
   createBullBoard({
     queues: queues.map((queue) => new BullMQAdapter(queue, { readOnlyMode: true })),
-    // @bull-board/express 9.10.1 pins its own @bull-board/api 9.10.1 beside our 9.10.2; the two
-    // declare the same classes separately (private fields), so the types disagree while the
-    // objects fit. Aligning the two versions in package.json removes the need for this cast.
-    serverAdapter: serverAdapter as unknown as BoardServerAdapter,
+    serverAdapter,
     options: { uiConfig: { boardTitle: 'wechat-dispatch', hideDocsLink: true } },
   });
   return serverAdapter.getRouter() as Router;
