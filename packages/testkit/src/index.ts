@@ -4,3 +4,4 @@ export { uniquePrefix, TEST_REDIS_URL } from './unique';
 export { startProcess, ENTRY_POINTS, type RunningProcess } from './processes';
 export { startPrivateRedis, type PrivateRedis, type PrivateRedisOptions } from './redis-server';
 export { startPrivateCluster, type PrivateCluster } from './redis-cluster';
+export { startPrivateSentinelSet, type PrivateSentinelSet } from './redis-sentinel';
