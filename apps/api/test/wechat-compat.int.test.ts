@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { RecordStore } from '@wechat-dispatch/core';
+import { RecordStore, sendQueueName } from '@wechat-dispatch/core';
 import { APP_ID, ORDERS_KEY, OTHER_APP_ID, startTestApi, type TestApi } from './helpers/test-api';
 
 interface WeChatAnswer {
@@ -64,6 +64,18 @@ describe('WeChat-compatible routes', () => {
       miniprogram: { appId: 'wxminiprogram0001', pagePath: 'pages/order?id=42' },
       data: { thing1: { value: '订单已发货' }, time2: { value: '2026-11-26 10:00' } },
     });
+  });
+
+  it('when the request carries X-Request-Id, then the record and the send job carry it as trace id', async () => {
+    const res = await send('template/send', wechatTemplate()).set('X-Request-Id', 'trace-compat-1');
+
+    const id = (res.body as WeChatAnswer).msgid!;
+    const job = await api.runtime.deps.queues
+      .find((q) => q.name === sendQueueName(APP_ID))!
+      .getJob(id);
+    expect(res.headers['x-request-id']).toBe('trace-compat-1');
+    expect((await records.get(id))?.traceId).toBe('trace-compat-1');
+    expect(job?.data).toEqual({ messageId: id, traceId: 'trace-compat-1' });
   });
 
   it('when the body comes without a JSON content type, then it is still read as JSON, as WeChat does', async () => {
