@@ -3,7 +3,10 @@ import helmet from 'helmet';
 import type { Queue } from 'bullmq';
 import type { Store } from 'express-rate-limit';
 import type { ApiKeyEntry, Logger, RedisClient } from '@wechat-dispatch/shared';
+import type { ConsentLedger } from '@wechat-dispatch/core';
 import type { DeadLetterService } from './domain/dead-letter-service';
+import type { EventReceiver } from './domain/event-receiver';
+import type { MessageAdmission } from './domain/message-admission';
 import type { MessageService } from './domain/message-service';
 import { BULL_BOARD_PATH, bullBoardRouter } from './http/bull-board';
 import { apiKeyAuth } from './http/middleware/api-key-auth';
@@ -14,12 +17,14 @@ import { observeRequests } from './http/middleware/observe-requests';
 import { perCallerRateLimit } from './http/middleware/rate-limit';
 import { requestId } from './http/middleware/request-id';
 import { buildOpenApiDocument } from './http/openapi/openapi-document';
+import { consentsRoutes } from './http/routes/consents.routes';
 import { deadLettersRoutes } from './http/routes/dead-letters.routes';
 import { docsRoutes } from './http/routes/docs.routes';
 import { healthRoutes } from './http/routes/health.routes';
 import { messagesRoutes } from './http/routes/messages.routes';
 import { metricsRoutes } from './http/routes/metrics.routes';
 import { wechatCompatRoutes } from './http/routes/wechat-compat.routes';
+import { wechatEventsRoutes } from './http/routes/wechat-events.routes';
 import type { ApiMetrics } from './metrics';
 
 /** Everything the HTTP layer needs, built by main.ts (or a test) with `buildApiDeps`. */
@@ -29,6 +34,11 @@ export interface ApiDeps {
   redis: RedisClient;
   messages: MessageService;
   deadLetters: DeadLetterService;
+  /** WeChat's event pushes (`/wechat/events/:appId`). */
+  events: EventReceiver;
+  /** The subscription consent ledger (`/v1/consents`). */
+  consents: ConsentLedger;
+  admission: MessageAdmission;
   /** Every queue, for the dashboard: each app's send queue and `dead-letters`. */
   queues: readonly Queue[];
   metrics: ApiMetrics;
@@ -69,6 +79,10 @@ export function createApp(deps: ApiDeps): express.Express {
     app.use(BULL_BOARD_PATH, basicAuth(deps.admin), bullBoardRouter(deps.queues));
   }
 
+  // WeChat's pushes: no API key (the signature is the credential), no rate limit (WeChat's
+  // retries must get in), raw text body.
+  app.use('/wechat/events', wechatEventsRoutes(deps.events));
+
   const rateLimit = perCallerRateLimit({
     perMinute: deps.rateLimitPerMin ?? 0,
     store: deps.rateLimitStore,
@@ -92,6 +106,7 @@ export function createApp(deps: ApiDeps): express.Express {
   v1.use(express.json({ limit: BODY_LIMIT, type: 'application/json' }));
   v1.use('/messages', messagesRoutes(deps.messages));
   v1.use('/dead-letters', deadLettersRoutes(deps.deadLetters));
+  v1.use('/consents', consentsRoutes(deps.consents, deps.admission));
   app.use('/v1', v1);
 
   app.use(notFound());

@@ -1,12 +1,22 @@
-import { DeadLetterStore, RecordBatch, RecordStore } from '@wechat-dispatch/core';
-import type { ApiKeyEntry, Keyspace, Logger, RedisClient } from '@wechat-dispatch/shared';
+import { ConsentLedger, DeadLetterStore, RecordBatch, RecordStore } from '@wechat-dispatch/core';
+import {
+  SsrfGuard,
+  type ApiKeyEntry,
+  type EventTokenEntry,
+  type Keyspace,
+  type Logger,
+  type RedisClient,
+} from '@wechat-dispatch/shared';
 import type { ApiDeps } from './app';
 import { DeadLetterService } from './domain/dead-letter-service';
+import { EventReceiver } from './domain/event-receiver';
+import { MessageAdmission, type ConsentPolicy } from './domain/message-admission';
 import { IdempotencyGuard } from './domain/idempotency';
 import { MessageService } from './domain/message-service';
 import { createDeadLetterQueue } from './infra/dead-letter-queue';
 import { RedisIdempotencyStore } from './infra/idempotency-store';
 import { createRateLimitStore } from './infra/rate-limit-store';
+import { RedisEventInbox } from './infra/redis-event-inbox';
 import { RedisMessageQueue } from './infra/redis-message-queue';
 import { SendQueues } from './infra/send-queues';
 import { createApiMetrics } from './metrics';
@@ -29,6 +39,16 @@ export interface BuildApiDepsOptions {
   processMetrics?: boolean;
   /** How long an idempotent repeat waits for the first request. @defaultValue 10000 */
   idempotencyWaitMs?: number;
+  /** Event push settings per app. @defaultValue none (the event URL answers 404) */
+  eventTokens?: readonly EventTokenEntry[];
+  /** @defaultValue 300 */
+  eventMaxAgeSeconds?: number;
+  /** @defaultValue `auto` (apps with an event token), no exempt apps */
+  consent?: Partial<Omit<ConsentPolicy, 'eventApps'>>;
+  /** Callers with a callback secret. @defaultValue none */
+  callbackCallers?: readonly string[];
+  /** `CALLBACK_ALLOWLIST`. @defaultValue none */
+  callbackAllowlist?: readonly string[];
 }
 
 /** The API's dependencies and how to release them. */
@@ -63,6 +83,26 @@ export function buildApiDeps(options: BuildApiDepsOptions): ApiRuntime {
     keyspace,
     processMetrics: options.processMetrics,
   });
+  const eventInbox = new RedisEventInbox(redis, keyspace, logger);
+  const events = new EventReceiver({
+    tokens: options.eventTokens ?? [],
+    inbox: eventInbox,
+    logger,
+    maxAgeSeconds: options.eventMaxAgeSeconds,
+  });
+  const consents = new ConsentLedger({ redis, keyspace });
+  const admission = new MessageAdmission({
+    consents,
+    records,
+    policy: {
+      mode: options.consent?.mode ?? 'auto',
+      exemptApps: options.consent?.exemptApps ?? [],
+      eventApps: events.appIds(),
+    },
+    callbackCallers: options.callbackCallers ?? [],
+    ssrf: new SsrfGuard(options.callbackAllowlist ?? []),
+    logger,
+  });
   const messages = new MessageService({
     records,
     queue: new RedisMessageQueue(new RecordBatch(storeOptions), sendQueues),
@@ -73,13 +113,17 @@ export function buildApiDeps(options: BuildApiDepsOptions): ApiRuntime {
     appIds: options.appIds,
     logger,
     onAccepted: (types, caller) => metrics.countAccepted(types, caller),
+    admission,
   });
   const deps: ApiDeps = {
     logger,
     redis,
     messages,
     deadLetters: new DeadLetterService(deadLetterStore, records, logger),
-    queues: [...sendQueues.all(), deadLetterQueue],
+    events,
+    consents,
+    admission,
+    queues: [...sendQueues.all(), deadLetterQueue, eventInbox.queue],
     metrics,
     rateLimitStore: createRateLimitStore(redis, keyspace),
     apiKeys: options.apiKeys,
@@ -92,7 +136,7 @@ export function buildApiDeps(options: BuildApiDepsOptions): ApiRuntime {
   return {
     deps,
     close: async () => {
-      await Promise.all([sendQueues.close(), deadLetterQueue.close()]);
+      await Promise.all([sendQueues.close(), deadLetterQueue.close(), eventInbox.close()]);
     },
   };
 }

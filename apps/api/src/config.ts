@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import {
   apiKeysEnv,
+  callbackAllowlistEnv,
+  callbackSecretsEnv,
+  eventTokensEnv,
   intEnv,
   logLevelEnv,
   parseEnvParts,
@@ -9,6 +12,8 @@ import {
   redisTopologyEnv,
   wechatAppsEnv,
   type ApiKeyEntry,
+  type CallbackSecretEntry,
+  type EventTokenEntry,
   type RedisTopology,
   type WeChatAppCredentials,
 } from '@wechat-dispatch/shared';
@@ -38,6 +43,12 @@ const envSchema = z
     RECORD_TTL_DAYS: intEnv(7, 1, 365),
     TRUST_PROXY_HOPS: intEnv(0, 0, 10),
     SHUTDOWN_TIMEOUT_MS: intEnv(10000, 1000, 600000),
+    WECHAT_EVENT_TOKENS: eventTokensEnv,
+    WECHAT_EVENT_MAX_AGE_S: intEnv(300, 1, 86400),
+    WECHAT_CONSENT_MODE: z.enum(['auto', 'enforce', 'off']).default('auto'),
+    WECHAT_CONSENT_EXEMPT_APPS: nameListEnv,
+    CALLBACK_SECRETS: callbackSecretsEnv,
+    CALLBACK_ALLOWLIST: callbackAllowlistEnv,
   })
   .superRefine((env, ctx) => {
     const names = new Set(env.API_KEYS.map((entry) => entry.name));
@@ -47,6 +58,16 @@ const envSchema = z
           code: 'custom',
           path: ['API_ADMIN_CALLERS'],
           message: `${name} is not a caller name from API_KEYS`,
+        });
+      }
+    }
+    const appIds = new Set(env.WECHAT_APPS.map((app) => app.appId));
+    for (const entry of env.WECHAT_EVENT_TOKENS) {
+      if (!appIds.has(entry.appId)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['WECHAT_EVENT_TOKENS'],
+          message: `${entry.appId} is not an appId from WECHAT_APPS`,
         });
       }
     }
@@ -70,6 +91,17 @@ export interface ApiConfig {
   recordTtlSeconds: number;
   trustProxyHops: number;
   shutdownTimeoutMs: number;
+  /** Event push settings per app (`WECHAT_EVENT_TOKENS`); apps without one answer 404. */
+  eventTokens: EventTokenEntry[];
+  /** Pushes older (or newer) than this are refused as stale. */
+  eventMaxAgeSeconds: number;
+  /** Which apps need a subscription consent grant (see docs/events-and-callbacks.md). */
+  consentMode: 'auto' | 'enforce' | 'off';
+  consentExemptApps: string[];
+  /** Callers that may give a `callbackUrl`, with the secret their callbacks are signed with. */
+  callbackSecrets: CallbackSecretEntry[];
+  /** Hosts/IPs/CIDRs callbacks may reach despite the SSRF rules. */
+  callbackAllowlist: string[];
 }
 
 /**
@@ -95,5 +127,11 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     recordTtlSeconds: e.RECORD_TTL_DAYS * 24 * 3600,
     trustProxyHops: e.TRUST_PROXY_HOPS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    eventTokens: e.WECHAT_EVENT_TOKENS,
+    eventMaxAgeSeconds: e.WECHAT_EVENT_MAX_AGE_S,
+    consentMode: e.WECHAT_CONSENT_MODE,
+    consentExemptApps: e.WECHAT_CONSENT_EXEMPT_APPS,
+    callbackSecrets: e.CALLBACK_SECRETS,
+    callbackAllowlist: e.CALLBACK_ALLOWLIST,
   });
 }

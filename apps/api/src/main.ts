@@ -21,6 +21,11 @@ async function main(): Promise<void> {
   config.apps.forEach((app) => secretRedactor.registerSecret(app.appSecret));
   config.apiKeys.forEach((entry) => secretRedactor.registerSecret(entry.key));
   secretRedactor.registerSecret(config.admin?.password);
+  config.eventTokens.forEach((entry) => {
+    secretRedactor.registerSecret(entry.token);
+    secretRedactor.registerSecret(entry.encodingAESKey);
+  });
+  config.callbackSecrets.forEach((entry) => secretRedactor.registerSecret(entry.secret));
   const logger = createLogger({ service: 'api', level: config.logLevel });
 
   const redis = createRedis(config.redis, 'producer', 'wxd-api');
@@ -43,6 +48,11 @@ async function main(): Promise<void> {
     trustProxyHops: config.trustProxyHops,
     isShuttingDown: () => shuttingDown,
     processMetrics: true,
+    eventTokens: config.eventTokens,
+    eventMaxAgeSeconds: config.eventMaxAgeSeconds,
+    consent: { mode: config.consentMode, exemptApps: config.consentExemptApps },
+    callbackCallers: config.callbackSecrets.map((entry) => entry.caller),
+    callbackAllowlist: config.callbackAllowlist,
   });
   const app = createApp(runtime.deps);
   const server: Server = app.listen(config.port, () => {
@@ -52,6 +62,8 @@ async function main(): Promise<void> {
       apps: appIds,
       dashboard: config.admin !== undefined,
       rateLimitPerMin: config.rateLimitPerMin,
+      eventApps: config.eventTokens.map((entry) => entry.appId),
+      consentMode: config.consentMode,
     });
   });
 

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import {
+  callbackAllowlistEnv,
+  callbackSecretsEnv,
   intEnv,
   logLevelEnv,
   parseEnvParts,
@@ -8,6 +10,7 @@ import {
   redisTopologyEnv,
   urlEnv,
   wechatAppsEnv,
+  type CallbackSecretEntry,
   type RedisTopology,
   type WeChatAppCredentials,
 } from '@wechat-dispatch/shared';
@@ -29,6 +32,13 @@ const envSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: intEnv(25000, 1000, 600000),
   WORKER_LOCK_DURATION_MS: intEnv(0, 0, 3600000),
   WORKER_STALLED_INTERVAL_MS: intEnv(30000, 100, 3600000),
+  WECHAT_EVENT_PARK_TTL_S: intEnv(86400, 1, 30 * 86400),
+  CALLBACK_SECRETS: callbackSecretsEnv,
+  CALLBACK_ALLOWLIST: callbackAllowlistEnv,
+  CALLBACK_MAX_ATTEMPTS: intEnv(8, 1, 100),
+  CALLBACK_BACKOFF_MS: intEnv(1000, 1, 3600000),
+  CALLBACK_TIMEOUT_MS: intEnv(5000, 100, 60000),
+  CALLBACK_CONCURRENCY: intEnv(20, 1, 1000),
 });
 
 /** The worker's configuration, parsed once from the environment. */
@@ -51,6 +61,16 @@ export interface WorkerConfig {
   /** Lock on an active job; 0 = derived from the WeChat timeout. */
   lockDurationMs: number;
   stalledIntervalMs: number;
+  /** How long a delivery event for an unknown msgid waits for its record. */
+  eventParkTtlSeconds: number;
+  callbacks: {
+    secrets: CallbackSecretEntry[];
+    allowlist: string[];
+    maxAttempts: number;
+    backoffMs: number;
+    timeoutMs: number;
+    concurrency: number;
+  };
 }
 
 /**
@@ -78,5 +98,14 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     // One send can take a token fetch and two WeChat calls; the lock must outlive all three.
     lockDurationMs: e.WORKER_LOCK_DURATION_MS || Math.max(30000, 6 * e.WECHAT_TIMEOUT_MS),
     stalledIntervalMs: e.WORKER_STALLED_INTERVAL_MS,
+    eventParkTtlSeconds: e.WECHAT_EVENT_PARK_TTL_S,
+    callbacks: {
+      secrets: e.CALLBACK_SECRETS,
+      allowlist: e.CALLBACK_ALLOWLIST,
+      maxAttempts: e.CALLBACK_MAX_ATTEMPTS,
+      backoffMs: e.CALLBACK_BACKOFF_MS,
+      timeoutMs: e.CALLBACK_TIMEOUT_MS,
+      concurrency: e.CALLBACK_CONCURRENCY,
+    },
   });
 }

@@ -26,6 +26,8 @@ import { createWorkerMetrics } from './metrics';
 import { createOpsServer } from './ops-server';
 import { createSendProcessor } from './processors/send-message.processor';
 import { createWorkerPool, type WorkerPool } from './worker-pool';
+import { createFollowUpWorkers } from './follow-up-workers';
+import { withLifecycle } from './processors/with-lifecycle';
 import { Semaphore } from './domain/semaphore';
 import { AppPauses } from './infra/app-pauses';
 import { SendPacer } from './infra/send-pacer';
@@ -33,6 +35,7 @@ import { SendPacer } from './infra/send-pacer';
 async function main(): Promise<void> {
   const config = loadConfigOrExit(() => loadWorkerConfig());
   config.apps.forEach((app) => secretRedactor.registerSecret(app.appSecret));
+  config.callbacks.secrets.forEach((entry) => secretRedactor.registerSecret(entry.secret));
   const logger = createLogger({ service: 'worker', level: config.logLevel });
 
   const redis = createRedis(config.redis, 'consumer', 'wxd-worker');
@@ -82,6 +85,15 @@ async function main(): Promise<void> {
     perSecond: config.rateLimitPerSec,
     inFlightMs: 3 * config.wechatTimeoutMs,
   });
+  const followUps = createFollowUpWorkers({
+    connection: redis,
+    keyspace,
+    records,
+    logger,
+    recordTtlSeconds: config.recordTtlSeconds,
+    eventParkTtlSeconds: config.eventParkTtlSeconds,
+    callbacks: config.callbacks,
+  });
   const semaphore = new Semaphore(config.concurrency);
   const sendProcessor = createSendProcessor({
     records,
@@ -98,11 +110,12 @@ async function main(): Promise<void> {
       backoffMaxMs: config.backoffMaxMs,
     },
   });
+  const tracked = withLifecycle(sendProcessor, records, followUps.lifecycle);
   const pool = createWorkerPool({
     connection: redis,
     keyspace,
     appIds,
-    processor: (job, token) => semaphore.use(() => sendProcessor(job, token)),
+    processor: (job, token) => semaphore.use(() => tracked(job, token)),
     concurrency: config.concurrency,
     lockDurationMs: config.lockDurationMs,
     stalledIntervalMs: config.stalledIntervalMs,
@@ -131,6 +144,7 @@ async function main(): Promise<void> {
 
   poolRef.current = pool;
   pool.run();
+  followUps.run();
   logger.info('worker started', {
     redis: describeTopology(config.redis),
     apps: appIds,
@@ -143,7 +157,10 @@ async function main(): Promise<void> {
     timeoutMs: config.shutdownTimeoutMs,
     steps: [
       { name: 'readiness', run: () => void (shuttingDown = true) },
-      { name: 'workers', run: () => pool.close() },
+      {
+        name: 'workers',
+        run: () => Promise.all([pool.close(), followUps.close()]).then(() => undefined),
+      },
       { name: 'dead-letter-queue', run: () => deadLetterQueue.close() },
       { name: 'ops-server', run: () => new Promise<void>((resolve) => ops.close(() => resolve())) },
       { name: 'wechat-client', run: () => client.close() },

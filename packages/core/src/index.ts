@@ -45,3 +45,31 @@ export {
 } from './dead-letters/dead-letter-store';
 export { RecordBatch, type NewRecord } from './records/record-batch';
 export { deadIndexKey } from './dead-letters/dead-index';
+export {
+  WECHAT_EVENTS_QUEUE,
+  WECHAT_EVENT_JOB_OPTIONS,
+  wechatEventSchema,
+  wechatEventJobSchema,
+  subscribeEventItemSchema,
+  eventDedupeId,
+  type WeChatEvent,
+  type WeChatEventJob,
+  type SubscribeEventItem,
+} from './events/wechat-event';
+export {
+  CALLBACKS_QUEUE,
+  CALLBACK_DEAD_LETTER_QUEUE,
+  CALLBACK_STATUSES,
+  callbackJobSchema,
+  callbackJobId,
+  type CallbackJob,
+  type CallbackStatus,
+} from './callbacks/callback-job';
+export {
+  ConsentLedger,
+  type ConsentLedgerOptions,
+  type ConsentGrant,
+  type ConsentSubject,
+  type ConsentOp,
+} from './consents/consent-ledger';
+export { MsgIdIndex, type MsgIdIndexOptions } from './events/msgid-index';

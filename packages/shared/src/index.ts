@@ -53,3 +53,16 @@ export {
   type ShutdownOptions,
 } from './lifecycle/graceful-shutdown';
 export { Keyspace } from './keyspace';
+export {
+  eventTokensEnv,
+  callbackSecretsEnv,
+  callbackAllowlistEnv,
+  type EventTokenEntry,
+  type CallbackSecretEntry,
+} from './config/event-env-schemas';
+export { SsrfGuard, SsrfBlockedError, isBlockedAddress } from './net/ssrf-guard';
+export {
+  signCallback,
+  verifyCallbackSignature,
+  CALLBACK_SIGNATURE_HEADER,
+} from './net/callback-signature';

@@ -16,6 +16,7 @@ import {
   type Logger,
 } from '@wechat-dispatch/shared';
 import type { IdempotencyGuard, IdempotentOutcome } from './idempotency';
+import type { MessageAdmission } from './message-admission';
 import type { MessageQueue, PreparedMessage } from './message-queue';
 import { requestFingerprint } from './request-fingerprint';
 import { resolveAppId } from './resolve-app';
@@ -48,6 +49,8 @@ export interface MessageServiceDeps {
   logger: Logger;
   /** Called once per accepted request, for metrics. */
   onAccepted?: (types: readonly MessageType[], caller: string) => void;
+  /** Callback URL checks and consent reservations; without it neither applies. */
+  admission?: MessageAdmission;
   now?: () => Date;
 }
 
@@ -138,6 +141,7 @@ export class MessageService {
       }
       throw new ConflictError(`The message is ${result.current}; it can no longer be cancelled`);
     }
+    await this.deps.admission?.onCancelled(id);
     // The worker would skip the job anyway (its claim fails on `cancelled`); removing it only
     // keeps the queue tidy, so a failure here is not the caller's problem.
     await this.deps.queue.removeJob(record.appId, id).catch((err: unknown) => {
@@ -155,6 +159,7 @@ export class MessageService {
     idempotencyKey: string | undefined,
     answer: (items: readonly PreparedMessage[]) => R,
   ): Promise<IdempotentOutcome<R>> {
+    await this.deps.admission?.checkCallbacks(messages, ctx.caller, operation === 'messages.batch');
     const fresh = messages.map(() => newMessageId(this.now().getTime()));
     if (idempotencyKey === undefined) {
       const items = this.prepare(messages, fresh, ctx);
@@ -212,9 +217,15 @@ export class MessageService {
     items: readonly PreparedMessage[],
     options: { discardOnFailure: boolean },
   ): Promise<void> {
+    const releaseConsents = await this.deps.admission?.reserve(items);
     try {
       await this.deps.queue.enqueue(items);
     } catch (err) {
+      await releaseConsents?.().catch((releaseErr: unknown) => {
+        this.deps.logger.error('consent reservations left behind after a failed enqueue', {
+          err: releaseErr,
+        });
+      });
       if (options.discardOnFailure) {
         await this.deps.queue.discard(items).catch((cleanupErr: unknown) => {
           this.deps.logger.error('records left behind after a failed enqueue', {

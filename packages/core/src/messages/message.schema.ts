@@ -64,7 +64,13 @@ const common = {
   data: dataSchema,
   sendAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' }).optional(),
   metadata: metadataSchema.optional(),
+  callbackUrl: httpUrl
+    .optional()
+    .meta({ description: 'Signed POST of the record on sent, delivered, undelivered and dead.' }),
 };
+
+/** Subscribe and bizsend only: send without a recorded consent grant (long-term templates). */
+const skipConsentCheck = z.boolean().optional();
 
 /** `POST /v1/messages` body for an Official Account template message. */
 export const templateMessageSchema = z.strictObject({
@@ -81,6 +87,7 @@ export const subscribeMessageSchema = z.strictObject({
   page: pagePath.optional(),
   miniprogramState: z.enum(['developer', 'trial', 'formal']).optional(),
   lang: z.enum(['zh_CN', 'en_US', 'zh_HK', 'zh_TW']).optional(),
+  skipConsentCheck,
 });
 
 /** `POST /v1/messages` body for an Official Account subscription notification (bizsend). */
@@ -89,6 +96,7 @@ export const bizsendMessageSchema = z.strictObject({
   ...common,
   page: httpUrl.optional(),
   miniprogram: miniprogramSchema.optional(),
+  skipConsentCheck,
 });
 
 /** Any message body, told apart by `type`. */
@@ -120,6 +128,12 @@ export interface Message {
   lang?: 'zh_CN' | 'en_US' | 'zh_HK' | 'zh_TW';
   sendAt?: string;
   metadata?: Record<string, string | number | boolean>;
+  /** Where the final status is POSTed, signed with the caller's secret. */
+  callbackUrl?: string;
+  /** The caller asked to send without a consent grant. */
+  skipConsentCheck?: boolean;
+  /** Set by the API when a consent grant was reserved for this message at enqueue. */
+  consentHeld?: boolean;
 }
 
 /** Turns bare-string data values into `{ value }` and fixes the app id. */

@@ -11,6 +11,8 @@ export const ERROR_CODES = {
   NOT_FOUND: 'not_found',
   CONFLICT: 'conflict',
   IDEMPOTENCY_KEY_REUSED: 'idempotency_key_reused',
+  NO_SUBSCRIPTION_CONSENT: 'no_subscription_consent',
+  INVALID_SIGNATURE: 'invalid_signature',
   RATE_LIMITED: 'rate_limited',
   REDIS_UNAVAILABLE: 'redis_unavailable',
   INTERNAL: 'internal',

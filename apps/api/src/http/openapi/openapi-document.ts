@@ -1,4 +1,5 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { registerEventPaths } from './event-paths';
 import { registerOperationPaths } from './operation-paths';
 import { registerV1Paths } from './v1-paths';
 
@@ -29,6 +30,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
   });
   registerV1Paths(registry);
   registerOperationPaths(registry);
+  registerEventPaths(registry);
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: {

@@ -1,0 +1,145 @@
+import {
+  ERROR_CODES,
+  AppError,
+  NotFoundError,
+  ValidationError,
+  type EventTokenEntry,
+  type Logger,
+} from '@wechat-dispatch/shared';
+import type { WeChatEvent } from '@wechat-dispatch/core';
+import { parseWeChatEvent, readPushBody } from './parse-wechat-event';
+import { redisCall } from './redis-call';
+import { decryptPush, pushSignature, sameSignature } from './wechat-push-crypto';
+
+/** The query WeChat adds to every push (and to the URL-verification GET). */
+export interface PushQuery {
+  signature?: string;
+  timestamp?: string;
+  nonce?: string;
+  echostr?: string;
+  encrypt_type?: string;
+  msg_signature?: string;
+}
+
+/** Where verified events go: dedupe and the `wechat-events` queue (infra). */
+export interface EventInbox {
+  /** Queues the event unless it was seen before. @returns false for a duplicate */
+  accept(appId: string, event: WeChatEvent, traceId: string): Promise<boolean>;
+}
+
+/** Dependencies of {@link EventReceiver}. */
+export interface EventReceiverDeps {
+  tokens: readonly EventTokenEntry[];
+  inbox: EventInbox;
+  logger: Logger;
+  /** Pushes whose timestamp is further than this from now are refused. @defaultValue 300 */
+  maxAgeSeconds?: number;
+  now?: () => Date;
+}
+
+/** 401 for a push that is not provably WeChat's: nothing is recorded. */
+function rejected(message: string): AppError {
+  return new AppError(ERROR_CODES.INVALID_SIGNATURE, 401, message);
+}
+
+/**
+ * WeChat's event pushes for one app (wechat-facts §7): URL verification, the SHA-1 signature
+ * over token/timestamp/nonce, freshness, safe-mode decryption (with `msg_signature` over the
+ * ciphertext and the trailing appid checked), then XML or JSON parsing. Verified events go to
+ * the inbox; the work happens on the worker, so WeChat gets `success` in milliseconds.
+ */
+export class EventReceiver {
+  private readonly byApp: Map<string, EventTokenEntry>;
+  private readonly maxAgeSeconds: number;
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: EventReceiverDeps) {
+    this.byApp = new Map(deps.tokens.map((entry) => [entry.appId, entry]));
+    this.maxAgeSeconds = deps.maxAgeSeconds ?? 300;
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  /** App ids with an event token (these enforce consent by default). */
+  appIds(): string[] {
+    return [...this.byApp.keys()];
+  }
+
+  /**
+   * URL verification: answers `echostr` when the signature is the app's.
+   * @throws NotFoundError for an app without an event token; AppError 401 for a bad signature
+   */
+  verifyUrl(appId: string, query: PushQuery): string {
+    this.checkSignature(this.entryOf(appId), query);
+    if (query.echostr === undefined) {
+      throw new ValidationError('echostr is required');
+    }
+    return query.echostr;
+  }
+
+  /**
+   * Verifies, decrypts, parses and queues one push.
+   * @returns whether it was new (false: a repeat, ignored)
+   * @throws NotFoundError, AppError 401 (signature, timestamp, appid), ValidationError (body)
+   */
+  async receive(appId: string, query: PushQuery, body: string, traceId: string): Promise<boolean> {
+    const entry = this.entryOf(appId);
+    this.checkSignature(entry, query);
+    const event = this.readEvent(entry, query, body);
+    const fresh = await redisCall(() => this.deps.inbox.accept(appId, event, traceId));
+    this.deps.logger.info(fresh ? 'wechat event queued' : 'repeated wechat event ignored', {
+      appId,
+      event: event.Event,
+    });
+    return fresh;
+  }
+
+  private entryOf(appId: string): EventTokenEntry {
+    const entry = this.byApp.get(appId);
+    if (!entry) {
+      throw new NotFoundError(`No event token is configured for app ${appId}`);
+    }
+    return entry;
+  }
+
+  private checkSignature(entry: EventTokenEntry, query: PushQuery): void {
+    const { signature, timestamp = '', nonce = '' } = query;
+    if (!sameSignature(pushSignature(entry.token, timestamp, nonce), signature)) {
+      throw rejected('The signature does not match the app token');
+    }
+    const age = Math.abs(this.now().getTime() / 1000 - Number(timestamp));
+    if (!Number.isFinite(age) || age > this.maxAgeSeconds) {
+      throw rejected('The timestamp is stale');
+    }
+  }
+
+  private readEvent(entry: EventTokenEntry, query: PushQuery, body: string): WeChatEvent {
+    let plain = body;
+    try {
+      const envelope = readPushBody(body);
+      const encrypt = typeof envelope.Encrypt === 'string' ? envelope.Encrypt.trim() : undefined;
+      if (entry.encodingAESKey) {
+        // With a key configured only encrypted pushes count: a plain body is not covered by
+        // the signature, so accepting one would let a replayed signature carry any body.
+        if (!encrypt) {
+          throw rejected('This app expects encrypted (safe or compatible mode) pushes');
+        }
+        const { timestamp = '', nonce = '' } = query;
+        const expected = pushSignature(entry.token, timestamp, nonce, encrypt);
+        if (!sameSignature(expected, query.msg_signature)) {
+          throw rejected('The msg_signature does not match');
+        }
+        const decrypted = decryptPush(encrypt, entry.encodingAESKey);
+        if (decrypted.appId !== entry.appId) {
+          throw rejected('The push was encrypted for another app');
+        }
+        plain = decrypted.message;
+      }
+      return parseWeChatEvent(plain);
+    } catch (err) {
+      if (err instanceof AppError) {
+        throw err;
+      }
+      throw new ValidationError('The push body is not a WeChat event');
+    }
+  }
+}

@@ -1,0 +1,99 @@
+import http from 'node:http';
+import https from 'node:https';
+import { isIP } from 'node:net';
+import { SsrfBlockedError, type SsrfGuard } from '@wechat-dispatch/shared';
+
+/** Options of {@link CallbackSender}. */
+export interface CallbackSenderOptions {
+  ssrf: SsrfGuard;
+  /** Whole-request timeout. */
+  timeoutMs: number;
+  /** Most response bytes read; the rest is dropped. @defaultValue 65536 */
+  maxResponseBytes?: number;
+}
+
+/** What a receiver answered. */
+export interface CallbackAnswer {
+  status: number;
+}
+
+/**
+ * POSTs callbacks with the SSRF rules applied at connect time: the agent's `lookup` refuses
+ * blocked addresses, so the socket goes to the address that was checked; literal-IP hosts
+ * (which skip lookup) are checked first. Redirects are never followed (a 3xx is a failure),
+ * responses are capped, and each request has a timeout.
+ */
+export class CallbackSender {
+  private readonly httpAgent: http.Agent;
+  private readonly httpsAgent: https.Agent;
+  private readonly maxResponseBytes: number;
+
+  constructor(private readonly options: CallbackSenderOptions) {
+    const lookup = options.ssrf.lookup;
+    this.httpAgent = new http.Agent({ keepAlive: true, lookup });
+    this.httpsAgent = new https.Agent({ keepAlive: true, lookup });
+    this.maxResponseBytes = options.maxResponseBytes ?? 65536;
+  }
+
+  /**
+   * Sends one callback.
+   * @throws SsrfBlockedError when the URL is not allowed (never worth retrying)
+   * @throws Error on a network failure or timeout
+   */
+  async post(
+    rawUrl: string,
+    body: string,
+    headers: Record<string, string>,
+  ): Promise<CallbackAnswer> {
+    const url = new URL(rawUrl);
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    if (isIP(host) !== 0) {
+      await this.options.ssrf.checkUrl(rawUrl);
+    } else if (url.protocol !== 'https:') {
+      await this.options.ssrf.checkUrl(rawUrl);
+    }
+    const client = url.protocol === 'https:' ? https : http;
+    return new Promise<CallbackAnswer>((resolve, reject) => {
+      const req = client.request(
+        url,
+        {
+          method: 'POST',
+          agent: url.protocol === 'https:' ? this.httpsAgent : this.httpAgent,
+          headers: {
+            ...headers,
+            'content-type': 'application/json',
+            'content-length': String(Buffer.byteLength(body)),
+          },
+          timeout: this.options.timeoutMs,
+        },
+        (res) => {
+          let read = 0;
+          res.on('data', (chunk: Buffer) => {
+            read += chunk.length;
+            if (read > this.maxResponseBytes) {
+              res.destroy();
+            }
+          });
+          res.on('close', () => resolve({ status: res.statusCode ?? 0 }));
+          res.on('error', () => resolve({ status: res.statusCode ?? 0 }));
+        },
+      );
+      req.on('timeout', () =>
+        req.destroy(new Error(`callback timed out after ${this.options.timeoutMs} ms`)),
+      );
+      req.on('error', (err) => reject(err instanceof SsrfBlockedError ? err : unwrapSsrf(err)));
+      req.end(body);
+    });
+  }
+
+  /** Closes idle keep-alive sockets. */
+  close(): void {
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
+  }
+}
+
+/** A lookup failure arrives wrapped by net; surface the SSRF refusal as itself. */
+function unwrapSsrf(err: Error): Error {
+  return err.name === 'SsrfBlockedError' ? new SsrfBlockedError(err.message) : err;
+}

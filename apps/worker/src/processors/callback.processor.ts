@@ -1,0 +1,102 @@
+import { UnrecoverableError, type Job, type Queue } from 'bullmq';
+import { callbackJobSchema, type CallbackJob } from '@wechat-dispatch/core';
+import {
+  CALLBACK_SIGNATURE_HEADER,
+  SsrfBlockedError,
+  runWithTrace,
+  signCallback,
+  type CallbackSecretEntry,
+  type Logger,
+} from '@wechat-dispatch/shared';
+import type { CallbackSender } from '../infra/callback-sender';
+
+/** A callback that used its attempt budget, as kept on `callback-dead-letters`. */
+export interface DeadCallback extends CallbackJob {
+  reason: string;
+  attempts: number;
+  deadAt: string;
+}
+
+/** Dependencies of the callback processor. */
+export interface CallbackProcessorDeps {
+  sender: CallbackSender;
+  secrets: readonly CallbackSecretEntry[];
+  deadLetters: Queue<DeadCallback>;
+  logger: Logger;
+  now?: () => Date;
+}
+
+/**
+ * Delivers one callback: signs the stored body with the caller's secret (a fresh timestamp per
+ * attempt), POSTs it, and counts any 2xx as accepted. Other answers and network errors throw,
+ * so BullMQ retries with its exponential backoff; the last failure, an SSRF refusal or a missing
+ * secret moves the callback to `callback-dead-letters`.
+ */
+export function createCallbackProcessor(deps: CallbackProcessorDeps) {
+  const now = deps.now ?? (() => new Date());
+  const secrets = new Map(deps.secrets.map((entry) => [entry.caller, entry.secret]));
+
+  const bury = async (job: Job<CallbackJob>, data: CallbackJob, reason: string) => {
+    await deps.deadLetters.add('deadCallback', {
+      ...data,
+      reason,
+      attempts: job.attemptsMade + 1,
+      deadAt: now().toISOString(),
+    });
+    deps.logger.warn('callback dead-lettered', {
+      messageId: data.messageId,
+      status: data.status,
+      reason,
+    });
+    throw new UnrecoverableError(reason);
+  };
+
+  return async (job: Job<CallbackJob>): Promise<{ status: number }> => {
+    const parsed = callbackJobSchema.safeParse(job.data);
+    if (!parsed.success) {
+      throw new UnrecoverableError('invalid callback job payload');
+    }
+    const data = parsed.data;
+    return runWithTrace(data.traceId, async () => {
+      const secret = secrets.get(data.caller);
+      if (secret === undefined) {
+        return bury(job, data, `no callback secret for caller ${data.caller}`);
+      }
+      const timestamp = Math.floor(now().getTime() / 1000);
+      const headers = {
+        [CALLBACK_SIGNATURE_HEADER]: signCallback(secret, data.body, timestamp),
+        'Wechat-Dispatch-Event': `message.${data.status}`,
+        'Wechat-Dispatch-Delivery': String(job.id),
+        'user-agent': 'wechat-dispatch-callbacks',
+      };
+      let reason: string;
+      try {
+        const answer = await deps.sender.post(data.url, data.body, headers);
+        if (answer.status >= 200 && answer.status < 300) {
+          deps.logger.info('callback delivered', {
+            messageId: data.messageId,
+            status: data.status,
+            attempt: job.attemptsMade + 1,
+          });
+          return { status: answer.status };
+        }
+        reason = `receiver answered ${answer.status}`;
+      } catch (err) {
+        if (err instanceof SsrfBlockedError) {
+          return bury(job, data, err.message);
+        }
+        reason = err instanceof Error ? err.message : String(err);
+      }
+      if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
+        return bury(job, data, reason);
+      }
+      deps.logger.warn('callback failed; will retry', {
+        messageId: data.messageId,
+        status: data.status,
+        attempt: job.attemptsMade + 1,
+        reason,
+      });
+      throw new Error(reason);
+    });
+  };
+}
