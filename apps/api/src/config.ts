@@ -39,7 +39,7 @@ const envSchema = z
     ADMIN_USER: z.string().min(1).optional(),
     ADMIN_PASSWORD: z.string().min(1).optional(),
     API_ADMIN_CALLERS: nameListEnv,
-    API_RATE_LIMIT_PER_MIN: intEnv(6000, 0, 10_000_000),
+    API_RATE_LIMIT_PER_MIN: intEnv(60000, 0, 10_000_000),
     RECORD_TTL_DAYS: intEnv(7, 1, 365),
     TRUST_PROXY_HOPS: intEnv(0, 0, 10),
     SHUTDOWN_TIMEOUT_MS: intEnv(10000, 1000, 600000),
@@ -105,7 +105,7 @@ export interface ApiConfig {
 }
 
 /**
- * Reads the API's environment (CONTRACT §2, plus `API_RATE_LIMIT_PER_MIN` (default 6000) and
+ * Reads the API's environment (CONTRACT §2, plus `API_RATE_LIMIT_PER_MIN` (default 60000) and
  * `API_ADMIN_CALLERS` (default none), documented in docs/api.md).
  * @throws ConfigError naming every bad variable
  */

@@ -10,7 +10,7 @@ describe('loadApiConfig', () => {
 
     expect(config).toMatchObject({
       port: 3000,
-      rateLimitPerMin: 6000,
+      rateLimitPerMin: 60000,
       adminCallers: [],
       admin: undefined,
       redis: { kind: 'single', url: 'redis://127.0.0.1:6379' },
