@@ -120,8 +120,9 @@ describe('crash safety', () => {
   it('when a worker gets SIGTERM with 200 sends in flight, then it exits 0 and all 200 end sent', async () => {
     stack = await startStack({
       apps: [APP],
-      sandbox: { latencyMs: 2000 },
-      workerEnv: { WORKER_CONCURRENCY: '200' },
+      // Long enough that polling 200 records on a loaded machine still sees every one in flight.
+      sandbox: { latencyMs: 8000 },
+      workerEnv: { WORKER_CONCURRENCY: '200', WECHAT_TIMEOUT_MS: '20000' },
     });
     const running = stack;
     const ids = await running.postMany(
