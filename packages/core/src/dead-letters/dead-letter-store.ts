@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { Keyspace, RedisClient } from '@wechat-dispatch/shared';
+import { deadIndexKey } from './dead-index';
 import { DEAD_LETTER_QUEUE, JOB_NAMES, type SendJob } from '../jobs/queues';
 import type { RecordStore } from '../records/record-store';
 import type { DeliveryRecord } from '../records/record.types';
@@ -52,9 +53,7 @@ export class DeadLetterStore {
   static readonly QUEUE = DEAD_LETTER_QUEUE;
 
   private indexKey(appId?: string): string {
-    return appId
-      ? this.options.keyspace.key('dead-index', appId)
-      : this.options.keyspace.key('dead-index');
+    return deadIndexKey(this.options.keyspace, appId);
   }
 
   /** Files a message the worker has just marked `dead`. Idempotent. */
