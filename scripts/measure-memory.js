@@ -20,13 +20,14 @@
  *   A. N messages queued exactly as the API stores them (apps/api: RecordBatch.createMissing,
  *      then Queue.addBulk with SEND_JOB_OPTIONS and jobId = message id), no worker running.
  *   B. the same N after a worker took them queued → sending → sent (the send processor's record
- *      transitions and history lines, WeChat not called); completed jobs still kept by
- *      removeOnComplete {age 3600, count 10000}.
+ *      transitions and history lines, and the msgid index entry where core has MsgIdIndex;
+ *      WeChat not called); completed jobs still kept by removeOnComplete {age 3600, count 10000}.
  *   C. the same after the completed jobs were removed: what stays for RECORD_TTL_DAYS.
  */
 
 const { randomBytes } = require('node:crypto');
 const { Queue, Worker } = require('bullmq');
+const core = require('@wechat-dispatch/core');
 const {
   JOB_NAMES,
   RecordBatch,
@@ -35,7 +36,7 @@ const {
   newMessageId,
   normalizeMessage,
   sendQueueName,
-} = require('@wechat-dispatch/core');
+} = core;
 const {
   Keyspace,
   createRedis,
@@ -104,6 +105,9 @@ async function memoryByKind(redis, keyspace, queueName) {
     if (key.startsWith(`${keyspace.root}:app-index:`)) {
       return 'per-app index zset';
     }
+    if (key.startsWith(`${keyspace.root}:msgid:`)) {
+      return 'msgid index';
+    }
     if (key.startsWith(queueRoot)) {
       const rest = key.slice(queueRoot.length);
       // Job hashes are named by job id = message id; everything else is a queue structure.
@@ -169,6 +173,10 @@ async function main() {
   queue.on('error', () => undefined);
   const batch = new RecordBatch({ redis, keyspace, ttlSeconds: RECORD_TTL_SECONDS });
   const records = new RecordStore({ redis, keyspace, ttlSeconds: RECORD_TTL_SECONDS });
+  // Since #7 the worker indexes WeChat's msgid → message id when a message is sent.
+  const msgIds = core.MsgIdIndex
+    ? new core.MsgIdIndex({ redis, keyspace, indexTtlSeconds: RECORD_TTL_SECONDS })
+    : undefined;
   let worker;
   try {
     // Creating the queue's meta keys and loading the scripts is a fixed cost: not per message.
@@ -237,6 +245,9 @@ async function main() {
         queueName,
         async (job) => {
           const { messageId } = job.data;
+          // Taken before any await: concurrent jobs must not share one msgid.
+          wechatMsgId += 1n;
+          const msgId = String(wechatMsgId);
           const stored = await records.load(messageId);
           const attempt = stored.record.attempts + 1;
           await records.transition(messageId, {
@@ -244,20 +255,22 @@ async function main() {
             to: 'sending',
             event: { event: 'sending', attempt },
           });
-          wechatMsgId += 1n;
           await records.transition(messageId, {
             from: ['sending'],
             to: 'sent',
-            set: { wechatMsgId: String(wechatMsgId), sentAt: new Date().toISOString() },
+            set: { wechatMsgId: msgId, sentAt: new Date().toISOString() },
             unset: ['nextAttemptAt'],
             incrementAttempts: true,
             event: {
               event: 'sent',
               attempt,
-              wechatMsgId: String(wechatMsgId),
+              wechatMsgId: msgId,
               tokenRefreshed: false,
             },
           });
+          if (msgIds) {
+            await msgIds.indexSent(APP_ID, msgId, messageId);
+          }
           return { outcome: 'sent' };
         },
         { connection: workerRedis, prefix: keyspace.root, concurrency: 50 },
@@ -277,7 +290,7 @@ async function main() {
     const counts = await queue.getJobCounts('completed', 'wait', 'active', 'failed');
     const sent = await settledMemory(redis);
     printPhase(
-      `B. ${N} sent records + ${counts.completed} completed jobs kept by removeOnComplete`,
+      `B. ${N} sent records${msgIds ? ' (with msgid index)' : ''} + ${counts.completed} completed jobs kept by removeOnComplete`,
       sent - baseline,
       await memoryByKind(redis, keyspace, queueName),
       N,
