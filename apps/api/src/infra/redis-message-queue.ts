@@ -1,11 +1,17 @@
-import { JOB_NAMES, type RecordBatch } from '@wechat-dispatch/core';
+import { Job } from 'bullmq';
+import type { ChainableCommander } from 'ioredis';
+import { JOB_NAMES, type RecordBatch, type SendJob } from '@wechat-dispatch/core';
 import type { MessageQueue, PreparedMessage } from '../domain/message-queue';
 import type { SendQueues } from './send-queues';
 
 /**
- * Accepted messages into Redis: every record in one Lua script (existing ones untouched), then
- * one `addBulk` per app queue — a single MULTI, so a batch for one app is one round trip and
- * goes in whole or not at all. Job id = message id, so adding the same message again is a no-op.
+ * Accepted messages into Redis in one round trip: one pipeline holds the Lua script that creates
+ * every missing record (existing ones untouched) and then one BullMQ add per message. Redis runs
+ * them in that order, so a worker never sees a job before its record. A pipeline, not a MULTI:
+ * as with BullMQ's own addBulk (also a pipeline), records that went in stay when a job add
+ * fails, so a retry with the same Idempotency-Key completes them and a request without one
+ * removes them (see MessageService). Every key shares the `{prefix}` hash tag (Cluster-safe).
+ * Job id = message id, so adding the same message again is a no-op.
  */
 export class RedisMessageQueue implements MessageQueue {
   constructor(
@@ -15,24 +21,31 @@ export class RedisMessageQueue implements MessageQueue {
 
   /** @inheritdoc */
   async enqueue(items: readonly PreparedMessage[]): Promise<void> {
-    await this.records.createMissing(items);
-    const byApp = new Map<string, PreparedMessage[]>();
-    for (const item of items) {
-      const group = byApp.get(item.record.appId) ?? [];
-      group.push(item);
-      byApp.set(item.record.appId, group);
+    if (items.length === 0) {
+      return;
     }
-    await Promise.all(
-      [...byApp].map(([appId, group]) =>
-        this.queues.forApp(appId).addBulk(
-          group.map(({ record, delayMs }) => ({
-            name: JOB_NAMES.sendMessage,
-            data: { messageId: record.id, traceId: record.traceId },
-            opts: { jobId: record.id, delay: delayMs },
-          })),
-        ),
-      ),
-    );
+    // Every send queue shares the API's connection; BullMQ's wrapper of it knows its scripts.
+    const client = await this.queues.forApp(items[0]!.record.appId).backend.client;
+    const tx = client.pipeline();
+    // BullMQ's pipeline is an ioredis pipeline underneath, which knows the record script.
+    this.records.createMissingIn(tx as unknown as ChainableCommander, items);
+    for (const { record, delayMs } of items) {
+      const queue = this.queues.forApp(record.appId);
+      const data: SendJob = { messageId: record.id, traceId: record.traceId };
+      const opts = { ...queue.defaultJobOptions, jobId: record.id, delay: delayMs };
+      // Queues the add script on the pipeline; its reply (the job id) comes back from exec().
+      void new Job<SendJob>(queue, JOB_NAMES.sendMessage, data, opts, record.id).addJob(tx);
+    }
+    const replies = await tx.exec();
+    for (const [err, reply] of replies ?? []) {
+      if (err) {
+        throw err;
+      }
+      // BullMQ's add scripts answer a negative code instead of an id when they refuse a job.
+      if (typeof reply === 'number' && reply < 0) {
+        throw new Error(`BullMQ refused a send job (code ${reply})`);
+      }
+    }
   }
 
   /** @inheritdoc */

@@ -1,3 +1,4 @@
+import type { ChainableCommander } from 'ioredis';
 import type { RedisClient } from '@wechat-dispatch/shared';
 import type { Message } from '../messages/message.schema';
 import { encodeRecord } from './record-codec';
@@ -46,6 +47,29 @@ export class RecordBatch {
     if (items.length === 0) {
       return 0;
     }
+    const [numKeys, ...args] = this.createArgs(items);
+    return this.createCommand(Number(numKeys), ...args);
+  }
+
+  /**
+   * Queues the same creation onto `tx`, a pipeline (or MULTI) of this store's connection, so
+   * the records can go to Redis in one round trip with other commands — the API's send jobs.
+   * Its reply in `exec()` is the number of records created.
+   */
+  createMissingIn(tx: ChainableCommander, items: readonly NewRecord[]): void {
+    if (items.length === 0) {
+      return;
+    }
+    const command = (tx as unknown as Record<string, (...args: string[]) => unknown>)
+      .wxdCreateRecords;
+    if (!command) {
+      throw new Error('createMissingIn needs a transaction of the RecordBatch connection');
+    }
+    command.apply(tx, this.createArgs(items));
+  }
+
+  /** The script's arguments for `items`: the key count, the keys, then ARGV. */
+  private createArgs(items: readonly NewRecord[]): string[] {
     const keys: string[] = [];
     const args: string[] = [String(this.ttlSeconds)];
     for (const { record, message } of items) {
@@ -64,7 +88,7 @@ export class RecordBatch {
         ...fields,
       );
     }
-    return this.createCommand(keys.length, ...keys, ...args);
+    return [String(keys.length), ...keys, ...args];
   }
 
   /** Removes records that were never queued (their enqueue failed), in one MULTI. */
