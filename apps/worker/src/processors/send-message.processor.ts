@@ -71,29 +71,29 @@ export function createSendProcessor(deps: SendProcessorDeps) {
     const { messageId, traceId } = parsed.data;
     return runWithTrace(traceId, async () => {
       const logger = deps.logger.child({ messageId, jobId: job.id, queue: job.queueName });
-      const stored = await deps.records.load(messageId);
-      if (!stored) {
-        logger.warn('delivery record not found; dropping the job');
-        return { outcome: 'missing' as const };
-      }
-      const { record, message } = stored;
-      if (ALREADY_SENT.has(record.status)) {
-        logger.info('message already sent; not sending again', { status: record.status });
-        deps.hooks?.onOutcome?.(record.appId, 'already_sent', undefined);
-        return { outcome: 'already_sent' as const };
-      }
-      const attempt = record.attempts + 1;
-      const claim = await deps.records.transition(messageId, {
+      // Read and claim in one step: the sent-guard and the move to `sending` are one script.
+      const claim = await deps.records.claim(messageId, {
         from: SENDABLE,
         to: 'sending',
-        event: { event: 'sending', attempt },
+        event: { event: 'sending' },
       });
       if (!claim.ok) {
+        if (claim.current === undefined) {
+          logger.warn('delivery record not found; dropping the job');
+          return { outcome: 'missing' as const };
+        }
+        if (ALREADY_SENT.has(claim.current)) {
+          logger.info('message already sent; not sending again', { status: claim.current });
+          deps.hooks?.onOutcome?.(claim.appId ?? '', 'already_sent', undefined);
+          return { outcome: 'already_sent' as const };
+        }
         logger.info('message no longer sendable', { status: claim.current });
         return {
           outcome: claim.current === 'cancelled' ? ('cancelled' as const) : ('missing' as const),
         };
       }
+      const { attempt } = claim;
+      const { record, message } = claim.stored;
 
       const started = performance.now();
       try {

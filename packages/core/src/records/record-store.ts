@@ -4,6 +4,7 @@ import { decodeRecord, encodeField, encodeRecord } from './record-codec';
 import type { DeliveryRecord, HistoryEntry, MessageStatus, StoredMessage } from './record.types';
 import { canMove } from './status-machine';
 import { TRANSITION_LUA } from './transition-script';
+import { CLAIM_LUA } from './claim-script';
 
 /** Options of {@link RecordStore}. */
 export interface RecordStoreOptions {
@@ -36,11 +37,32 @@ export interface TransitionRequest {
 export type TransitionResult =
   { ok: true; previous: MessageStatus } | { ok: false; current: MessageStatus | undefined };
 
+/** What a claim asks for: a transition whose history entry carries the attempt it starts. */
+export interface ClaimRequest {
+  from: readonly MessageStatus[];
+  to: MessageStatus;
+  /** The history line; `at` and `attempt` are filled in. */
+  event: Omit<HistoryEntry, 'at' | 'attempt'>;
+  /** The clock. @defaultValue now */
+  at?: Date;
+}
+
+/** The outcome of a claim: the record after the change (without its history), or why not. */
+export type ClaimResult =
+  | { ok: true; previous: MessageStatus; attempt: number; stored: StoredMessage }
+  | { ok: false; current: MessageStatus | undefined; appId?: string };
+
 type TransitionCommand = (
   hashKey: string,
   historyKey: string,
   ...args: string[]
 ) => Promise<[number, string]>;
+
+type ClaimCommand = (
+  hashKey: string,
+  historyKey: string,
+  ...args: string[]
+) => Promise<[code: number, status?: string, third?: number | string, fields?: string[]]>;
 
 /**
  * The delivery-record store shared by api and worker: one Redis hash per message (with the
@@ -53,6 +75,7 @@ export class RecordStore {
   private readonly ttlSeconds: number;
   private readonly historyCap: number;
   private readonly transitionCommand: TransitionCommand;
+  private readonly claimCommand: ClaimCommand;
 
   constructor(options: RecordStoreOptions) {
     this.redis = options.redis;
@@ -62,8 +85,13 @@ export class RecordStore {
     if (!('wxdTransition' in this.redis)) {
       this.redis.defineCommand('wxdTransition', { numberOfKeys: 2, lua: TRANSITION_LUA });
     }
+    if (!('wxdClaim' in this.redis)) {
+      this.redis.defineCommand('wxdClaim', { numberOfKeys: 2, lua: CLAIM_LUA });
+    }
     const command = (this.redis as unknown as Record<string, TransitionCommand>).wxdTransition;
     this.transitionCommand = command!.bind(this.redis);
+    const claim = (this.redis as unknown as Record<string, ClaimCommand>).wxdClaim;
+    this.claimCommand = claim!.bind(this.redis);
   }
 
   /** Key of a record hash. */
@@ -164,6 +192,52 @@ export class RecordStore {
       return { ok: true, previous: status as MessageStatus };
     }
     return { ok: false, current: code === 0 ? (status as MessageStatus) : undefined };
+  }
+
+  /**
+   * A transition that answers with the record: the worker's claim of a message in one round
+   * trip instead of a read and a transition. The history entry gets `attempt` = the record's
+   * `attempts` + 1. On success, `stored` holds the record as it is after the change, with an
+   * empty history (not read).
+   * @throws Error when a `from → to` edge is not in STATUS_EDGES (a programming error)
+   */
+  async claim(id: string, request: ClaimRequest): Promise<ClaimResult> {
+    const backwards = request.from.filter((from) => !canMove(from, request.to));
+    if (backwards.length > 0) {
+      throw new Error(`status cannot move from ${backwards.join('/')} to ${request.to}`);
+    }
+    const at = (request.at ?? new Date()).toISOString();
+    // The entry's JSON up to the attempt number, which only the script knows; the script closes
+    // it, so the line reads exactly as transition() would write `{ at, ...event, attempt }`.
+    const head = JSON.stringify({ at, ...request.event, attempt: 0 }).slice(0, -2);
+    const [code, status, third, fields] = await this.claimCommand(
+      this.recordKey(id),
+      this.historyKey(id),
+      request.to,
+      at,
+      head,
+      String(this.historyCap),
+      String(this.ttlSeconds),
+      String(request.from.length),
+      ...request.from,
+    );
+    if (code !== 1) {
+      return {
+        ok: false,
+        current: code === 0 ? (status as MessageStatus) : undefined,
+        appId: typeof third === 'string' ? third : undefined,
+      };
+    }
+    const hash: Record<string, string> = {};
+    for (let i = 0; i + 1 < (fields ?? []).length; i += 2) {
+      hash[fields![i]!] = fields![i + 1]!;
+    }
+    return {
+      ok: true,
+      previous: status as MessageStatus,
+      attempt: Number(third),
+      stored: decodeRecord(hash, []),
+    };
   }
 }
 
