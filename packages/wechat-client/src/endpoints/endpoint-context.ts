@@ -1,8 +1,8 @@
-import type { AxiosInstance } from 'axios';
+import type { HttpTransport } from '../http/http-transport';
 
 /** What every endpoint function needs from its WeChatClient. */
 export interface EndpointContext {
-  readonly http: AxiosInstance;
+  readonly http: HttpTransport;
   /** Total time allowed per call, in ms. */
   readonly timeoutMs: number;
 }

@@ -1,8 +1,8 @@
-import type { AxiosInstance } from 'axios';
 import type { ErrcodeEndpoint } from '../errors/errcode-catalogue';
 import { scrubText } from '../errors/scrub';
 import { WeChatApiError } from '../errors/wechat-api-error';
 import { WeChatTransportError, type TransportErrorKind } from '../errors/wechat-transport-error';
+import type { HttpTransport } from './http-transport';
 import { parseWeChatBody } from './parse-body';
 
 /** One call to a WeChat endpoint. */
@@ -56,29 +56,26 @@ function transport(
  * @throws {@link WeChatApiError} when the body has a non-zero `errcode`.
  */
 export async function wechatRequest(
-  http: AxiosInstance,
+  http: HttpTransport,
   req: WeChatRequest,
 ): Promise<Record<string, unknown>> {
-  // axios' own timeout is a socket-inactivity timer; this one bounds the whole call, so a
-  // server that trickles bytes cannot hold a job forever.
-  const deadline = AbortSignal.timeout(req.timeoutMs);
   let status: number;
-  let data: unknown;
+  let data: string;
   try {
-    const res = await http.request<unknown>({
+    const answer = await http.call({
       method: req.method,
-      url: req.path,
+      path: req.path,
       params: req.params,
-      data: req.body,
-      signal: deadline,
+      body: req.body,
+      timeoutMs: req.timeoutMs,
     });
-    status = res.status;
-    data = res.data;
+    status = answer.status;
+    data = answer.text;
   } catch (e: unknown) {
-    // Build a fresh error from the code alone: axios' error holds the URL with access_token,
-    // the request config and the body with the secret, and must not survive as a cause.
+    // Build a fresh error from the code alone: nothing of the transport's error (host, URL with
+    // access_token, body with the secret) may survive as a cause.
     const networkCode = errorCode(e);
-    if (deadline.aborted || networkCode === 'ETIMEDOUT' || networkCode === 'ECONNABORTED') {
+    if (networkCode === 'ETIMEDOUT' || networkCode === 'ECONNABORTED') {
       throw transport(req, 'timeout', `no answer within ${req.timeoutMs} ms`, { networkCode });
     }
     throw transport(req, 'connection', 'connection failed', { networkCode });

@@ -1,0 +1,73 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import axios from 'axios';
+import {
+  ACCEPT,
+  MAX_RESPONSE_BYTES,
+  transportFailure,
+  type HttpCall,
+  type HttpTransport,
+} from './http-transport';
+
+/**
+ * The transport over axios, used when a proxy is configured through the environment
+ * (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, which axios honours). Nothing here touches axios'
+ * global defaults.
+ * - The body is always read as text and parsed by the caller: JSON.parse would corrupt 64-bit
+ *   msgids.
+ * - Every status is accepted and mapped by the caller, so no axios error (which carries the URL
+ *   with `access_token`) is created for a 5xx.
+ * - Redirects are refused: following one would replay `access_token` to another URL.
+ */
+export function createAxiosTransport(baseUrl: string, timeoutMs: number): HttpTransport {
+  const httpAgent = new HttpAgent({ keepAlive: true, scheduling: 'lifo' });
+  const httpsAgent = new HttpsAgent({ keepAlive: true, scheduling: 'lifo' });
+  const http = axios.create({
+    baseURL: baseUrl,
+    timeout: timeoutMs,
+    httpAgent,
+    httpsAgent,
+    responseType: 'text',
+    responseEncoding: 'utf8',
+    transformResponse: [(data: unknown) => data],
+    validateStatus: () => true,
+    maxRedirects: 0,
+    maxContentLength: MAX_RESPONSE_BYTES,
+    transitional: { clarifyTimeoutError: true },
+    headers: { Accept: ACCEPT },
+  });
+  let closed = false;
+  return {
+    async call({ method, path, params, body, timeoutMs: callTimeoutMs }: HttpCall) {
+      // A destroyed agent would quietly open new sockets; after close() every call fails.
+      if (closed) {
+        throw transportFailure('ERR_CLIENT_CLOSED', 'WeChat client closed');
+      }
+      // axios' own timeout is a socket-inactivity timer; this one bounds the whole call.
+      const deadline = AbortSignal.timeout(callTimeoutMs);
+      try {
+        const res = await http.request<unknown>({
+          method,
+          url: path,
+          params,
+          data: body,
+          signal: deadline,
+        });
+        return { status: res.status, text: typeof res.data === 'string' ? res.data : '' };
+      } catch (e: unknown) {
+        // A fresh error from the code alone: axios' error holds the URL with access_token,
+        // the request config and the body with the secret, and must not survive.
+        const code = (e as { code?: unknown } | undefined)?.code;
+        throw transportFailure(
+          deadline.aborted ? 'ETIMEDOUT' : typeof code === 'string' ? code : 'ECONNRESET',
+          'request failed',
+        );
+      }
+    },
+    close() {
+      closed = true;
+      httpAgent.destroy();
+      httpsAgent.destroy();
+    },
+  };
+}
