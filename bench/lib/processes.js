@@ -6,11 +6,24 @@
  * normal end, error or signal — kills what is still running.
  */
 
-const { spawn } = require('node:child_process');
+const { execFileSync, spawn } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
 const running = new Set();
+let clockTicks;
+
+/** Kernel clock ticks per second (for /proc/<pid>/stat times). */
+function ticksPerSecond() {
+  if (clockTicks === undefined) {
+    try {
+      clockTicks = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+    } catch {
+      clockTicks = 100;
+    }
+  }
+  return clockTicks;
+}
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Kills every child still running, at once (used on exit and signals). */
@@ -90,6 +103,18 @@ function startChild(name, command, args, { env, logDir }) {
       return Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1]) || undefined;
     } catch {
       return undefined;
+    }
+  };
+
+  /** CPU time (user + system) used so far, in ms; Linux only, else NaN. */
+  handle.cpuMs = () => {
+    try {
+      const stat = fs.readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+      // Fields after the command name (which may hold spaces) start at field 3.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond();
+    } catch {
+      return NaN;
     }
   };
 

@@ -88,11 +88,15 @@ function perMessage(before, after, messages) {
     .slice(0, 8)
     .map(([name, d]) => `${name} ${(d / messages).toFixed(2)}`)
     .join(', ');
+  const perCommand = Object.fromEntries(
+    Object.entries(delta).map(([name, d]) => [name, Number((d / messages).toFixed(3))]),
+  );
   return {
     commands: total / messages,
     scripts: scripts / messages,
     cpuUs: ((after.cpuS - before.cpuS) * 1e6) / messages,
     top,
+    perCommand,
   };
 }
 
@@ -123,6 +127,7 @@ function medianPerMessage(list) {
     scripts: mid('scripts'),
     cpuUs: mid('cpuUs'),
     top: list.at(-1)?.top ?? '',
+    perCommand: list.at(-1)?.perCommand ?? {},
   };
 }
 

@@ -13,6 +13,7 @@ const { fmt, median } = require('../lib/stats');
 async function batchOnce(ctx, api) {
   const { settings } = ctx;
   const before = await redisCounters(ctx.redis.client);
+  const cpuBefore = api.proc.cpuMs();
   const result = await cannon({
     url: `${api.url}/v1/messages/batch`,
     headers: api.headers,
@@ -20,11 +21,13 @@ async function batchOnce(ctx, api) {
     connections: settings.batchConnections,
     duration: settings.batchSeconds,
   });
+  const messages = result.ok * settings.batchSize;
+  const cpuUs = ((api.proc.cpuMs() - cpuBefore) * 1000) / messages;
   const after = await redisCounters(ctx.redis.client);
   await deletePrefix(ctx.redis.client, api.prefix);
-  const messages = result.ok * settings.batchSize;
   return {
     ...result,
+    cpuUs,
     mps: result.rps * settings.batchSize,
     redis: perMessage(before, after, messages),
   };
@@ -42,12 +45,13 @@ async function runBatch(ctx) {
     variants: ctx.apis,
     once: (api) => batchOnce(ctx, api),
     describe: (r) =>
-      `${fmt(r.mps)} msg/s  p99 ${r.p99} ms  errors ${r.errors}  ` +
+      `${fmt(r.mps)} msg/s  p99 ${r.p99} ms  errors ${r.errors}  api CPU ${fmt(r.cpuUs)} µs/msg  ` +
       `redis ${r.redis.commands.toFixed(1)} cmds/msg`,
   });
   const summary = (side) => ({
     mps: median(results[side].map((r) => r.mps)),
     p99: median(results[side].map((r) => r.p99)),
+    cpuUs: median(results[side].map((r) => r.cpuUs)),
     errors: results[side].reduce((sum, r) => sum + r.errors, 0),
     redis: medianPerMessage(results[side].map((r) => r.redis)),
   });

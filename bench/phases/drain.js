@@ -59,9 +59,14 @@ async function drainOnce(ctx, api) {
   };
   const worker = await (api.name === 'ours' ? startOurWorker : startBareWorker)(options);
   const started = performance.now();
+  const cpuBefore = worker.cpuMs();
+  const hostBefore = process.cpuUsage();
   try {
     await untilDelivered(sandbox, settings.drainMessages, 180000);
     const seconds = (performance.now() - started) / 1000;
+    const cpuUs = ((worker.cpuMs() - cpuBefore) * 1000) / settings.drainMessages;
+    const host = process.cpuUsage(hostBefore);
+    const sandboxCpuUs = (host.user + host.system) / settings.drainMessages;
     // The last record updates and job completions land just after the last delivery.
     await sleep(200);
     const after = await redisCounters(ctx.redis.client);
@@ -69,6 +74,8 @@ async function drainOnce(ctx, api) {
     return {
       mps: settings.drainMessages / seconds,
       seconds,
+      cpuUs,
+      sandboxCpuUs,
       peakRssMb: (worker.peakRssKb() ?? NaN) / 1024,
       failedSends: stats.sendCalls[ctx.appId]?.template - stats.deliveries,
       redis: perMessage(before, after, settings.drainMessages),
@@ -91,11 +98,13 @@ async function runDrain(ctx) {
     variants: ctx.apis,
     once: (api) => drainOnce(ctx, api),
     describe: (r) =>
-      `${fmt(r.mps)} msg/s  (${r.seconds.toFixed(2)} s)  peak RSS ${fmt(r.peakRssMb)} MB  ` +
+      `${fmt(r.mps)} msg/s  (${r.seconds.toFixed(2)} s)  worker CPU ${fmt(r.cpuUs)} µs/msg  ` +
+      `sandbox CPU ${fmt(r.sandboxCpuUs)} µs/msg  peak RSS ${fmt(r.peakRssMb)} MB  ` +
       `redis ${r.redis.commands.toFixed(1)} cmds/msg`,
   });
   const summary = (side) => ({
     mps: median(results[side].map((r) => r.mps)),
+    cpuUs: median(results[side].map((r) => r.cpuUs)),
     peakRssMb: median(results[side].map((r) => r.peakRssMb)),
     redis: medianPerMessage(results[side].map((r) => r.redis)),
   });

@@ -13,6 +13,7 @@ const { fmt, median } = require('../lib/stats');
 
 async function enqueueOnce(ctx, api, seconds) {
   const before = await redisCounters(ctx.redis.client);
+  const cpuBefore = api.proc.cpuMs();
   const result = await cannon({
     url: `${api.url}/v1/messages`,
     headers: api.headers,
@@ -20,9 +21,10 @@ async function enqueueOnce(ctx, api, seconds) {
     connections: ctx.settings.connections,
     duration: seconds,
   });
+  const cpuUs = ((api.proc.cpuMs() - cpuBefore) * 1000) / result.ok;
   const after = await redisCounters(ctx.redis.client);
   await deletePrefix(ctx.redis.client, api.prefix);
-  return { ...result, redis: perMessage(before, after, result.ok) };
+  return { ...result, cpuUs, redis: perMessage(before, after, result.ok) };
 }
 
 async function runEnqueue(ctx) {
@@ -40,12 +42,13 @@ async function runEnqueue(ctx) {
     once: (api) => enqueueOnce(ctx, api, settings.enqueueSeconds),
     describe: (r) =>
       `${fmt(r.rps)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  errors ${r.errors}  ` +
-      `redis ${r.redis.commands.toFixed(1)} cmds/msg`,
+      `api CPU ${fmt(r.cpuUs)} µs/req  redis ${r.redis.commands.toFixed(1)} cmds/msg`,
   });
   const summary = (side) => ({
     rps: median(results[side].map((r) => r.rps)),
     p50: median(results[side].map((r) => r.p50)),
     p99: median(results[side].map((r) => r.p99)),
+    cpuUs: median(results[side].map((r) => r.cpuUs)),
     errors: results[side].reduce((sum, r) => sum + r.errors, 0),
     redis: medianPerMessage(results[side].map((r) => r.redis)),
   });
