@@ -26,6 +26,7 @@ import { createWorkerMetrics } from './metrics';
 import { createOpsServer } from './ops-server';
 import { createSendProcessor } from './processors/send-message.processor';
 import { createWorkerPool, type WorkerPool } from './worker-pool';
+import { createAbandonedSendHandler } from './processors/abandoned-send';
 import { createFollowUpWorkers } from './follow-up-workers';
 import { withLifecycle } from './processors/with-lifecycle';
 import { Semaphore } from './domain/semaphore';
@@ -119,6 +120,7 @@ async function main(): Promise<void> {
     concurrency: config.concurrency,
     lockDurationMs: config.lockDurationMs,
     stalledIntervalMs: config.stalledIntervalMs,
+    onFailed: createAbandonedSendHandler({ records, deadLetters, logger }),
     logger,
   });
 

@@ -2,6 +2,22 @@ import { Counter, Histogram, Gauge, Registry, collectDefaultMetrics } from 'prom
 import type { Queue } from 'bullmq';
 import type { SendHooks } from './processors/send-outcome';
 
+/** How long a scrape waits for Redis to report queue depths. */
+const QUEUE_DEPTH_TIMEOUT_MS = 2000;
+
+/** `promise`'s value, or undefined if it takes longer than `ms`. */
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** The worker's Prometheus metrics. */
 export interface WorkerMetrics {
   registry: Registry;
@@ -55,16 +71,23 @@ export function createWorkerMetrics(queues: () => Queue[]): WorkerMetrics {
     registers: [registry],
     async collect() {
       this.reset();
-      for (const queue of queues()) {
-        const counts = await queue.getJobCounts(
-          'waiting',
-          'delayed',
-          'active',
-          'failed',
-          'completed',
-        );
+      // A worker's connection waits out a Redis outage; a scrape must not, or every worker
+      // would look down to Prometheus while Redis is. Depths are simply absent then.
+      const depths = await withTimeout(
+        Promise.all(
+          queues().map(
+            async (q) =>
+              [
+                q.name,
+                await q.getJobCounts('waiting', 'delayed', 'active', 'failed', 'completed'),
+              ] as const,
+          ),
+        ),
+        QUEUE_DEPTH_TIMEOUT_MS,
+      );
+      for (const [name, counts] of depths ?? []) {
         for (const [state, count] of Object.entries(counts)) {
-          this.set({ queue: queue.name, state }, count);
+          this.set({ queue: name, state }, count);
         }
       }
     },

@@ -11,6 +11,8 @@ export interface WorkerPoolOptions {
   concurrency: number;
   /** Lock on an active job; must exceed the longest send (timeouts × calls). */
   lockDurationMs: number;
+  /** Called on every failed attempt; decides what a final failure means for the record. */
+  onFailed?: (job: Job<SendJob> | undefined, err: Error) => Promise<void>;
   /** How often stalled jobs (of a dead worker) are looked for. @defaultValue 30000 */
   stalledIntervalMs?: number;
   logger: Logger;
@@ -53,6 +55,15 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       if (err.name !== 'UnrecoverableError') {
         logger.error('send job failed unexpectedly', { queue: worker.name, jobId: job?.id, err });
       }
+      options
+        .onFailed?.(job, err)
+        .catch((handlerErr: unknown) =>
+          logger.error('failed-job handler failed', {
+            queue: worker.name,
+            jobId: job?.id,
+            err: handlerErr,
+          }),
+        );
     });
     worker.on('stalled', (jobId) =>
       logger.warn('stalled job recovered', { queue: worker.name, jobId }),
