@@ -139,17 +139,16 @@ export class RecordStore {
 
   /** The record and message of `id`, or undefined. */
   async load(id: string): Promise<StoredMessage | undefined> {
-    const replies = await this.redis
-      .pipeline()
-      .hgetall(this.recordKey(id))
-      .lrange(this.historyKey(id), 0, -1)
-      .exec();
-    const [hashReply, historyReply] = throwOnMultiError(replies);
-    const hash = hashReply as Record<string, string>;
-    if (!hash || Object.keys(hash).length === 0) {
+    // Two commands sent back to back: one round trip, like a pipeline, without building one
+    // (an ioredis pipeline copies every script defined on the connection — BullMQ's dozens).
+    const [hash, history] = await Promise.all([
+      this.redis.hgetall(this.recordKey(id)),
+      this.redis.lrange(this.historyKey(id), 0, -1),
+    ]);
+    if (Object.keys(hash).length === 0) {
       return undefined;
     }
-    return decodeRecord(hash, historyReply as string[]);
+    return decodeRecord(hash, history);
   }
 
   /** The record of `id` as the API shows it, or undefined. */
