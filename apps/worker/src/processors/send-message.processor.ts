@@ -18,7 +18,7 @@ import { decideFailure, type RetryPolicy } from '../domain/classify-failure';
 import { describeSendError } from '../domain/describe-error';
 import type { AppPauses } from '../infra/app-pauses';
 import type { SendPacer } from '../infra/send-pacer';
-import type { SendHooks, SendOutcome } from './send-outcome';
+import type { SendHooks, SendRun } from './send-outcome';
 
 /** Dependencies of the send processor. */
 export interface SendProcessorDeps {
@@ -63,7 +63,7 @@ function callWeChat(
 export function createSendProcessor(deps: SendProcessorDeps) {
   const now = deps.now ?? (() => new Date());
 
-  return async (job: Job<SendJob>, token?: string): Promise<{ outcome: SendOutcome }> => {
+  return async (job: Job<SendJob>, token?: string): Promise<SendRun> => {
     const parsed = sendJobSchema.safeParse(job.data);
     if (!parsed.success) {
       throw new UnrecoverableError('invalid send job payload');
@@ -119,7 +119,10 @@ export function createSendProcessor(deps: SendProcessorDeps) {
           wechatMsgId: result.msgid,
           durationMs: Math.round(durationMs),
         });
-        return { outcome: 'sent' as const };
+        return {
+          outcome: 'sent' as const,
+          sent: { stored: claim.stored, msgId: result.msgid },
+        };
       } catch (err) {
         const durationMs = performance.now() - started;
         const facts = describeSendError(err);

@@ -1,6 +1,18 @@
+import type { StoredMessage } from '@wechat-dispatch/core';
+
 /** How one processing run of a send job ended. */
 export type SendOutcome =
   'sent' | 'already_sent' | 'retry' | 'wait' | 'dead' | 'cancelled' | 'missing';
+
+/** What the send processor returns: the outcome, and on `sent` what follow-up steps need. */
+export interface SendRun {
+  outcome: SendOutcome;
+  /**
+   * On `sent`: the message as the processor claimed it and WeChat's msgid, so what follows a
+   * send need not read the record again. Not for BullMQ's return value (it holds the message).
+   */
+  sent?: { stored: StoredMessage; msgId: string | undefined };
+}
 
 /** Observers of the processor, for metrics. All optional. */
 export interface SendHooks {
