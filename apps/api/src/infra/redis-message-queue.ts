@@ -5,12 +5,12 @@ import type { MessageQueue, PreparedMessage } from '../domain/message-queue';
 import type { SendQueues } from './send-queues';
 
 /**
- * Accepted messages into Redis in one round trip: one pipeline holds the Lua script that creates
- * every missing record (existing ones untouched) and then one BullMQ add per message. Redis runs
- * them in that order, so a worker never sees a job before its record. A pipeline, not a MULTI:
- * as with BullMQ's own addBulk (also a pipeline), records that went in stay when a job add
- * fails, so a retry with the same Idempotency-Key completes them and a request without one
- * removes them (see MessageService). Every key shares the `{prefix}` hash tag (Cluster-safe).
+ * Accepted messages into Redis in one round trip: the Lua script that creates every missing
+ * record (existing ones untouched), then one BullMQ add per message, sent together on the one
+ * connection (a pipeline for a batch). Redis runs them in that order, so a worker never sees a
+ * job before its record. Not a MULTI: as with BullMQ's own addBulk (also a pipeline), records
+ * that went in stay when a job add fails, so a retry with the same Idempotency-Key completes
+ * them and a request without one removes them (see MessageService). Every key shares the `{prefix}` hash tag (Cluster-safe).
  * Job id = message id, so adding the same message again is a no-op.
  */
 export class RedisMessageQueue implements MessageQueue {
@@ -26,15 +26,19 @@ export class RedisMessageQueue implements MessageQueue {
     }
     // Every send queue shares the API's connection; BullMQ's wrapper of it knows its scripts.
     const client = await this.queues.forApp(items[0]!.record.appId).backend.client;
+    if (items.length === 1) {
+      // One message: the two commands back to back, still one round trip and in this order,
+      // without building a pipeline (ioredis copies every script of the connection into each
+      // pipeline — BullMQ's dozens — which cost a single enqueue more than its Redis calls).
+      await Promise.all([this.records.createMissing(items), this.jobOf(items[0]!).addJob(client)]);
+      return;
+    }
     const tx = client.pipeline();
     // BullMQ's pipeline is an ioredis pipeline underneath, which knows the record script.
     this.records.createMissingIn(tx as unknown as ChainableCommander, items);
-    for (const { record, delayMs } of items) {
-      const queue = this.queues.forApp(record.appId);
-      const data: SendJob = { messageId: record.id, traceId: record.traceId };
-      const opts = { ...queue.defaultJobOptions, jobId: record.id, delay: delayMs };
+    for (const item of items) {
       // Queues the add script on the pipeline; its reply (the job id) comes back from exec().
-      void new Job<SendJob>(queue, JOB_NAMES.sendMessage, data, opts, record.id).addJob(tx);
+      void this.jobOf(item).addJob(tx);
     }
     const replies = await tx.exec();
     for (const [err, reply] of replies ?? []) {
@@ -46,6 +50,14 @@ export class RedisMessageQueue implements MessageQueue {
         throw new Error(`BullMQ refused a send job (code ${reply})`);
       }
     }
+  }
+
+  /** The send job of a message: job id = message id, the queue's default options. */
+  private jobOf({ record, delayMs }: PreparedMessage): Job<SendJob> {
+    const queue = this.queues.forApp(record.appId);
+    const data: SendJob = { messageId: record.id, traceId: record.traceId };
+    const opts = { ...queue.defaultJobOptions, jobId: record.id, delay: delayMs };
+    return new Job<SendJob>(queue, JOB_NAMES.sendMessage, data, opts, record.id);
   }
 
   /** @inheritdoc */
