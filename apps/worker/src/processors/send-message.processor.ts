@@ -17,6 +17,7 @@ import { buildWeChatRequest, type WeChatRequest } from '../domain/build-wechat-r
 import { decideFailure, type RetryPolicy } from '../domain/classify-failure';
 import { describeSendError } from '../domain/describe-error';
 import type { AppPauses } from '../infra/app-pauses';
+import { RecentTokens } from '../infra/recent-tokens';
 import type { SendPacer } from '../infra/send-pacer';
 import type { SendHooks, SendRun } from './send-outcome';
 
@@ -32,6 +33,8 @@ export interface SendProcessorDeps {
   logger: Logger;
   hooks?: SendHooks;
   now?: () => Date;
+  /** How long a token is reused in-process before the shared cache is asked again. */
+  tokenReuseMs?: number;
 }
 
 /** Statuses after which WeChat already has the message: never send again (the sent-guard). */
@@ -62,6 +65,7 @@ function callWeChat(
  */
 export function createSendProcessor(deps: SendProcessorDeps) {
   const now = deps.now ?? (() => new Date());
+  const tokens = new RecentTokens(deps.tokens, deps.tokenReuseMs);
 
   return async (job: Job<SendJob>, token?: string): Promise<SendRun> => {
     const parsed = sendJobSchema.safeParse(job.data);
@@ -99,7 +103,7 @@ export function createSendProcessor(deps: SendProcessorDeps) {
       try {
         const request = buildWeChatRequest(messageId, message);
         const { result, tokenRefreshed } = await sendWithToken(
-          deps.tokens,
+          tokens,
           record.appId,
           (accessToken) =>
             deps.pacer.paced(record.appId, () => callWeChat(deps.client, request, accessToken)),
