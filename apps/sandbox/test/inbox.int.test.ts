@@ -2,23 +2,12 @@ import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { chromium } from 'playwright-core';
+import { launchHeadlessChromium } from '@wechat-dispatch/testkit';
 import { startSandbox } from '@wechat-dispatch/sandbox';
 import type { Browser } from 'playwright-core';
 import type { SandboxHandle } from '@wechat-dispatch/sandbox';
 import { APP, OPENID } from './helpers/test-apps';
 import { fetchToken, postTemplate } from './helpers/http';
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 describe('sandbox inbox page', () => {
   let sandbox: SandboxHandle;
@@ -35,7 +24,7 @@ describe('sandbox inbox page', () => {
         },
       ],
     });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchHeadlessChromium();
   });
 
   afterAll(async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { TEST_REDIS_URL, freePort, waitFor } from '@wechat-dispatch/testkit';
+import { maxInWindow } from './helpers/windows';
 import { startStack, templateBody, type Stack } from './helpers/stack';
 
 const APP_A = { appId: 'wxpaceaaaaaaaaaaaa1', appSecret: 'pace-secret-a' };
@@ -22,20 +23,6 @@ async function cleanup(stack: Stack | undefined): Promise<void> {
     await redis.del(...keys);
   }
   await redis.quit();
-}
-
-/** The most deliveries of `appid` that fall in any window of `windowMs` (sliding). */
-function maxInWindow(times: number[], windowMs: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let best = 0;
-  let start = 0;
-  for (let end = 0; end < sorted.length; end++) {
-    while (sorted[end]! - sorted[start]! >= windowMs) {
-      start++;
-    }
-    best = Math.max(best, end - start + 1);
-  }
-  return best;
 }
 
 describe('per-app pacing (WECHAT_RATE_LIMIT_PER_SEC)', () => {

@@ -2,11 +2,11 @@ import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { chromium } from 'playwright-core';
 import { startSandbox, type SandboxHandle } from '@wechat-dispatch/sandbox';
 import {
   TEST_REDIS_URL,
   freePort,
+  launchHeadlessChromium,
   startProcess,
   uniquePrefix,
   waitFor,
@@ -156,19 +156,7 @@ describe('one template message end to end', () => {
       },
       { description: 'the second message to be sent' },
     );
-    const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    const browser = await launchHeadlessChromium();
     const shot = path.join(mkdtempSync(path.join(tmpdir(), 'wxd-inbox-')), 'inbox.png');
 
     try {

@@ -1,24 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { TEST_REDIS_URL, waitFor } from '@wechat-dispatch/testkit';
+import { maxInWindow } from './helpers/windows';
 import { API_KEY, startStack, templateBody, type Stack } from './helpers/stack';
 
 const APP = { appId: 'wxreplica00000001', appSecret: 'replica-secret-0001' };
 const LIMITED_KEY = 'replica-limited-key-0001';
-
-/** The most deliveries that fall in any window of `windowMs` (sliding). */
-function maxInWindow(times: number[], windowMs: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let best = 0;
-  let start = 0;
-  for (let end = 0; end < sorted.length; end++) {
-    while (sorted[end]! - sorted[start]! >= windowMs) {
-      start++;
-    }
-    best = Math.max(best, end - start + 1);
-  }
-  return best;
-}
 
 describe('3 api replicas × 4 workers', () => {
   let stack: Stack;

@@ -5,3 +5,4 @@ export { startProcess, ENTRY_POINTS, type RunningProcess } from './processes';
 export { startPrivateRedis, type PrivateRedis, type PrivateRedisOptions } from './redis-server';
 export { startPrivateCluster, type PrivateCluster } from './redis-cluster';
 export { startPrivateSentinelSet, type PrivateSentinelSet } from './redis-sentinel';
+export { launchHeadlessChromium, CHROMIUM_ARGS } from './chromium';
