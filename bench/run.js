@@ -10,6 +10,7 @@
  *                         prefixes, deleted after every run
  *   BENCH_PHASES          comma-separated subset of enqueue,batch,drain,caller (default all)
  *   BENCH_ROUNDS, BENCH_ENQUEUE_SECONDS, BENCH_CONNECTIONS, … see bench/lib/settings.js
+ *   BENCH_OURS_ENV        extra NAME=value,… for our API and worker (what a setting costs)
  *   BENCH_JSON            write every measurement to this file
  *   BENCH_KEEP_LOGS=1     keep the processes' logs (their directory is printed)
  *

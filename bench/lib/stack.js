@@ -6,7 +6,7 @@
  */
 
 const { randomBytes } = require('node:crypto');
-const { startNode } = require('./processes');
+const { sleep, startNode } = require('./processes');
 const { freePort } = require('./net');
 
 /** The one WeChat app of the run (known to the sandbox, the API and the worker). */
@@ -28,6 +28,41 @@ const MESSAGE = Object.freeze({
 /** A fresh key prefix: nothing else uses it, so it can be deleted wholesale. */
 function uniquePrefix(name) {
   return `bench-${name}-${randomBytes(4).toString('hex')}`;
+}
+
+/**
+ * Extra environment for our API and worker from BENCH_OURS_ENV (`NAME=value,NAME=value`), to see
+ * what a setting costs, e.g. `BENCH_OURS_ENV=API_RATE_LIMIT_PER_MIN=0,LOG_LEVEL=warn`.
+ */
+function oursEnv() {
+  const pairs = (process.env.BENCH_OURS_ENV || '').split(',').filter(Boolean);
+  return Object.fromEntries(
+    pairs.map((pair) => {
+      const eq = pair.indexOf('=');
+      if (eq <= 0) {
+        throw new Error(`BENCH_OURS_ENV: expected NAME=value, got "${pair}"`);
+      }
+      return [pair.slice(0, eq).trim(), pair.slice(eq + 1)];
+    }),
+  );
+}
+
+/** Resolves once `url` answers 200 (the process logs nothing at LOG_LEVEL=warn). */
+async function untilAnswers(url, proc, timeoutMs = 30000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await fetch(url).then(
+      (res) => res.ok,
+      () => false,
+    );
+    if (ok) {
+      return;
+    }
+    if (proc.exited || Date.now() > deadline) {
+      throw new Error(`${proc.name} did not answer ${url}:\n${proc.output().slice(-2000)}`);
+    }
+    await sleep(20);
+  }
 }
 
 function commonEnv(redisUrl, prefix) {
@@ -53,10 +88,12 @@ async function startOurApi({ redisUrl, logDir }) {
       PORT: String(port),
       // The per-caller limiter stays on (it is on by default) at a rate no run reaches.
       API_RATE_LIMIT_PER_MIN: '10000000',
+      ...oursEnv(),
     },
   });
-  await proc.waitForLine('api listening');
-  return { name: 'ours', proc, url: `http://127.0.0.1:${port}`, prefix, headers: AUTH };
+  const url = `http://127.0.0.1:${port}`;
+  await untilAnswers(`${url}/healthz`, proc);
+  return { name: 'ours', proc, url, prefix, headers: AUTH };
 }
 
 /** The bare API baseline. */
@@ -73,20 +110,33 @@ async function startBareApi({ redisUrl, logDir }) {
 
 let workerRuns = 0;
 
-/** Our worker (`apps/worker/dist/main.js`) on `api`'s prefix; resolves once it fetches. */
+/**
+ * Our worker (`apps/worker/dist/main.js`) on `api`'s prefix; resolves once it fetches (its
+ * "worker started" line; with a LOG_LEVEL above info in BENCH_OURS_ENV, its /readyz instead).
+ */
 async function startOurWorker({ redisUrl, logDir, api, sandboxUrl, concurrency }) {
   workerRuns += 1;
+  const extra = oursEnv();
+  const quiet =
+    extra.LOG_LEVEL !== undefined &&
+    !['info', 'http', 'verbose', 'debug', 'silly'].includes(extra.LOG_LEVEL);
+  const opsPort = quiet ? await freePort() : 0;
   const proc = startNode(`worker-ours-${workerRuns}`, 'apps/worker/dist/main.js', {
     logDir,
     env: {
       ...commonEnv(redisUrl, api.prefix),
       WECHAT_APPS: `${APP.appId}:${APP.appSecret}`,
       WECHAT_API_BASE: sandboxUrl,
-      WORKER_HTTP_PORT: '0',
+      WORKER_HTTP_PORT: String(opsPort),
       WORKER_CONCURRENCY: String(concurrency),
+      ...extra,
     },
   });
-  await proc.waitForLine('worker started');
+  if (quiet) {
+    await untilAnswers(`http://127.0.0.1:${opsPort}/readyz`, proc);
+  } else {
+    await proc.waitForLine('worker started');
+  }
   return proc;
 }
 
