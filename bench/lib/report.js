@@ -34,16 +34,36 @@ function table(results) {
     lines.push(
       row(['enqueue, req/s (50 conn.)', fmt(ours.rps), fmt(bare.rps), ratio(ours.rps / bare.rps)]),
       row(['enqueue, p99 ms', fmt(ours.p99), fmt(bare.p99), ratio(ours.p99 / bare.p99)]),
+      row([
+        'enqueue, API CPU µs per request',
+        fmt(ours.cpuUs),
+        fmt(bare.cpuUs),
+        ratio(ours.cpuUs / bare.cpuUs),
+      ]),
     );
   }
   if (batch) {
     const { ours, bare } = batch;
-    lines.push(row(['batch, msg/s', fmt(ours.mps), fmt(bare.mps), ratio(ours.mps / bare.mps)]));
+    lines.push(
+      row(['batch, msg/s', fmt(ours.mps), fmt(bare.mps), ratio(ours.mps / bare.mps)]),
+      row([
+        'batch, API CPU µs per message',
+        fmt(ours.cpuUs),
+        fmt(bare.cpuUs),
+        ratio(ours.cpuUs / bare.cpuUs),
+      ]),
+    );
   }
   if (drain) {
     const { ours, bare } = drain;
     lines.push(
       row(['drain, msg/s', fmt(ours.mps), fmt(bare.mps), ratio(ours.mps / bare.mps)]),
+      row([
+        'drain, worker CPU µs per message',
+        fmt(ours.cpuUs),
+        fmt(bare.cpuUs),
+        ratio(ours.cpuUs / bare.cpuUs),
+      ]),
       row([
         'drain, worker peak RSS MB',
         fmt(ours.peakRssMb),
@@ -81,7 +101,7 @@ function redisTable(results) {
       continue;
     }
     const cell = (x) =>
-      `${fmt(x.commands, 1)} cmds (${fmt(x.scripts, 1)} scripts), ${fmt(x.cpuUs)} µs CPU`;
+      `${fmt(x.commands, 1)} commands (${fmt(x.scripts, 1)} Lua scripts), ${fmt(x.cpuUs)} µs Redis CPU`;
     lines.push(row([phase, cell(r.ours.redis), cell(r.bare.redis)]));
   }
   const busiest = ['enqueue', 'drain']
