@@ -55,6 +55,7 @@ async function main(): Promise<void> {
   const client = new WeChatClient({
     baseUrl: config.wechatApiBase,
     timeoutMs: config.wechatTimeoutMs,
+    httpClient: config.httpClient,
   });
   const tokens = new AccessTokenService({
     redis: tokenRedis,

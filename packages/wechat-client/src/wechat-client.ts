@@ -1,4 +1,4 @@
-import { createHttp, type HttpHandle } from './http/create-http';
+import { createHttp, type HttpClientKind, type HttpHandle } from './http/create-http';
 import type { EndpointContext, SendResult } from './endpoints/endpoint-context';
 import { sendBizSubscribe, type BizSubscribeSendRequest } from './endpoints/bizsend';
 import { sendSubscribe, type SubscribeSendRequest } from './endpoints/subscribe-send';
@@ -11,10 +11,12 @@ export interface WeChatClientOptions {
   baseUrl: string;
   /** Total time allowed per call, in ms (`WECHAT_TIMEOUT_MS`). */
   timeoutMs: number;
+  /** The HTTP library (`WECHAT_HTTP_CLIENT`). @defaultValue 'axios' */
+  httpClient?: HttpClientKind;
 }
 
 /**
- * Typed WeChat HTTP client, one method per endpoint. Owns one axios instance with keep-alive
+ * Typed WeChat HTTP client, one method per endpoint. Owns one HTTP transport (axios by default) with keep-alive
  * agents; call {@link WeChatClient.close} on shutdown.
  *
  * Every method throws {@link WeChatApiError} for a non-zero errcode and
@@ -32,7 +34,7 @@ export class WeChatClient {
       throw new RangeError('WeChatClient timeoutMs must be a positive number');
     }
     this.timeoutMs = options.timeoutMs;
-    this.handle = createHttp(options.baseUrl, options.timeoutMs);
+    this.handle = createHttp(options.baseUrl, options.timeoutMs, options.httpClient);
     this.ctx = { http: this.handle.http, timeoutMs: options.timeoutMs };
   }
 

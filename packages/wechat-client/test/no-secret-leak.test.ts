@@ -10,6 +10,7 @@ import {
   SECRET,
   TOKEN,
   WECHAT_ORIGIN,
+  HTTP_CLIENTS,
 } from './helpers/nock-wechat';
 
 const SEND = '/cgi-bin/message/template/send';
@@ -102,12 +103,12 @@ const FAILURES: Failure[] = [
   ],
 ];
 
-describe('WeChatClient', () => {
+describe.each(HTTP_CLIENTS)('WeChatClient over %s', (httpClient) => {
   let client: WeChatClient;
 
   beforeAll(() => {
     blockNetwork();
-    client = nockClient();
+    client = nockClient(150, httpClient);
   });
 
   afterEach(() => {

@@ -16,6 +16,7 @@ import {
   TEXT_PLAIN,
   TOKEN,
   WECHAT_ORIGIN,
+  HTTP_CLIENTS,
 } from './helpers/nock-wechat';
 
 interface SendCase {
@@ -98,12 +99,12 @@ function fakeTokens(...tokens: string[]): AccessTokenProvider & { invalidated: s
   };
 }
 
-describe('WeChatClient', () => {
+describe.each(HTTP_CLIENTS)('WeChatClient over %s', (httpClient) => {
   let client: WeChatClient;
 
   beforeAll(() => {
     blockNetwork();
-    client = nockClient();
+    client = nockClient(150, httpClient);
   });
 
   afterEach(() => {

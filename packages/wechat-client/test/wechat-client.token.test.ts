@@ -9,14 +9,15 @@ import {
   SECRET,
   TEXT_PLAIN,
   WECHAT_ORIGIN,
+  HTTP_CLIENTS,
 } from './helpers/nock-wechat';
 
-describe('WeChatClient', () => {
+describe.each(HTTP_CLIENTS)('WeChatClient over %s', (httpClient) => {
   let client: WeChatClient;
 
   beforeAll(() => {
     blockNetwork();
-    client = nockClient();
+    client = nockClient(150, httpClient);
   });
 
   afterEach(() => {

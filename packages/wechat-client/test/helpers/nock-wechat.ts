@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { WeChatClient } from '../../src';
+import { WeChatClient, type HttpClientKind } from '../../src';
 
 /** The real WeChat origin; nock intercepts it, nothing leaves the machine. */
 export const WECHAT_ORIGIN = 'https://api.weixin.qq.com';
@@ -26,9 +26,12 @@ export function restoreNetwork(): void {
   nock.restore();
 }
 
+/** Both HTTP transports; the client tests run over each. */
+export const HTTP_CLIENTS: HttpClientKind[] = ['axios', 'node'];
+
 /** A client against the nock'd origin with a short timeout, so timeout tests are quick. */
-export function nockClient(timeoutMs = 150): WeChatClient {
-  return new WeChatClient({ baseUrl: WECHAT_ORIGIN, timeoutMs });
+export function nockClient(timeoutMs = 150, httpClient: HttpClientKind = 'axios'): WeChatClient {
+  return new WeChatClient({ baseUrl: WECHAT_ORIGIN, timeoutMs, httpClient });
 }
 
 /** A WeChat answer as WeChat sends it: JSON text labelled text/plain. */
