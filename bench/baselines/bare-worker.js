@@ -6,10 +6,11 @@
  * metrics. Run as its own process, like the real worker.
  *
  * Environment: REDIS_URL, QUEUE_PREFIX, BENCH_QUEUE, WECHAT_API_BASE, BENCH_ACCESS_TOKEN,
- * WORKER_CONCURRENCY.
+ * WORKER_CONCURRENCY, BENCH_BARE_HTTP (`axios`, the project's HTTP client, or `node`).
  */
 
 const http = require('node:http');
+const axios = require('axios');
 const { Worker } = require('bullmq');
 const { Redis } = require('ioredis');
 
@@ -17,9 +18,15 @@ const base = new URL(process.env.WECHAT_API_BASE);
 const agent = new http.Agent({ keepAlive: true });
 const path = `/cgi-bin/message/template/send?access_token=${process.env.BENCH_ACCESS_TOKEN}`;
 
-/** POSTs one template message and resolves with WeChat's parsed answer. */
-function send(message) {
-  const body = JSON.stringify({
+const viaAxios = axios.create({
+  baseURL: process.env.WECHAT_API_BASE,
+  timeout: 5000,
+  httpAgent: agent,
+});
+
+/** The WeChat body of a job's message. */
+function wechatBody(message) {
+  return {
     touser: message.toUser,
     template_id: message.templateId,
     data: Object.fromEntries(
@@ -28,7 +35,17 @@ function send(message) {
         typeof v === 'string' ? { value: v } : v,
       ]),
     ),
-  });
+  };
+}
+
+/** POSTs one template message with axios and resolves with WeChat's parsed answer. */
+async function sendWithAxios(message) {
+  return (await viaAxios.post(path, wechatBody(message))).data;
+}
+
+/** POSTs one template message on node:http and resolves with WeChat's parsed answer. */
+function sendWithNode(message) {
+  const body = JSON.stringify(wechatBody(message));
   return new Promise((resolve, reject) => {
     const req = http.request(
       {
@@ -58,6 +75,8 @@ function send(message) {
     req.end(body);
   });
 }
+
+const send = process.env.BENCH_BARE_HTTP === 'node' ? sendWithNode : sendWithAxios;
 
 const connection = new Redis(process.env.REDIS_URL, { maxRetriesPerRequest: null });
 const worker = new Worker(

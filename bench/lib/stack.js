@@ -151,6 +151,9 @@ async function startBareWorker({ redisUrl, logDir, api, sandboxUrl, concurrency,
       WECHAT_API_BASE: sandboxUrl,
       BENCH_ACCESS_TOKEN: token,
       WORKER_CONCURRENCY: String(concurrency),
+      // The bare worker uses the same HTTP library as ours: axios (the project's client) unless
+      // BENCH_BARE_HTTP=node, to compare against our WECHAT_HTTP_CLIENT=node.
+      BENCH_BARE_HTTP: process.env.BENCH_BARE_HTTP || 'axios',
     },
   });
   await proc.waitForLine('bare worker started');
