@@ -47,7 +47,7 @@ export function registerV1Paths(registry: OpenAPIRegistry): void {
     tags: ['messages'],
     summary: 'Enqueue up to 1000 messages, all or nothing',
     description:
-      'One invalid item → 400 naming `messages[i].…`, nothing enqueued. The records (one Lua script) and the jobs (BullMQ's add script per message) go to Redis in one pipeline. With an Idempotency-Key a retry after a 503 reuses the same ids, so nothing is doubled.',
+      'One invalid item → 400 naming `messages[i].…`, nothing enqueued. The records (one Lua script) and the jobs (one BullMQ add script per message) go to Redis in one pipeline. With an Idempotency-Key a retry after a 503 reuses the same ids, so nothing is doubled.',
     security,
     request: {
       headers: idempotencyHeadersSchema,
