@@ -55,15 +55,13 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       if (err.name !== 'UnrecoverableError') {
         logger.error('send job failed unexpectedly', { queue: worker.name, jobId: job?.id, err });
       }
-      options
-        .onFailed?.(job, err)
-        .catch((handlerErr: unknown) =>
-          logger.error('failed-job handler failed', {
-            queue: worker.name,
-            jobId: job?.id,
-            err: handlerErr,
-          }),
-        );
+      options.onFailed?.(job, err).catch((handlerErr: unknown) =>
+        logger.error('failed-job handler failed', {
+          queue: worker.name,
+          jobId: job?.id,
+          err: handlerErr,
+        }),
+      );
     });
     worker.on('stalled', (jobId) =>
       logger.warn('stalled job recovered', { queue: worker.name, jobId }),
