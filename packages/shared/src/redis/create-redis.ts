@@ -30,7 +30,11 @@ function retryStrategy(times: number): number {
  * `lazyConnect` so nothing connects at import or construction.
  */
 export function createRedis(url: string, profile: RedisProfile, name?: string): Redis;
-export function createRedis(where: RedisTopology, profile: RedisProfile, name?: string): RedisClient;
+export function createRedis(
+  where: RedisTopology,
+  profile: RedisProfile,
+  name?: string,
+): RedisClient;
 export function createRedis(
   where: string | RedisTopology,
   profile: RedisProfile,
