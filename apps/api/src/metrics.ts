@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { deadIndexKey, type MessageType } from '@wechat-dispatch/core';
-import type { Keyspace, RedisClient } from '@wechat-dispatch/shared';
+import { withTimeout, type Keyspace, type RedisClient } from '@wechat-dispatch/shared';
 import type { SendQueues } from './infra/send-queues';
 
 /** The API's Prometheus metrics, served at `/metrics`. */
@@ -26,14 +26,6 @@ export interface ApiMetricsOptions {
 }
 
 const DEPTH_STATES = ['waiting', 'delayed', 'active', 'failed'] as const;
-
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
 
 /**
  * Builds the API's metrics on a registry of its own: HTTP request durations by route template,

@@ -16,6 +16,7 @@ import { CallbackSender } from './infra/callback-sender';
 import { createCallbackProcessor, type DeadCallback } from './processors/callback.processor';
 import { MessageLifecycle } from './processors/message-lifecycle';
 import { createEventProcessor } from './processors/wechat-event.processor';
+import { closeWorkers, runWorkers } from './infra/worker-group';
 
 /** Options of {@link createFollowUpWorkers}. */
 export interface FollowUpWorkersOptions {
@@ -118,15 +119,10 @@ export function createFollowUpWorkers(options: FollowUpWorkersOptions): FollowUp
     lifecycle,
     queues,
     run() {
-      for (const worker of workers) {
-        worker
-          .run()
-          .catch((err: unknown) => logger.error('worker stopped', { queue: worker.name, err }));
-      }
+      runWorkers(workers, logger);
     },
     async close() {
-      await Promise.all(workers.map((w) => w.close()));
-      await Promise.all(queues.map((q) => q.close()));
+      await closeWorkers(workers, queues);
       sender.close();
     },
   };

@@ -1,22 +1,10 @@
 import { Counter, Histogram, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Queue } from 'bullmq';
 import type { SendHooks } from './processors/send-outcome';
+import { withTimeout } from '@wechat-dispatch/shared';
 
 /** How long a scrape waits for Redis to report queue depths. */
 const QUEUE_DEPTH_TIMEOUT_MS = 2000;
-
-/** `promise`'s value, or undefined if it takes longer than `ms`. */
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** The worker's Prometheus metrics. */
 export interface WorkerMetrics {
@@ -84,7 +72,7 @@ export function createWorkerMetrics(queues: () => Queue[]): WorkerMetrics {
           ),
         ),
         QUEUE_DEPTH_TIMEOUT_MS,
-      );
+      ).catch(() => undefined);
       for (const [name, counts] of depths ?? []) {
         for (const [state, count] of Object.entries(counts)) {
           this.set({ queue: name, state }, count);

@@ -1,6 +1,7 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import { sendQueueName, type SendJob } from '@wechat-dispatch/core';
 import type { Keyspace, Logger, RedisClient } from '@wechat-dispatch/shared';
+import { closeWorkers, runWorkers } from './infra/worker-group';
 
 /** Options of {@link createWorkerPool}. */
 export interface WorkerPoolOptions {
@@ -79,15 +80,10 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     workers,
     queues,
     run() {
-      for (const worker of workers) {
-        worker
-          .run()
-          .catch((err: unknown) => logger.error('worker stopped', { queue: worker.name, err }));
-      }
+      runWorkers(workers, logger);
     },
     async close() {
-      await Promise.all(workers.map((w) => w.close()));
-      await Promise.all(queues.map((q) => q.close()));
+      await closeWorkers(workers, queues);
     },
   };
 }

@@ -45,6 +45,7 @@ export {
   type RedisNode,
 } from './redis/redis-topology';
 export { redisAnswers } from './redis/redis-answers';
+export { withTimeout, TimeoutError } from './async/with-timeout';
 export { watchRedis } from './redis/watch-redis';
 export { checkRedisSafety, UnsafeRedisError, type RedisCheckResult } from './redis/check-redis';
 export {

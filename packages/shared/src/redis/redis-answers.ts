@@ -1,3 +1,4 @@
+import { withTimeout } from '../async/with-timeout';
 import type { RedisClient } from './create-redis';
 
 const PING_TIMEOUT_MS = 1000;
@@ -7,19 +8,8 @@ export async function redisAnswers(redis: RedisClient): Promise<boolean> {
   if (redis.status !== 'ready') {
     return false;
   }
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), PING_TIMEOUT_MS);
-  });
-  try {
-    return await Promise.race([
-      redis.ping().then(
-        () => true,
-        () => false,
-      ),
-      timeout,
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return withTimeout(redis.ping(), PING_TIMEOUT_MS).then(
+    () => true,
+    () => false,
+  );
 }
