@@ -44,7 +44,7 @@ function redactFormat(redactor: Redactor) {
  */
 export function createLogger(options: LoggerOptions): Logger {
   const redactor = options.redactor ?? secretRedactor;
-  return winston.createLogger({
+  const logger = winston.createLogger({
     level: options.level ?? 'info',
     silent: options.silent ?? false,
     defaultMeta: { service: options.service },
@@ -57,4 +57,26 @@ export function createLogger(options: LoggerOptions): Logger {
     ),
     transports: [new winston.transports.Console()],
   });
+  skipDisabledLevels(logger);
+  return logger;
+}
+
+/**
+ * winston formats (redacts, stringifies) every line before its transport drops the ones below
+ * the level, so a per-request `http` or `debug` line costs nearly as much as a written one.
+ * Each level method checks the level first; a later `logger.level = …` still applies, and
+ * children (whose prototype is the logger) keep their own meta.
+ */
+function skipDisabledLevels(logger: Logger): void {
+  const methods = logger as unknown as Record<string, (...args: unknown[]) => Logger>;
+  for (const level of Object.keys(logger.levels)) {
+    const write = methods[level];
+    if (typeof write !== 'function') {
+      continue;
+    }
+    methods[level] = function (this: Logger | undefined, ...args: unknown[]): Logger {
+      const self = this ?? logger;
+      return self.isLevelEnabled(level) ? write.apply(self, args) : self;
+    };
+  }
 }
