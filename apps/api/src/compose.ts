@@ -13,9 +13,10 @@ import { EventReceiver } from './domain/event-receiver';
 import { MessageAdmission, type ConsentPolicy } from './domain/message-admission';
 import { IdempotencyGuard } from './domain/idempotency';
 import { MessageService } from './domain/message-service';
+import { RequestQuota } from './domain/request-quota';
 import { createDeadLetterQueue } from './infra/dead-letter-queue';
 import { RedisIdempotencyStore } from './infra/idempotency-store';
-import { createRateLimitStore } from './infra/rate-limit-store';
+import { redisQuotaLease } from './infra/redis-quota-lease';
 import { RedisEventInbox } from './infra/redis-event-inbox';
 import { RedisMessageQueue } from './infra/redis-message-queue';
 import { SendQueues } from './infra/send-queues';
@@ -125,10 +126,9 @@ export function buildApiDeps(options: BuildApiDepsOptions): ApiRuntime {
     admission,
     queues: [...sendQueues.all(), deadLetterQueue, eventInbox.queue],
     metrics,
-    rateLimitStore: createRateLimitStore(redis, keyspace),
+    quota: requestQuota(options),
     apiKeys: options.apiKeys,
     adminCallers: options.adminCallers,
-    rateLimitPerMin: options.rateLimitPerMin,
     admin: options.admin,
     trustProxyHops: options.trustProxyHops,
     isShuttingDown: options.isShuttingDown,
@@ -139,4 +139,14 @@ export function buildApiDeps(options: BuildApiDepsOptions): ApiRuntime {
       await Promise.all([sendQueues.close(), deadLetterQueue.close(), eventInbox.close()]);
     },
   };
+}
+
+/** The per-caller limit, leased from Redis; none when `rateLimitPerMin` is 0 or unset. */
+function requestQuota(options: BuildApiDepsOptions): RequestQuota | undefined {
+  const perMinute = options.rateLimitPerMin ?? 0;
+  if (perMinute <= 0) {
+    return undefined;
+  }
+  const { redis, keyspace } = options;
+  return new RequestQuota({ perMinute, lease: redisQuotaLease({ redis, keyspace, perMinute }) });
 }

@@ -1,46 +1,51 @@
-import type { RequestHandler } from 'express';
-import { rateLimit, type Store } from 'express-rate-limit';
-import { AppError, ERROR_CODES, type Logger } from '@wechat-dispatch/shared';
+import type { RequestHandler, Response } from 'express';
+import { AppError, ERROR_CODES } from '@wechat-dispatch/shared';
+import type { QuotaDecision, RequestQuota } from '../../domain/request-quota';
 import { localsOf } from '../request-locals';
 
-/** Options of {@link perCallerRateLimit}. */
-export interface RateLimitOptions {
-  /** Requests per caller per minute; 0 turns the limit off. */
-  perMinute: number;
-  /** Where the counters live (Redis, so the limit holds across replicas). */
-  store: Store;
-  logger: Logger;
+/** The IETF draft-7 headers (`RateLimit`, `RateLimit-Policy`), and `Retry-After` when limited. */
+function setHeaders(res: Response, decision: QuotaDecision, windowSeconds: number): void {
+  res.setHeader('RateLimit-Policy', `${decision.limit};w=${windowSeconds}`);
+  res.setHeader(
+    'RateLimit',
+    `limit=${decision.limit}, remaining=${decision.remaining}, reset=${decision.resetSeconds}`,
+  );
+  if (!decision.allowed) {
+    res.setHeader('Retry-After', String(decision.resetSeconds));
+  }
 }
 
 /**
- * A fixed one-minute window per caller (the API key's name, so it must run after auth),
- * counted in Redis. Over the limit: 429 `rate_limited` with `Retry-After` in seconds.
- * A counter that cannot be read fails the request (503): see infra/rate-limit-store.ts.
+ * The per-caller limit (the API key's name, so it must run after auth); without a quota, a
+ * pass-through. Over the limit: 429 `rate_limited` with `Retry-After` in seconds. A counter that
+ * cannot be read fails the request (503): see infra/redis-quota-lease.ts.
  */
-export function perCallerRateLimit(options: RateLimitOptions): RequestHandler {
-  if (options.perMinute <= 0) {
+export function perCallerRateLimit(quota: RequestQuota | undefined): RequestHandler {
+  if (!quota) {
     return (_req, _res, next) => next();
   }
-  return rateLimit({
-    windowMs: 60_000,
-    limit: options.perMinute,
-    store: options.store,
-    keyGenerator: (_req, res) => localsOf(res).caller ?? 'anonymous',
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    passOnStoreError: false,
-    logger: {
-      error: (err, message) => options.logger.warn('rate limiter error', { err, detail: message }),
-      warn: (err, message) => options.logger.warn('rate limiter warning', { err, detail: message }),
-    },
-    handler: (_req, _res, next) => {
-      next(
-        new AppError(
-          ERROR_CODES.RATE_LIMITED,
-          429,
-          `More than ${options.perMinute} requests in a minute with this API key; see Retry-After`,
-        ),
+  const windowSeconds = 60;
+  const finish = (res: Response, decision: QuotaDecision): void => {
+    setHeaders(res, decision, windowSeconds);
+    if (!decision.allowed) {
+      throw new AppError(
+        ERROR_CODES.RATE_LIMITED,
+        429,
+        `More than ${decision.limit} requests in a minute with this API key; see Retry-After`,
       );
-    },
-  });
+    }
+  };
+  return (_req, res, next): void | Promise<void> => {
+    const decision = quota.take(localsOf(res).caller ?? 'anonymous');
+    if (decision instanceof Promise) {
+      // Express 5 passes a rejected promise (limited, or Redis away) to the error handler.
+      return decision.then((settled) => {
+        finish(res, settled);
+        next();
+      });
+    }
+    finish(res, decision);
+    next();
+    return undefined;
+  };
 }
