@@ -1,13 +1,13 @@
 import express from 'express';
 import helmet from 'helmet';
 import type { Queue } from 'bullmq';
-import type { Store } from 'express-rate-limit';
 import type { ApiKeyEntry, Logger, RedisClient } from '@wechat-dispatch/shared';
 import type { ConsentLedger } from '@wechat-dispatch/core';
 import type { DeadLetterService } from './domain/dead-letter-service';
 import type { EventReceiver } from './domain/event-receiver';
 import type { MessageAdmission } from './domain/message-admission';
 import type { MessageService } from './domain/message-service';
+import type { RequestQuota } from './domain/request-quota';
 import { BULL_BOARD_PATH, bullBoardRouter } from './http/bull-board';
 import { apiKeyAuth } from './http/middleware/api-key-auth';
 import { basicAuth } from './http/middleware/basic-auth';
@@ -42,13 +42,11 @@ export interface ApiDeps {
   /** Every queue, for the dashboard: each app's send queue and `dead-letters`. */
   queues: readonly Queue[];
   metrics: ApiMetrics;
-  /** Where per-caller request counters live (Redis, shared by replicas). */
-  rateLimitStore: Store;
+  /** The per-caller request limit (shared by replicas); none = no limit. */
+  quota?: RequestQuota;
   apiKeys: readonly ApiKeyEntry[];
   /** Callers that see every caller's records. @defaultValue none */
   adminCallers?: readonly string[];
-  /** Requests per caller per minute; 0 = no limit. @defaultValue 0 */
-  rateLimitPerMin?: number;
   /** Dashboard credentials; without them `/admin/queues` answers 404. */
   admin?: { user: string; password: string };
   /** `trust proxy` hops, for `req.ip` behind load balancers. @defaultValue 0 */
@@ -61,33 +59,31 @@ export const BODY_LIMIT = '1mb';
 
 /**
  * The Express app, without listening. Order: request id → request log/metrics → helmet →
- * public operational routes → dashboard (basic auth) → WeChat-compatible routes (their own
- * key, limiter and error shape) → `/v1` (API key → rate limit → JSON only → body parser →
- * routes) → 404 → the error handler.
+ * `/v1` (API key → rate limit → JSON only → body parser → routes) → WeChat-compatible routes
+ * (their own key, limiter and error shape) → WeChat's event pushes → public operational
+ * routes → dashboard (basic auth) → 404 → the error handler. No ETags: every answer is
+ * fresh state, and hashing each body costs the send path.
  */
 export function createApp(deps: ApiDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  app.set('etag', false);
   app.set('trust proxy', deps.trustProxyHops ?? 0);
   app.use(requestId());
   app.use(observeRequests(deps.logger, deps.metrics));
   app.use(helmet());
-  app.use(healthRoutes(deps.redis, deps.isShuttingDown ?? (() => false)));
-  app.use(metricsRoutes(deps.metrics.registry));
-  app.use(docsRoutes(buildOpenApiDocument()));
-  if (deps.admin) {
-    app.use(BULL_BOARD_PATH, basicAuth(deps.admin), bullBoardRouter(deps.queues));
-  }
+  // The send path first: every layer ahead of it is matched against every message.
+  const rateLimit = perCallerRateLimit(deps.quota);
+  const v1 = express.Router();
+  v1.use(apiKeyAuth({ keys: deps.apiKeys, adminCallers: deps.adminCallers }));
+  v1.use(rateLimit);
+  v1.use(jsonOnly());
+  v1.use(express.json({ limit: BODY_LIMIT, type: 'application/json' }));
+  v1.use('/messages', messagesRoutes(deps.messages));
+  v1.use('/dead-letters', deadLettersRoutes(deps.deadLetters));
+  v1.use('/consents', consentsRoutes(deps.consents, deps.admission));
+  app.use('/v1', v1);
 
-  // WeChat's pushes: no API key (the signature is the credential), no rate limit (WeChat's
-  // retries must get in), raw text body.
-  app.use('/wechat/events', wechatEventsRoutes(deps.events));
-
-  const rateLimit = perCallerRateLimit({
-    perMinute: deps.rateLimitPerMin ?? 0,
-    store: deps.rateLimitStore,
-    logger: deps.logger,
-  });
   app.use(
     '/cgi-bin/message',
     wechatCompatRoutes({
@@ -99,15 +95,16 @@ export function createApp(deps: ApiDeps): express.Express {
     }),
   );
 
-  const v1 = express.Router();
-  v1.use(apiKeyAuth({ keys: deps.apiKeys, adminCallers: deps.adminCallers }));
-  v1.use(rateLimit);
-  v1.use(jsonOnly());
-  v1.use(express.json({ limit: BODY_LIMIT, type: 'application/json' }));
-  v1.use('/messages', messagesRoutes(deps.messages));
-  v1.use('/dead-letters', deadLettersRoutes(deps.deadLetters));
-  v1.use('/consents', consentsRoutes(deps.consents, deps.admission));
-  app.use('/v1', v1);
+  // WeChat's pushes: no API key (the signature is the credential), no rate limit (WeChat's
+  // retries must get in), raw text body.
+  app.use('/wechat/events', wechatEventsRoutes(deps.events));
+
+  app.use(healthRoutes(deps.redis, deps.isShuttingDown ?? (() => false)));
+  app.use(metricsRoutes(deps.metrics.registry));
+  app.use(docsRoutes(buildOpenApiDocument()));
+  if (deps.admin) {
+    app.use(BULL_BOARD_PATH, basicAuth(deps.admin), bullBoardRouter(deps.queues));
+  }
 
   app.use(notFound());
   app.use(errorHandler(deps.logger));

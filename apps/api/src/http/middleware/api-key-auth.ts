@@ -5,15 +5,23 @@ import { localsOf } from '../request-locals';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
+/** The configured keys as digests, computed once. */
+export type KeyDigests = ReadonlyArray<{ name: string; digest: Buffer }>;
+
+/** Digests of the configured keys, for {@link findCaller}. */
+export function digestKeys(keys: readonly ApiKeyEntry[]): KeyDigests {
+  return keys.map((entry) => ({ name: entry.name, digest: digest(entry.key) }));
+}
+
 /**
  * Finds the caller whose key equals `presented`. Every key is compared, each in constant time
  * over equal-length digests, so timing reveals neither which key nor how much of it matched.
  */
-export function findCaller(keys: readonly ApiKeyEntry[], presented: string): string | undefined {
+export function findCaller(keys: KeyDigests, presented: string): string | undefined {
   const presentedDigest = digest(presented);
   let caller: string | undefined;
   for (const entry of keys) {
-    if (timingSafeEqual(digest(entry.key), presentedDigest)) {
+    if (timingSafeEqual(entry.digest, presentedDigest)) {
       caller = entry.name;
     }
   }
@@ -36,6 +44,7 @@ export interface ApiKeyAuthOptions {
  */
 export function apiKeyAuth(options: ApiKeyAuthOptions): RequestHandler {
   const admins = new Set(options.adminCallers ?? []);
+  const keys = digestKeys(options.keys);
   return (req, res, next) => {
     let presented: string | undefined;
     if (options.from === 'access_token') {
@@ -44,7 +53,7 @@ export function apiKeyAuth(options: ApiKeyAuthOptions): RequestHandler {
     } else {
       presented = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1];
     }
-    const caller = presented ? findCaller(options.keys, presented) : undefined;
+    const caller = presented ? findCaller(keys, presented) : undefined;
     if (!caller) {
       throw new UnauthorizedError();
     }
