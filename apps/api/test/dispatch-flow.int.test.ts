@@ -43,6 +43,8 @@ describe('messages through the real stack to the WeChat sandbox', () => {
   beforeAll(async () => {
     sandbox = await startSandbox({ apps: [{ appId: APP_ID, appSecret: APP_SECRET }] });
     const common = {
+      // Per-message success lines (accepted, sent) are debug lines.
+      LOG_LEVEL: 'debug',
       REDIS_URL: TEST_REDIS_URL,
       QUEUE_PREFIX: uniquePrefix('flow'),
       WECHAT_APPS: `${APP_ID}:${APP_SECRET}`,

@@ -241,15 +241,17 @@ export class MessageService {
       items.map((item) => item.record.type),
       first.caller,
     );
+    // Per-request success lines are debug: at info they would cost the send path a formatted,
+    // redacted line per message; the accepted counter (metrics) and the record keep the facts.
     if (items.length === 1) {
-      this.deps.logger.info('message accepted', {
+      this.deps.logger.debug('message accepted', {
         messageId: first.id,
         appId: first.appId,
         type: first.type,
         status: first.status,
       });
     } else {
-      this.deps.logger.info('batch accepted', {
+      this.deps.logger.debug('batch accepted', {
         count: items.length,
         firstMessageId: first.id,
         lastMessageId: items[items.length - 1]!.record.id,
