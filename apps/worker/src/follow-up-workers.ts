@@ -33,6 +33,8 @@ export interface FollowUpWorkersOptions {
 export interface FollowUpWorkers {
   /** Handed to the send processor: what follows `sent` and `dead`. */
   lifecycle: MessageLifecycle;
+  /** Handed to the send processor, whose `sent` transition writes it. */
+  msgIds: MsgIdIndex;
   /** `wechat-events`, `callbacks` and `callback-dead-letters`, for metrics and dashboards. */
   queues: Queue[];
   run(): void;
@@ -117,6 +119,7 @@ export function createFollowUpWorkers(options: FollowUpWorkersOptions): FollowUp
   }
   return {
     lifecycle,
+    msgIds,
     queues,
     run() {
       runWorkers(workers, logger);

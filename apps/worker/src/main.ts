@@ -102,6 +102,7 @@ async function main(): Promise<void> {
     client,
     tokens,
     deadLetters,
+    msgIds: followUps.msgIds,
     pauses,
     pacer,
     logger,

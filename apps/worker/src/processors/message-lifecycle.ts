@@ -8,6 +8,7 @@ import {
 } from '@wechat-dispatch/core';
 import type { Logger } from '@wechat-dispatch/shared';
 import type { CallbackOutbox } from '../infra/callback-outbox';
+import type { SentMessage } from './send-outcome';
 
 /** WeChat's final word on one sent message, from TEMPLATESENDJOBFINISH or subscribe_msg_sent_event. */
 export interface DeliveryResult {
@@ -45,8 +46,11 @@ function subjectOf(message: Message) {
 export class MessageLifecycle {
   constructor(private readonly deps: MessageLifecycleDeps) {}
 
-  /** After a record moved to `sent` with WeChat's `msgId`. */
-  async sent(stored: StoredMessage, msgId: string | undefined): Promise<void> {
+  /**
+   * After a record moved to `sent` with WeChat's `msgId`; indexes the msgid unless the `sent`
+   * transition already did.
+   */
+  async sent({ stored, msgId, indexed, parked: taken }: SentMessage): Promise<void> {
     const { record, message } = stored;
     await this.guard('sent', record.id, async () => {
       if (message.consentHeld) {
@@ -56,7 +60,9 @@ export class MessageLifecycle {
       if (msgId === undefined || msgId === '') {
         return;
       }
-      const parked = await this.deps.msgIds.indexSent(record.appId, msgId, record.id);
+      const parked = indexed
+        ? taken
+        : await this.deps.msgIds.indexSent(record.appId, msgId, record.id);
       if (parked !== undefined) {
         await this.applyDelivery(record.id, JSON.parse(parked) as DeliveryResult);
       }

@@ -3,6 +3,7 @@ import {
   sendJobSchema,
   type DeadLetterStore,
   type MessageStatus,
+  type MsgIdIndex,
   type RecordStore,
   type SendJob,
 } from '@wechat-dispatch/core';
@@ -28,6 +29,8 @@ export interface SendProcessorDeps {
   tokens: AccessTokenService;
   policy: RetryPolicy;
   deadLetters: DeadLetterStore;
+  /** Written by the `sent` transition itself, so delivery events find the record. */
+  msgIds: MsgIdIndex;
   pauses: AppPauses;
   pacer: SendPacer;
   logger: Logger;
@@ -109,13 +112,16 @@ export function createSendProcessor(deps: SendProcessorDeps) {
             deps.pacer.paced(record.appId, () => callWeChat(deps.client, request, accessToken)),
         );
         const durationMs = performance.now() - started;
-        await deps.records.transition(messageId, {
+        const msgId = result.msgid;
+        const index = msgId ? deps.msgIds.entryFor(record.appId, msgId, messageId) : undefined;
+        const moved = await deps.records.transition(messageId, {
           from: ['sending'],
           to: 'sent',
-          set: { wechatMsgId: result.msgid, sentAt: now().toISOString() },
+          set: { wechatMsgId: msgId, sentAt: now().toISOString() },
           unset: ['nextAttemptAt'],
           incrementAttempts: true,
-          event: { event: 'sent', attempt, wechatMsgId: result.msgid, tokenRefreshed },
+          event: { event: 'sent', attempt, wechatMsgId: msgId, tokenRefreshed },
+          index,
         });
         deps.hooks?.onOutcome?.(record.appId, 'sent', 0, durationMs);
         logger.info('message sent', {
@@ -125,7 +131,12 @@ export function createSendProcessor(deps: SendProcessorDeps) {
         });
         return {
           outcome: 'sent' as const,
-          sent: { stored: claim.stored, msgId: result.msgid },
+          sent: {
+            stored: claim.stored,
+            msgId,
+            indexed: index !== undefined && moved.ok,
+            parked: moved.ok ? moved.parked : undefined,
+          },
         };
       } catch (err) {
         const durationMs = performance.now() - started;

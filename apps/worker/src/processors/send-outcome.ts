@@ -11,7 +11,19 @@ export interface SendRun {
    * On `sent`: the message as the processor claimed it and WeChat's msgid, so what follows a
    * send need not read the record again. Not for BullMQ's return value (it holds the message).
    */
-  sent?: { stored: StoredMessage; msgId: string | undefined };
+  sent?: SentMessage;
+}
+
+/** A message the processor marked `sent`, for what follows a send. */
+export interface SentMessage {
+  stored: StoredMessage;
+  msgId: string | undefined;
+  /**
+   * True when the `sent` transition also wrote the msgid index; `parked` is then the delivery
+   * event that had been waiting for this msgid, if one was.
+   */
+  indexed: boolean;
+  parked?: string;
 }
 
 /** Observers of the processor, for metrics. All optional. */

@@ -23,11 +23,11 @@ export function withLifecycle(
     try {
       const result = await processor(job, token);
       if (result.sent) {
-        await lifecycle.sent(result.sent.stored, result.sent.msgId);
+        await lifecycle.sent(result.sent);
       } else if (result.outcome === 'sent') {
         const stored = await records.load(job.data.messageId).catch(() => undefined);
         if (stored) {
-          await lifecycle.sent(stored, stored.record.wechatMsgId);
+          await lifecycle.sent({ stored, msgId: stored.record.wechatMsgId, indexed: false });
         }
       }
       return { outcome: result.outcome };

@@ -1,13 +1,20 @@
 import type { Keyspace, RedisClient } from '@wechat-dispatch/shared';
 
 /**
- * KEYS: msgid index, parked event. ARGV: messageId, indexTtlSeconds.
- * Indexes a sent message and hands back (and removes) an event that arrived before it.
+ * Lua that indexes a sent message and leaves in `parked` (and removes) an event that arrived
+ * before it. Takes the Lua expressions of the index key, the parked key, the message id and
+ * the index TTL, so the record store's `sent` transition can run the same lines in its script.
  */
-const INDEX_SENT_LUA = `
-redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
-local parked = redis.call('GET', KEYS[2])
-if parked then redis.call('DEL', KEYS[2]) end
+export function indexSentLua(indexKey: string, parkedKey: string, id: string, ttl: string): string {
+  return `
+redis.call('SET', ${indexKey}, ${id}, 'EX', ${ttl})
+local parked = redis.call('GET', ${parkedKey})
+if parked then redis.call('DEL', ${parkedKey}) end
+`;
+}
+
+/** KEYS: msgid index, parked event. ARGV: messageId, indexTtlSeconds. Returns the parked event. */
+const INDEX_SENT_LUA = `${indexSentLua('KEYS[1]', 'KEYS[2]', 'ARGV[1]', 'ARGV[2]')}
 return parked
 `;
 
@@ -36,6 +43,18 @@ export interface MsgIdIndexOptions {
 type Command = (k1: string, k2: string, a1: string, a2: string) => Promise<string | null>;
 
 /**
+ * A msgid index entry for a script that writes it together with the `sent` transition
+ * (`RecordStore.transition`'s `index`), so a message is never `sent` without it.
+ */
+export interface MsgIdEntry {
+  indexKey: string;
+  parkedKey: string;
+  messageId: string;
+  /** Seconds, as the script's argument. */
+  ttlSeconds: string;
+}
+
+/**
  * WeChat's msgid → our message id, written when a message becomes `sent`, so delivery events
  * find their record. The msgid stays a string end to end (it is a 64-bit integer). Events that
  * arrive before the record says `sent` are parked with a TTL and handed over when it does.
@@ -62,6 +81,12 @@ export class MsgIdIndex {
   private keys(appId: string, msgId: string): [string, string] {
     const { keyspace } = this.options;
     return [keyspace.key('msgid', appId, msgId), keyspace.key('parked-event', appId, msgId)];
+  }
+
+  /** The entry saying `messageId` was sent as `msgId`, for the `sent` transition to write. */
+  entryFor(appId: string, msgId: string, messageId: string): MsgIdEntry {
+    const [indexKey, parkedKey] = this.keys(appId, msgId);
+    return { indexKey, parkedKey, messageId, ttlSeconds: this.indexTtl };
   }
 
   /**

@@ -5,6 +5,8 @@ import type { DeliveryRecord, HistoryEntry, MessageStatus, StoredMessage } from 
 import { canMove } from './status-machine';
 import { TRANSITION_LUA } from './transition-script';
 import { CLAIM_LUA } from './claim-script';
+import { INDEXED_TRANSITION_LUA } from './indexed-transition-script';
+import type { MsgIdEntry } from '../events/msgid-index';
 
 /** Options of {@link RecordStore}. */
 export interface RecordStoreOptions {
@@ -31,11 +33,22 @@ export interface TransitionRequest {
   event: Omit<HistoryEntry, 'at'>;
   /** The clock. @defaultValue now */
   at?: Date;
+  /**
+   * A msgid index entry (`MsgIdIndex.entryFor`) written by the same script when the transition
+   * applies: the worker's `sent` and its index in one round trip.
+   */
+  index?: MsgIdEntry;
 }
 
 /** The outcome of a transition. */
 export type TransitionResult =
-  { ok: true; previous: MessageStatus } | { ok: false; current: MessageStatus | undefined };
+  | {
+      ok: true;
+      previous: MessageStatus;
+      /** With `index`: the JSON of a delivery event parked for that msgid, now taken. */
+      parked?: string;
+    }
+  | { ok: false; current: MessageStatus | undefined };
 
 /** What a claim asks for: a transition whose history entry carries the attempt it starts. */
 export interface ClaimRequest {
@@ -52,11 +65,7 @@ export type ClaimResult =
   | { ok: true; previous: MessageStatus; attempt: number; stored: StoredMessage }
   | { ok: false; current: MessageStatus | undefined; appId?: string };
 
-type TransitionCommand = (
-  hashKey: string,
-  historyKey: string,
-  ...args: string[]
-) => Promise<[number, string]>;
+type TransitionCommand = (...keysAndArgs: string[]) => Promise<[number, string, (string | null)?]>;
 
 type ClaimCommand = (
   hashKey: string,
@@ -75,6 +84,7 @@ export class RecordStore {
   private readonly ttlSeconds: number;
   private readonly historyCap: number;
   private readonly transitionCommand: TransitionCommand;
+  private readonly indexedTransitionCommand: TransitionCommand;
   private readonly claimCommand: ClaimCommand;
 
   constructor(options: RecordStoreOptions) {
@@ -88,8 +98,15 @@ export class RecordStore {
     if (!('wxdClaim' in this.redis)) {
       this.redis.defineCommand('wxdClaim', { numberOfKeys: 2, lua: CLAIM_LUA });
     }
-    const command = (this.redis as unknown as Record<string, TransitionCommand>).wxdTransition;
-    this.transitionCommand = command!.bind(this.redis);
+    if (!('wxdIndexedTransition' in this.redis)) {
+      this.redis.defineCommand('wxdIndexedTransition', {
+        numberOfKeys: 4,
+        lua: INDEXED_TRANSITION_LUA,
+      });
+    }
+    const commands = this.redis as unknown as Record<string, TransitionCommand>;
+    this.transitionCommand = commands.wxdTransition!.bind(this.redis);
+    this.indexedTransitionCommand = commands.wxdIndexedTransition!.bind(this.redis);
     const claim = (this.redis as unknown as Record<string, ClaimCommand>).wxdClaim;
     this.claimCommand = claim!.bind(this.redis);
   }
@@ -182,13 +199,23 @@ export class RecordStore {
       String(unset.length),
       ...unset,
     ];
-    const [code, status] = await this.transitionCommand(
-      this.recordKey(id),
-      this.historyKey(id),
-      ...args,
-    );
+    const { index } = request;
+    const [code, status, parked] = index
+      ? await this.indexedTransitionCommand(
+          this.recordKey(id),
+          this.historyKey(id),
+          index.indexKey,
+          index.parkedKey,
+          ...args,
+          index.messageId,
+          index.ttlSeconds,
+        )
+      : await this.transitionCommand(this.recordKey(id), this.historyKey(id), ...args);
     if (code === 1) {
-      return { ok: true, previous: status as MessageStatus };
+      // Lua's false (nothing parked) arrives as null.
+      return typeof parked === 'string'
+        ? { ok: true, previous: status as MessageStatus, parked }
+        : { ok: true, previous: status as MessageStatus };
     }
     return { ok: false, current: code === 0 ? (status as MessageStatus) : undefined };
   }
