@@ -36,7 +36,8 @@ describe('one template message end to end', () => {
       REDIS_URL: TEST_REDIS_URL,
       QUEUE_PREFIX: uniquePrefix('e2e'),
       WECHAT_APPS: `${APP_ID}:${APP_SECRET}`,
-      LOG_LEVEL: 'info',
+      // Per-message success lines (accepted, sent) are debug lines; the trace test needs them.
+      LOG_LEVEL: 'debug',
     };
     api = startProcess('api', { ...common, PORT: String(port), API_KEYS: `orders:${API_KEY}` });
     worker = startProcess('worker', {

@@ -124,7 +124,9 @@ export function createSendProcessor(deps: SendProcessorDeps) {
           index,
         });
         deps.hooks?.onOutcome?.(record.appId, 'sent', 0, durationMs);
-        logger.info('message sent', {
+        // Per-message success is a debug line (#8); failures, retries and dead letters stay at
+        // warn/info, and the metrics count every send.
+        logger.debug('message sent', {
           attempt,
           wechatMsgId: result.msgid,
           durationMs: Math.round(durationMs),
