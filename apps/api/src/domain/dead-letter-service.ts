@@ -73,7 +73,11 @@ export class DeadLetterService {
         `The message is ${result.status ?? 'not dead'}; only dead messages can be redriven`,
       );
     }
-    this.logger.info('message redriven', { messageId: id, caller: viewer.caller });
+    this.logger.info('message redriven', {
+      messageId: id,
+      caller: viewer.caller,
+      traceId: ctx.traceId,
+    });
     return { id, status: 'queued' };
   }
 }

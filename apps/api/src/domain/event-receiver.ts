@@ -87,6 +87,7 @@ export class EventReceiver {
     const event = this.readEvent(entry, query, body);
     const fresh = await redisCall(() => this.deps.inbox.accept(appId, event, traceId));
     this.deps.logger.info(fresh ? 'wechat event queued' : 'repeated wechat event ignored', {
+      traceId,
       appId,
       event: event.Event,
     });

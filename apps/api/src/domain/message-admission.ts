@@ -130,7 +130,7 @@ export class MessageAdmission {
   }
 
   /** Gives back the grant of a cancelled message, if it held one. Best effort. */
-  async onCancelled(id: string): Promise<void> {
+  async onCancelled(id: string, traceId?: string): Promise<void> {
     try {
       const stored = await this.deps.records.load(id);
       if (stored?.message.consentHeld) {
@@ -138,7 +138,11 @@ export class MessageAdmission {
         await this.deps.consents.apply('release', { appId, openId: toUser, templateId });
       }
     } catch (err) {
-      this.deps.logger.warn('consent of a cancelled message not released', { messageId: id, err });
+      this.deps.logger.warn('consent of a cancelled message not released', {
+        messageId: id,
+        traceId,
+        err,
+      });
     }
   }
 }

@@ -141,13 +141,21 @@ export class MessageService {
       }
       throw new ConflictError(`The message is ${result.current}; it can no longer be cancelled`);
     }
-    await this.deps.admission?.onCancelled(id);
+    await this.deps.admission?.onCancelled(id, viewer.traceId);
     // The worker would skip the job anyway (its claim fails on `cancelled`); removing it only
     // keeps the queue tidy, so a failure here is not the caller's problem.
     await this.deps.queue.removeJob(record.appId, id).catch((err: unknown) => {
-      this.deps.logger.warn('job of a cancelled message not removed', { messageId: id, err });
+      this.deps.logger.warn('job of a cancelled message not removed', {
+        messageId: id,
+        traceId: viewer.traceId,
+        err,
+      });
     });
-    this.deps.logger.info('message cancelled', { messageId: id, previous: result.previous });
+    this.deps.logger.info('message cancelled', {
+      messageId: id,
+      previous: result.previous,
+      traceId: viewer.traceId,
+    });
     return { id, status: 'cancelled' };
   }
 
@@ -217,18 +225,21 @@ export class MessageService {
     items: readonly PreparedMessage[],
     options: { discardOnFailure: boolean },
   ): Promise<void> {
+    const first = items[0]!.record;
     const releaseConsents = await this.deps.admission?.reserve(items);
     try {
       await this.deps.queue.enqueue(items);
     } catch (err) {
       await releaseConsents?.().catch((releaseErr: unknown) => {
         this.deps.logger.error('consent reservations left behind after a failed enqueue', {
+          traceId: first.traceId,
           err: releaseErr,
         });
       });
       if (options.discardOnFailure) {
         await this.deps.queue.discard(items).catch((cleanupErr: unknown) => {
           this.deps.logger.error('records left behind after a failed enqueue', {
+            traceId: first.traceId,
             messageIds: items.map((item) => item.record.id),
             err: cleanupErr,
           });
@@ -236,7 +247,6 @@ export class MessageService {
       }
       throw new DependencyUnavailableError(undefined, err);
     }
-    const first = items[0]!.record;
     this.deps.onAccepted?.(
       items.map((item) => item.record.type),
       first.caller,
@@ -245,6 +255,7 @@ export class MessageService {
     // redacted line per message; the accepted counter (metrics) and the record keep the facts.
     if (items.length === 1) {
       this.deps.logger.debug('message accepted', {
+        traceId: first.traceId,
         messageId: first.id,
         appId: first.appId,
         type: first.type,
@@ -252,6 +263,7 @@ export class MessageService {
       });
     } else {
       this.deps.logger.debug('batch accepted', {
+        traceId: first.traceId,
         count: items.length,
         firstMessageId: first.id,
         lastMessageId: items[items.length - 1]!.record.id,

@@ -2,6 +2,8 @@
 export interface Viewer {
   caller: string;
   isAdmin: boolean;
+  /** The request's trace id, for log lines about what the viewer does. */
+  traceId?: string;
 }
 
 /**

@@ -23,7 +23,7 @@ export function localsOf(res: Response): ApiLocals {
 /** The authenticated caller as a viewer of records. */
 export function viewerOf(res: Response): Viewer {
   const locals = localsOf(res);
-  return { caller: locals.caller ?? '', isAdmin: locals.isAdmin === true };
+  return { caller: locals.caller ?? '', isAdmin: locals.isAdmin === true, traceId: locals.traceId };
 }
 
 /** Caller and trace id, for the domain. */

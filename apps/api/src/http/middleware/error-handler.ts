@@ -60,6 +60,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (known) {
       if (known.httpStatus >= 500) {
         logger.warn('request failed', {
+          traceId: requestId,
           code: known.code,
           error: known.message,
           cause: known.cause,
@@ -72,7 +73,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     const errorId = randomUUID();
-    logger.error('unhandled error', { errorId, err });
+    logger.error('unhandled error', { traceId: requestId, errorId, err });
     res.status(500).json({
       error: { code: ERROR_CODES.INTERNAL, message: 'Internal error', requestId, errorId },
     });

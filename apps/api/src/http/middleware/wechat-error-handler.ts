@@ -8,6 +8,7 @@ import {
   type Logger,
 } from '@wechat-dispatch/shared';
 import { toWeChatPath } from '../../domain/wechat-compat';
+import { localsOf } from '../request-locals';
 import { toAppError } from './error-handler';
 
 /** WeChat's answer shape. */
@@ -96,10 +97,15 @@ export function wechatErrorHandler(logger: Logger): ErrorRequestHandler {
     const { answer, known } = wechatAnswerFor(err);
     if (!known) {
       const errorId = randomUUID();
-      logger.error('unhandled error', { errorId, err });
+      logger.error('unhandled error', { traceId: localsOf(res).traceId, errorId, err });
       answer.errmsg = `system error (error id ${errorId})`;
     } else if (known.httpStatus >= 500) {
-      logger.warn('request failed', { code: known.code, error: known.message, cause: known.cause });
+      logger.warn('request failed', {
+        traceId: localsOf(res).traceId,
+        code: known.code,
+        error: known.message,
+        cause: known.cause,
+      });
       res.setHeader('Retry-After', '1');
     }
     res.status(200).json(answer);
