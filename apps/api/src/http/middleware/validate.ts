@@ -17,6 +17,8 @@ export type ParsedInput<S extends InputSchemas> = {
   [K in keyof S]: S[K] extends z.ZodType ? z.output<S[K]> : never;
 };
 
+const PARTS = ['params', 'query', 'headers', 'body'] as const;
+
 /** `idempotency-key` → `Idempotency-Key`, as callers write header names. */
 function headerName(name: PropertyKey): string {
   return String(name).replace(
@@ -33,23 +35,15 @@ function headerName(name: PropertyKey): string {
  * @throws ValidationError (400)
  */
 export function validate(schemas: InputSchemas): RequestHandler {
+  // Only the parts with a schema are read: Express 5 parses `req.query` on every access.
+  const parts = PARTS.filter((part) => schemas[part] !== undefined);
   return (req, res, next) => {
     const locals = localsOf(res);
     locals.route = matchedRouteOf(req);
     const input: Record<string, unknown> = {};
     const details: ErrorDetail[] = [];
-    const parts = [
-      ['params', req.params],
-      ['query', req.query],
-      ['headers', req.headers],
-      ['body', req.body as unknown],
-    ] as const;
-    for (const [part, value] of parts) {
-      const schema = schemas[part];
-      if (!schema) {
-        continue;
-      }
-      const parsed = schema.safeParse(value);
+    for (const part of parts) {
+      const parsed = schemas[part]!.safeParse(req[part]);
       if (parsed.success) {
         input[part] = parsed.data;
       } else if (part === 'headers') {
