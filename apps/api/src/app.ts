@@ -1,5 +1,4 @@
 import express from 'express';
-import helmet from 'helmet';
 import type { Queue } from 'bullmq';
 import type { ApiKeyEntry, Logger, RedisClient } from '@wechat-dispatch/shared';
 import type { ConsentLedger } from '@wechat-dispatch/core';
@@ -16,6 +15,7 @@ import { jsonOnly } from './http/middleware/json-only';
 import { observeRequests } from './http/middleware/observe-requests';
 import { perCallerRateLimit } from './http/middleware/rate-limit';
 import { requestId } from './http/middleware/request-id';
+import { securityHeaders } from './http/middleware/security-headers';
 import { buildOpenApiDocument } from './http/openapi/openapi-document';
 import { consentsRoutes } from './http/routes/consents.routes';
 import { deadLettersRoutes } from './http/routes/dead-letters.routes';
@@ -58,7 +58,8 @@ export interface ApiDeps {
 export const BODY_LIMIT = '1mb';
 
 /**
- * The Express app, without listening. Order: request id → request log/metrics → helmet →
+ * The Express app, without listening. Order: request id → request log/metrics → security
+ * headers (helmet) →
  * `/v1` (API key → rate limit → JSON only → body parser → routes) → WeChat-compatible routes
  * (their own key, limiter and error shape) → WeChat's event pushes → public operational
  * routes → dashboard (basic auth) → 404 → the error handler. No ETags: every answer is
@@ -71,7 +72,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.set('trust proxy', deps.trustProxyHops ?? 0);
   app.use(requestId());
   app.use(observeRequests(deps.logger, deps.metrics));
-  app.use(helmet());
+  app.use(securityHeaders());
   // The send path first: every layer ahead of it is matched against every message.
   const rateLimit = perCallerRateLimit(deps.quota);
   const v1 = express.Router();

@@ -15,8 +15,8 @@ describe('HTTP hardening', () => {
     await api.close();
   });
 
-  it.each([['/healthz'], ['/v1/messages/x'], ['/nowhere']])(
-    'when %s is requested, then helmet’s headers are set and X-Powered-By is absent',
+  it.each([['/healthz'], ['/nowhere'], ['/docs/']])(
+    'when the page route %s is requested, then helmet’s headers are set and X-Powered-By is absent',
     async (path) => {
       const res = await request(api.app).get(path).set(bearer(ORDERS_KEY));
 
@@ -24,6 +24,28 @@ describe('HTTP hardening', () => {
       expect(res.headers['x-content-type-options']).toBe('nosniff');
       expect(res.headers['content-security-policy']).toContain("default-src 'self'");
       expect(res.headers['strict-transport-security']).toBeDefined();
+    },
+  );
+
+  it.each([
+    ['get', '/v1/messages/x'],
+    ['post', '/v1/messages'],
+    ['post', '/cgi-bin/message/template/send'],
+  ] as const)(
+    'when the JSON route %s %s answers, then it carries the REST security headers and nothing for pages',
+    async (method, path) => {
+      const res = await request(api.app)[method](path).set(bearer(ORDERS_KEY)).send({});
+
+      expect(res.headers['x-powered-by']).toBeUndefined();
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['content-security-policy']).toBe(
+        "default-src 'none';frame-ancestors 'none'",
+      );
+      expect(res.headers['x-frame-options']).toBe('DENY');
+      expect(res.headers['referrer-policy']).toBe('no-referrer');
+      expect(res.headers['strict-transport-security']).toBeDefined();
+      expect(res.headers['x-xss-protection']).toBeUndefined();
+      expect(res.headers['cross-origin-opener-policy']).toBeUndefined();
     },
   );
 
