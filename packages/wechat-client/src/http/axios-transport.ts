@@ -43,15 +43,18 @@ export function createAxiosTransport(baseUrl: string, timeoutMs: number): HttpTr
       if (closed) {
         throw transportFailure('ERR_CLIENT_CLOSED', 'WeChat client closed');
       }
-      // axios' own timeout is a socket-inactivity timer; this one bounds the whole call.
-      const deadline = AbortSignal.timeout(callTimeoutMs);
+      // axios' own timeout is a socket-inactivity timer; this one bounds the whole call. A
+      // timer cleared on the answer, not AbortSignal.timeout(): that one's timer lives on for
+      // the whole timeout after every call, thousands of them at once under load.
+      const deadline = new AbortController();
+      const timer = setTimeout(() => deadline.abort(), callTimeoutMs);
       try {
         const res = await http.request<unknown>({
           method,
           url: path,
           params,
           data: body,
-          signal: deadline,
+          signal: deadline.signal,
         });
         return { status: res.status, text: typeof res.data === 'string' ? res.data : '' };
       } catch (e: unknown) {
@@ -59,9 +62,11 @@ export function createAxiosTransport(baseUrl: string, timeoutMs: number): HttpTr
         // the request config and the body with the secret, and must not survive.
         const code = (e as { code?: unknown } | undefined)?.code;
         throw transportFailure(
-          deadline.aborted ? 'ETIMEDOUT' : typeof code === 'string' ? code : 'ECONNRESET',
+          deadline.signal.aborted ? 'ETIMEDOUT' : typeof code === 'string' ? code : 'ECONNRESET',
           'request failed',
         );
+      } finally {
+        clearTimeout(timer);
       }
     },
     close() {
