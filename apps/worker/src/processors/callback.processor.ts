@@ -3,7 +3,6 @@ import { callbackJobSchema, type CallbackJob } from '@wechat-dispatch/core';
 import {
   CALLBACK_SIGNATURE_HEADER,
   SsrfBlockedError,
-  runWithTrace,
   signCallback,
   type CallbackSecretEntry,
   type Logger,
@@ -36,14 +35,14 @@ export function createCallbackProcessor(deps: CallbackProcessorDeps) {
   const now = deps.now ?? (() => new Date());
   const secrets = new Map(deps.secrets.map((entry) => [entry.caller, entry.secret]));
 
-  const bury = async (job: Job<CallbackJob>, data: CallbackJob, reason: string) => {
+  const bury = async (job: Job<CallbackJob>, data: CallbackJob, reason: string, logger: Logger) => {
     await deps.deadLetters.add('deadCallback', {
       ...data,
       reason,
       attempts: job.attemptsMade + 1,
       deadAt: now().toISOString(),
     });
-    deps.logger.warn('callback dead-lettered', {
+    logger.warn('callback dead-lettered', {
       messageId: data.messageId,
       status: data.status,
       reason,
@@ -57,46 +56,46 @@ export function createCallbackProcessor(deps: CallbackProcessorDeps) {
       throw new UnrecoverableError('invalid callback job payload');
     }
     const data = parsed.data;
-    return runWithTrace(data.traceId, async () => {
-      const secret = secrets.get(data.caller);
-      if (secret === undefined) {
-        return bury(job, data, `no callback secret for caller ${data.caller}`);
+    // On the job's logger, not in AsyncLocalStorage (see the send processor).
+    const logger = deps.logger.child({ traceId: data.traceId });
+    const secret = secrets.get(data.caller);
+    if (secret === undefined) {
+      return bury(job, data, `no callback secret for caller ${data.caller}`, logger);
+    }
+    const timestamp = Math.floor(now().getTime() / 1000);
+    const headers = {
+      [CALLBACK_SIGNATURE_HEADER]: signCallback(secret, data.body, timestamp),
+      'Wechat-Dispatch-Event': `message.${data.status}`,
+      'Wechat-Dispatch-Delivery': String(job.id),
+      'user-agent': 'wechat-dispatch-callbacks',
+    };
+    let reason: string;
+    try {
+      const answer = await deps.sender.post(data.url, data.body, headers);
+      if (answer.status >= 200 && answer.status < 300) {
+        logger.info('callback delivered', {
+          messageId: data.messageId,
+          status: data.status,
+          attempt: job.attemptsMade + 1,
+        });
+        return { status: answer.status };
       }
-      const timestamp = Math.floor(now().getTime() / 1000);
-      const headers = {
-        [CALLBACK_SIGNATURE_HEADER]: signCallback(secret, data.body, timestamp),
-        'Wechat-Dispatch-Event': `message.${data.status}`,
-        'Wechat-Dispatch-Delivery': String(job.id),
-        'user-agent': 'wechat-dispatch-callbacks',
-      };
-      let reason: string;
-      try {
-        const answer = await deps.sender.post(data.url, data.body, headers);
-        if (answer.status >= 200 && answer.status < 300) {
-          deps.logger.info('callback delivered', {
-            messageId: data.messageId,
-            status: data.status,
-            attempt: job.attemptsMade + 1,
-          });
-          return { status: answer.status };
-        }
-        reason = `receiver answered ${answer.status}`;
-      } catch (err) {
-        if (err instanceof SsrfBlockedError) {
-          return bury(job, data, err.message);
-        }
-        reason = err instanceof Error ? err.message : String(err);
+      reason = `receiver answered ${answer.status}`;
+    } catch (err) {
+      if (err instanceof SsrfBlockedError) {
+        return bury(job, data, err.message, logger);
       }
-      if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
-        return bury(job, data, reason);
-      }
-      deps.logger.warn('callback failed; will retry', {
-        messageId: data.messageId,
-        status: data.status,
-        attempt: job.attemptsMade + 1,
-        reason,
-      });
-      throw new Error(reason);
+      reason = err instanceof Error ? err.message : String(err);
+    }
+    if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
+      return bury(job, data, reason, logger);
+    }
+    logger.warn('callback failed; will retry', {
+      messageId: data.messageId,
+      status: data.status,
+      attempt: job.attemptsMade + 1,
+      reason,
     });
+    throw new Error(reason);
   };
 }

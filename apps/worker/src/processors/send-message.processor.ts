@@ -7,7 +7,7 @@ import {
   type RecordStore,
   type SendJob,
 } from '@wechat-dispatch/core';
-import { runWithTrace, type Logger } from '@wechat-dispatch/shared';
+import type { Logger } from '@wechat-dispatch/shared';
 import {
   sendWithToken,
   type AccessTokenService,
@@ -76,136 +76,134 @@ export function createSendProcessor(deps: SendProcessorDeps) {
       throw new UnrecoverableError('invalid send job payload');
     }
     const { messageId, traceId } = parsed.data;
-    return runWithTrace(traceId, async () => {
-      const logger = deps.logger.child({ messageId, jobId: job.id, queue: job.queueName });
-      // Read and claim in one step: the sent-guard and the move to `sending` are one script.
-      const claim = await deps.records.claim(messageId, {
-        from: SENDABLE,
-        to: 'sending',
-        event: { event: 'sending' },
-      });
-      if (!claim.ok) {
-        if (claim.current === undefined) {
-          logger.warn('delivery record not found; dropping the job');
-          return { outcome: 'missing' as const };
-        }
-        if (ALREADY_SENT.has(claim.current)) {
-          logger.info('message already sent; not sending again', { status: claim.current });
-          deps.hooks?.onOutcome?.(claim.appId ?? '', 'already_sent', undefined);
-          return { outcome: 'already_sent' as const };
-        }
-        logger.info('message no longer sendable', { status: claim.current });
-        return {
-          outcome: claim.current === 'cancelled' ? ('cancelled' as const) : ('missing' as const),
-        };
+    // The trace id goes on the job's logger rather than into AsyncLocalStorage: once enabled,
+    // AsyncLocalStorage hooks every promise the process creates (BullMQ's, ioredis', axios'),
+    // which cost a busy worker about a tenth of its CPU.
+    const logger = deps.logger.child({ messageId, traceId, jobId: job.id, queue: job.queueName });
+    // Read and claim in one step: the sent-guard and the move to `sending` are one script.
+    const claim = await deps.records.claim(messageId, {
+      from: SENDABLE,
+      to: 'sending',
+      event: { event: 'sending' },
+    });
+    if (!claim.ok) {
+      if (claim.current === undefined) {
+        logger.warn('delivery record not found; dropping the job');
+        return { outcome: 'missing' as const };
       }
-      const { attempt } = claim;
-      const { record, message } = claim.stored;
+      if (ALREADY_SENT.has(claim.current)) {
+        logger.info('message already sent; not sending again', { status: claim.current });
+        deps.hooks?.onOutcome?.(claim.appId ?? '', 'already_sent', undefined);
+        return { outcome: 'already_sent' as const };
+      }
+      logger.info('message no longer sendable', { status: claim.current });
+      return {
+        outcome: claim.current === 'cancelled' ? ('cancelled' as const) : ('missing' as const),
+      };
+    }
+    const { attempt } = claim;
+    const { record, message } = claim.stored;
 
-      const started = performance.now();
-      try {
-        const request = buildWeChatRequest(messageId, message);
-        const { result, tokenRefreshed } = await sendWithToken(
-          tokens,
-          record.appId,
-          (accessToken) =>
-            deps.pacer.paced(record.appId, () => callWeChat(deps.client, request, accessToken)),
-        );
-        const durationMs = performance.now() - started;
-        const msgId = result.msgid;
-        const index = msgId ? deps.msgIds.entryFor(record.appId, msgId, messageId) : undefined;
-        const moved = await deps.records.transition(messageId, {
-          from: ['sending'],
-          to: 'sent',
-          set: { wechatMsgId: msgId, sentAt: now().toISOString() },
-          unset: ['nextAttemptAt'],
-          incrementAttempts: true,
-          event: { event: 'sent', attempt, wechatMsgId: msgId, tokenRefreshed },
-          index,
-        });
-        deps.hooks?.onOutcome?.(record.appId, 'sent', 0, durationMs);
-        // Per-message success is a debug line (#8); failures, retries and dead letters stay at
-        // warn/info, and the metrics count every send.
-        logger.debug('message sent', {
-          attempt,
-          wechatMsgId: result.msgid,
-          durationMs: Math.round(durationMs),
-        });
-        return {
-          outcome: 'sent' as const,
-          sent: {
-            stored: claim.stored,
-            msgId,
-            indexed: index !== undefined && moved.ok,
-            parked: moved.ok ? moved.parked : undefined,
-          },
-        };
-      } catch (err) {
-        const durationMs = performance.now() - started;
-        const facts = describeSendError(err);
-        const decision = decideFailure(facts, attempt, deps.policy, now());
-        const { errcode, errmsg } = decision.lastError;
-        deps.hooks?.onOutcome?.(record.appId, decision.kind, errcode, durationMs);
+    const started = performance.now();
+    try {
+      const request = buildWeChatRequest(messageId, message);
+      const { result, tokenRefreshed } = await sendWithToken(tokens, record.appId, (accessToken) =>
+        deps.pacer.paced(record.appId, () => callWeChat(deps.client, request, accessToken)),
+      );
+      const durationMs = performance.now() - started;
+      const msgId = result.msgid;
+      const index = msgId ? deps.msgIds.entryFor(record.appId, msgId, messageId) : undefined;
+      const moved = await deps.records.transition(messageId, {
+        from: ['sending'],
+        to: 'sent',
+        set: { wechatMsgId: msgId, sentAt: now().toISOString() },
+        unset: ['nextAttemptAt'],
+        incrementAttempts: true,
+        event: { event: 'sent', attempt, wechatMsgId: msgId, tokenRefreshed },
+        index,
+      });
+      deps.hooks?.onOutcome?.(record.appId, 'sent', 0, durationMs);
+      // Per-message success is a debug line (#8); failures, retries and dead letters stay at
+      // warn/info, and the metrics count every send.
+      logger.debug('message sent', {
+        attempt,
+        wechatMsgId: result.msgid,
+        durationMs: Math.round(durationMs),
+      });
+      return {
+        outcome: 'sent' as const,
+        sent: {
+          stored: claim.stored,
+          msgId,
+          indexed: index !== undefined && moved.ok,
+          parked: moved.ok ? moved.parked : undefined,
+        },
+      };
+    } catch (err) {
+      const durationMs = performance.now() - started;
+      const facts = describeSendError(err);
+      const decision = decideFailure(facts, attempt, deps.policy, now());
+      const { errcode, errmsg } = decision.lastError;
+      deps.hooks?.onOutcome?.(record.appId, decision.kind, errcode, durationMs);
 
-        if (decision.kind === 'dead') {
-          await deps.records.transition(messageId, {
-            from: ['sending'],
-            to: 'dead',
-            set: { lastError: decision.lastError },
-            unset: ['nextAttemptAt'],
-            incrementAttempts: true,
-            event: { event: 'dead', attempt, errcode, errmsg, errorClass: facts.errorClass },
-          });
-          await deps.deadLetters.bury({
-            messageId,
-            appId: record.appId,
-            errcode,
-            errmsg,
-            traceId,
-            deadAt: now().toISOString(),
-          });
-          logger.warn('message dead-lettered', {
-            attempt,
-            errcode,
-            errmsg,
-            errorClass: facts.errorClass,
-          });
-          throw new UnrecoverableError(`errcode ${errcode}: ${errmsg}`);
-        }
-
-        const nextAttemptAt = new Date(now().getTime() + decision.delayMs);
-        const counts = decision.kind === 'retry';
+      if (decision.kind === 'dead') {
         await deps.records.transition(messageId, {
           from: ['sending'],
-          to: 'retrying',
-          set: { lastError: decision.lastError, nextAttemptAt: nextAttemptAt.toISOString() },
-          incrementAttempts: counts,
-          event: {
-            event: counts ? 'attempt_failed' : 'paused',
-            attempt,
-            errcode,
-            errmsg,
-            errorClass: facts.errorClass,
-            nextAttemptAt: nextAttemptAt.toISOString(),
-          },
+          to: 'dead',
+          set: { lastError: decision.lastError },
+          unset: ['nextAttemptAt'],
+          incrementAttempts: true,
+          event: { event: 'dead', attempt, errcode, errmsg, errorClass: facts.errorClass },
         });
-        if (!counts) {
-          // Quota and token-config errors hold back the whole app, not just this message.
-          deps.hooks?.onWait?.(record.appId, facts.errorClass, decision.delayMs);
-          await deps.pauses.pause(record.appId, facts.errorClass, decision.delayMs, errcode);
-          logger.info('send paused with its app', { errcode, errorClass: facts.errorClass });
-          throw Worker.RateLimitError();
-        }
-        logger.warn('send failed; will retry', {
+        await deps.deadLetters.bury({
+          messageId,
+          appId: record.appId,
+          errcode,
+          errmsg,
+          traceId,
+          deadAt: now().toISOString(),
+        });
+        logger.warn('message dead-lettered', {
           attempt,
           errcode,
           errmsg,
           errorClass: facts.errorClass,
-          delayMs: Math.round(decision.delayMs),
         });
-        await job.moveToDelayed(nextAttemptAt.getTime(), token);
-        throw new DelayedError();
+        throw new UnrecoverableError(`errcode ${errcode}: ${errmsg}`);
       }
-    });
+
+      const nextAttemptAt = new Date(now().getTime() + decision.delayMs);
+      const counts = decision.kind === 'retry';
+      await deps.records.transition(messageId, {
+        from: ['sending'],
+        to: 'retrying',
+        set: { lastError: decision.lastError, nextAttemptAt: nextAttemptAt.toISOString() },
+        incrementAttempts: counts,
+        event: {
+          event: counts ? 'attempt_failed' : 'paused',
+          attempt,
+          errcode,
+          errmsg,
+          errorClass: facts.errorClass,
+          nextAttemptAt: nextAttemptAt.toISOString(),
+        },
+      });
+      if (!counts) {
+        // Quota and token-config errors hold back the whole app, not just this message.
+        deps.hooks?.onWait?.(record.appId, facts.errorClass, decision.delayMs);
+        await deps.pauses.pause(record.appId, facts.errorClass, decision.delayMs, errcode);
+        logger.info('send paused with its app', { errcode, errorClass: facts.errorClass });
+        throw Worker.RateLimitError();
+      }
+      logger.warn('send failed; will retry', {
+        attempt,
+        errcode,
+        errmsg,
+        errorClass: facts.errorClass,
+        delayMs: Math.round(decision.delayMs),
+      });
+      await job.moveToDelayed(nextAttemptAt.getTime(), token);
+      throw new DelayedError();
+    }
   };
 }

@@ -4,7 +4,7 @@ import {
   type ConsentLedger,
   type WeChatEventJob,
 } from '@wechat-dispatch/core';
-import { runWithTrace, type Logger } from '@wechat-dispatch/shared';
+import type { Logger } from '@wechat-dispatch/shared';
 import type { MessageLifecycle } from './message-lifecycle';
 
 /** Dependencies of the event processor. */
@@ -29,56 +29,60 @@ export function createEventProcessor(deps: EventProcessorDeps) {
       throw new UnrecoverableError('invalid wechat event job payload');
     }
     const { appId, event, traceId } = parsed.data;
-    return runWithTrace(traceId, async () => {
-      const logger = deps.logger.child({ queue: job.queueName, jobId: job.id, event: event.Event });
-      const openId = event.FromUserName;
-      let applied = 0;
-      switch (event.Event) {
-        case 'TEMPLATESENDJOBFINISH': {
-          if (event.MsgID) {
-            const status = event.Status ?? '';
-            await deps.lifecycle.delivery(appId, event.MsgID, {
-              delivered: status === TEMPLATE_DELIVERED,
-              source: 'TEMPLATESENDJOBFINISH',
-              wechatStatus: status,
+    // On the job's logger, not in AsyncLocalStorage (see the send processor).
+    const logger = deps.logger.child({
+      traceId,
+      queue: job.queueName,
+      jobId: job.id,
+      event: event.Event,
+    });
+    const openId = event.FromUserName;
+    let applied = 0;
+    switch (event.Event) {
+      case 'TEMPLATESENDJOBFINISH': {
+        if (event.MsgID) {
+          const status = event.Status ?? '';
+          await deps.lifecycle.delivery(appId, event.MsgID, {
+            delivered: status === TEMPLATE_DELIVERED,
+            source: 'TEMPLATESENDJOBFINISH',
+            wechatStatus: status,
+          });
+          applied++;
+        }
+        break;
+      }
+      case 'subscribe_msg_sent_event': {
+        for (const item of event.List) {
+          if (item.MsgID) {
+            await deps.lifecycle.delivery(appId, item.MsgID, {
+              delivered: item.ErrorCode === '0',
+              source: 'subscribe_msg_sent_event',
+              wechatStatus: item.ErrorStatus ?? '',
+              errorCode: item.ErrorCode,
             });
             applied++;
           }
-          break;
         }
-        case 'subscribe_msg_sent_event': {
-          for (const item of event.List) {
-            if (item.MsgID) {
-              await deps.lifecycle.delivery(appId, item.MsgID, {
-                delivered: item.ErrorCode === '0',
-                source: 'subscribe_msg_sent_event',
-                wechatStatus: item.ErrorStatus ?? '',
-                errorCode: item.ErrorCode,
-              });
-              applied++;
-            }
-          }
-          break;
-        }
-        case 'subscribe_msg_popup_event':
-        case 'subscribe_msg_change_event': {
-          for (const item of event.List) {
-            if (!item.TemplateId) {
-              continue;
-            }
-            // acceptWithAudio/acceptWithAlert are accepts too; change events only report rejects.
-            const accepted = item.SubscribeStatusString?.startsWith('accept') === true;
-            const op = accepted && event.Event === 'subscribe_msg_popup_event' ? 'grant' : 'clear';
-            await deps.consents.apply(op, { appId, openId, templateId: item.TemplateId });
-            applied++;
-          }
-          break;
-        }
-        default:
-          logger.debug('wechat event ignored');
+        break;
       }
-      logger.info('wechat event applied', { appId, applied });
-      return { applied };
-    });
+      case 'subscribe_msg_popup_event':
+      case 'subscribe_msg_change_event': {
+        for (const item of event.List) {
+          if (!item.TemplateId) {
+            continue;
+          }
+          // acceptWithAudio/acceptWithAlert are accepts too; change events only report rejects.
+          const accepted = item.SubscribeStatusString?.startsWith('accept') === true;
+          const op = accepted && event.Event === 'subscribe_msg_popup_event' ? 'grant' : 'clear';
+          await deps.consents.apply(op, { appId, openId, templateId: item.TemplateId });
+          applied++;
+        }
+        break;
+      }
+      default:
+        logger.debug('wechat event ignored');
+    }
+    logger.info('wechat event applied', { appId, applied });
+    return { applied };
   };
 }
