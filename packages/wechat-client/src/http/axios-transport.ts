@@ -9,6 +9,9 @@ import {
   type HttpTransport,
 } from './http-transport';
 
+/** The TCP keep-alive delay axios' http adapter gives every request's socket. */
+const AXIOS_SOCKET_KEEPALIVE_MS = 60_000;
+
 /**
  * The transport over axios, used when a proxy is configured through the environment
  * (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, which axios honours). Nothing here touches axios'
@@ -20,8 +23,12 @@ import {
  * - Redirects are refused: following one would replay `access_token` to another URL.
  */
 export function createAxiosTransport(baseUrl: string, timeoutMs: number): HttpTransport {
-  const httpAgent = new HttpAgent({ keepAlive: true, scheduling: 'lifo' });
-  const httpsAgent = new HttpsAgent({ keepAlive: true, scheduling: 'lifo' });
+  // axios sets TCP keep-alive to 60 s on every request's socket and the agent resets it to its
+  // keepAliveMsecs whenever the socket goes back to the pool; with the same value on both,
+  // Node skips the setsockopt calls, two syscalls per request otherwise.
+  const agentOptions = { keepAlive: true, keepAliveMsecs: AXIOS_SOCKET_KEEPALIVE_MS } as const;
+  const httpAgent = new HttpAgent({ ...agentOptions, scheduling: 'lifo' });
+  const httpsAgent = new HttpsAgent({ ...agentOptions, scheduling: 'lifo' });
   const http = axios.create({
     baseURL: baseUrl,
     timeout: timeoutMs,
