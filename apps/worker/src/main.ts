@@ -118,7 +118,9 @@ async function main(): Promise<void> {
     connection: redis,
     keyspace,
     appIds,
-    processor: (job, token) => semaphore.use(() => tracked(job, token)),
+    // With one app queue, its Worker's own concurrency is the bound and the semaphore is skipped.
+    processor:
+      appIds.length > 1 ? (job, token) => semaphore.use(() => tracked(job, token)) : tracked,
     concurrency: config.concurrency,
     lockDurationMs: config.lockDurationMs,
     stalledIntervalMs: config.stalledIntervalMs,
