@@ -12,14 +12,15 @@
  * status did not allow it, {-1} when the record does not exist.
  */
 export const CLAIM_LUA = `
-local current = redis.call('HGET', KEYS[1], 'status')
+local read = redis.call('HMGET', KEYS[1], 'status', 'attempts', 'appId')
+local current = read[1]
 if not current then return {-1} end
 local allowed = false
 for j = 1, tonumber(ARGV[6]) do
   if ARGV[6 + j] == current then allowed = true end
 end
-if not allowed then return {0, current, redis.call('HGET', KEYS[1], 'appId')} end
-local attempt = tonumber(redis.call('HGET', KEYS[1], 'attempts') or '0') + 1
+if not allowed then return {0, current, read[3]} end
+local attempt = tonumber(read[2] or '0') + 1
 redis.call('HSET', KEYS[1], 'status', ARGV[1], 'updatedAt', ARGV[2])
 redis.call('RPUSH', KEYS[2], ARGV[3] .. attempt .. '}')
 redis.call('LTRIM', KEYS[2], -tonumber(ARGV[4]), -1)

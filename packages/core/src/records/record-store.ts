@@ -81,6 +81,10 @@ type ClaimCommand = (
 export class RecordStore {
   private readonly redis: RedisClient;
   private readonly keyspace: Keyspace;
+  /** `{prefix}:msg:`, so the keys of a send are one concatenation each. */
+  private readonly msgKeyPrefix: string;
+  private readonly historyCapArg: string;
+  private readonly ttlArg: string;
   private readonly ttlSeconds: number;
   private readonly historyCap: number;
   private readonly transitionCommand: TransitionCommand;
@@ -92,6 +96,9 @@ export class RecordStore {
     this.keyspace = options.keyspace;
     this.ttlSeconds = options.ttlSeconds ?? 7 * 24 * 3600;
     this.historyCap = options.historyCap ?? 50;
+    this.msgKeyPrefix = `${this.keyspace.key('msg')}:`;
+    this.historyCapArg = String(this.historyCap);
+    this.ttlArg = String(this.ttlSeconds);
     if (!('wxdTransition' in this.redis)) {
       this.redis.defineCommand('wxdTransition', { numberOfKeys: 2, lua: TRANSITION_LUA });
     }
@@ -111,14 +118,14 @@ export class RecordStore {
     this.claimCommand = claim!.bind(this.redis);
   }
 
-  /** Key of a record hash. */
+  /** Key of a record hash: `keyspace.key('msg', id)`. */
   recordKey(id: string): string {
-    return this.keyspace.key('msg', id);
+    return this.msgKeyPrefix + id;
   }
 
-  /** Key of a record's history list. */
+  /** Key of a record's history list: `keyspace.key('msg', id, 'history')`. */
   historyKey(id: string): string {
-    return this.keyspace.key('msg', id, 'history');
+    return `${this.msgKeyPrefix}${id}:history`;
   }
 
   /** Key of an app's index of messages by creation time. */
@@ -178,39 +185,45 @@ export class RecordStore {
    * @throws Error when a `from → to` edge is not in STATUS_EDGES (a programming error)
    */
   async transition(id: string, request: TransitionRequest): Promise<TransitionResult> {
-    const backwards = request.from.filter((from) => !canMove(from, request.to));
-    if (backwards.length > 0) {
-      throw new Error(`status cannot move from ${backwards.join('/')} to ${request.to}`);
+    const { from, to, index } = request;
+    if (!from.every((status) => canMove(status, to))) {
+      const backwards = from.filter((status) => !canMove(status, to));
+      throw new Error(`status cannot move from ${backwards.join('/')} to ${to}`);
     }
     const at = (request.at ?? new Date()).toISOString();
-    const set = Object.entries(request.set ?? {}).filter(([, v]) => v !== undefined);
-    const unset = (request.unset ?? []).map(String);
-    const args = [
-      request.to,
+    // Keys first, then ARGV in the scripts' order, built in one array: this runs on every send.
+    const keysAndArgs = index
+      ? [this.recordKey(id), this.historyKey(id), index.indexKey, index.parkedKey]
+      : [this.recordKey(id), this.historyKey(id)];
+    keysAndArgs.push(
+      to,
       at,
       JSON.stringify({ at, ...request.event }),
-      String(this.historyCap),
-      String(this.ttlSeconds),
+      this.historyCapArg,
+      this.ttlArg,
       request.incrementAttempts ? '1' : '0',
-      String(request.from.length),
-      ...request.from,
-      String(set.length),
-      ...set.flatMap(([field, value]) => [field, encodeField(field, value)]),
-      String(unset.length),
-      ...unset,
-    ];
-    const { index } = request;
+      String(from.length),
+      ...from,
+    );
+    const countAt = keysAndArgs.push('0') - 1;
+    const set = request.set ?? {};
+    let count = 0;
+    for (const field of Object.keys(set) as Array<keyof typeof set>) {
+      const value = set[field];
+      if (value !== undefined) {
+        keysAndArgs.push(field, encodeField(field, value));
+        count += 1;
+      }
+    }
+    keysAndArgs[countAt] = String(count);
+    const unset = request.unset ?? [];
+    keysAndArgs.push(String(unset.length), ...unset);
+    if (index) {
+      keysAndArgs.push(index.messageId, index.ttlSeconds);
+    }
     const [code, status, parked] = index
-      ? await this.indexedTransitionCommand(
-          this.recordKey(id),
-          this.historyKey(id),
-          index.indexKey,
-          index.parkedKey,
-          ...args,
-          index.messageId,
-          index.ttlSeconds,
-        )
-      : await this.transitionCommand(this.recordKey(id), this.historyKey(id), ...args);
+      ? await this.indexedTransitionCommand(...keysAndArgs)
+      : await this.transitionCommand(...keysAndArgs);
     if (code === 1) {
       // Lua's false (nothing parked) arrives as null.
       return typeof parked === 'string'
@@ -228,8 +241,8 @@ export class RecordStore {
    * @throws Error when a `from → to` edge is not in STATUS_EDGES (a programming error)
    */
   async claim(id: string, request: ClaimRequest): Promise<ClaimResult> {
-    const backwards = request.from.filter((from) => !canMove(from, request.to));
-    if (backwards.length > 0) {
+    if (!request.from.every((status) => canMove(status, request.to))) {
+      const backwards = request.from.filter((status) => !canMove(status, request.to));
       throw new Error(`status cannot move from ${backwards.join('/')} to ${request.to}`);
     }
     const at = (request.at ?? new Date()).toISOString();
@@ -242,8 +255,8 @@ export class RecordStore {
       request.to,
       at,
       head,
-      String(this.historyCap),
-      String(this.ttlSeconds),
+      this.historyCapArg,
+      this.ttlArg,
       String(request.from.length),
       ...request.from,
     );

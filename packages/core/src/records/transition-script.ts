@@ -21,10 +21,11 @@ end
 if not allowed then return {0, current} end
 i = i + nFrom + 1
 local nSet = tonumber(ARGV[i])
-redis.call('HSET', KEYS[1], 'status', ARGV[1], 'updatedAt', ARGV[2])
-for j = 1, nSet do
-  redis.call('HSET', KEYS[1], ARGV[i + 2 * j - 1], ARGV[i + 2 * j])
+local fields = {'status', ARGV[1], 'updatedAt', ARGV[2]}
+for j = 1, 2 * nSet do
+  fields[4 + j] = ARGV[i + j]
 end
+redis.call('HSET', KEYS[1], unpack(fields))
 i = i + 2 * nSet + 1
 local nUnset = tonumber(ARGV[i])
 for j = 1, nUnset do
