@@ -1,3 +1,6 @@
+/** The limit's fixed window: `API_RATE_LIMIT_PER_MIN` counts per minute. */
+export const QUOTA_WINDOW_MS = 60_000;
+
 /** What one lease call to the shared counter returns. */
 export interface QuotaLeaseResult {
   /** Requests granted to this replica (0 when the window is used up). */

@@ -3,7 +3,7 @@ import {
   type Keyspace,
   type RedisClient,
 } from '@wechat-dispatch/shared';
-import type { QuotaLease } from '../domain/request-quota';
+import { QUOTA_WINDOW_MS, type QuotaLease } from '../domain/request-quota';
 
 /**
  * Grants up to ARGV[2] requests of the window, never past the limit.
@@ -46,7 +46,6 @@ export function redisQuotaLease(options: {
   redis: RedisClient;
   keyspace: Keyspace;
   perMinute: number;
-  windowMs?: number;
 }): QuotaLease {
   const { redis, keyspace } = options;
   if (!('wxdQuotaLease' in redis)) {
@@ -54,7 +53,7 @@ export function redisQuotaLease(options: {
   }
   const command = (redis as unknown as Record<string, LeaseCommand>).wxdQuotaLease!.bind(redis);
   const limit = String(options.perMinute);
-  const windowMs = String(options.windowMs ?? 60_000);
+  const windowMs = String(QUOTA_WINDOW_MS);
   return async (caller, size) => {
     try {
       const [granted, used, resetMs] = await command(

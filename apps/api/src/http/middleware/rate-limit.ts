@@ -1,6 +1,6 @@
 import type { RequestHandler, Response } from 'express';
 import { AppError, ERROR_CODES } from '@wechat-dispatch/shared';
-import type { QuotaDecision, RequestQuota } from '../../domain/request-quota';
+import { QUOTA_WINDOW_MS, type QuotaDecision, type RequestQuota } from '../../domain/request-quota';
 import { localsOf } from '../request-locals';
 
 /** The IETF draft-7 headers (`RateLimit`, `RateLimit-Policy`), and `Retry-After` when limited. */
@@ -24,7 +24,7 @@ export function perCallerRateLimit(quota: RequestQuota | undefined): RequestHand
   if (!quota) {
     return (_req, _res, next) => next();
   }
-  const windowSeconds = 60;
+  const windowSeconds = QUOTA_WINDOW_MS / 1000;
   const finish = (res: Response, decision: QuotaDecision): void => {
     setHeaders(res, decision, windowSeconds);
     if (!decision.allowed) {
@@ -35,17 +35,18 @@ export function perCallerRateLimit(quota: RequestQuota | undefined): RequestHand
       );
     }
   };
-  return (_req, res, next): void | Promise<void> => {
+  return (_req, res, next) => {
     const decision = quota.take(localsOf(res).caller ?? 'anonymous');
     if (decision instanceof Promise) {
-      // Express 5 passes a rejected promise (limited, or Redis away) to the error handler.
-      return decision.then((settled) => {
-        finish(res, settled);
-        next();
-      });
+      decision
+        .then((settled) => {
+          finish(res, settled);
+          next();
+        })
+        .catch(next);
+      return;
     }
     finish(res, decision);
     next();
-    return undefined;
   };
 }
