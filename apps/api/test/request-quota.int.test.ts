@@ -27,7 +27,9 @@ describe('per-caller quota leased from Redis', () => {
       () => new RequestQuota({ perMinute, lease: redisQuotaLease({ redis, keyspace, perMinute }) }),
     );
     const decisions = await Promise.all(
-      replicas.flatMap((quota) => Array.from({ length: 1000 }, () => quota.take('orders'))),
+      replicas.flatMap((quota) =>
+        Array.from({ length: 1000 }, () => Promise.resolve(quota.take('orders'))),
+      ),
     );
     const allowed = decisions.filter((d) => d.allowed).length;
     const counted = Number(await redis.get(keyspace.key('ratelimit', 'orders')));

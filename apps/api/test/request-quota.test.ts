@@ -26,7 +26,7 @@ const clock = { now: 1_000_000 };
 const now = () => clock.now;
 
 async function takeMany(quota: RequestQuota, caller: string, n: number): Promise<QuotaDecision[]> {
-  return Promise.all(Array.from({ length: n }, () => quota.take(caller)));
+  return Promise.all(Array.from({ length: n }, () => Promise.resolve(quota.take(caller))));
 }
 
 describe('leaseSizeFor', () => {

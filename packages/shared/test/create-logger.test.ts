@@ -1,3 +1,4 @@
+import { describe, expect, it } from '@jest/globals';
 import { Writable } from 'node:stream';
 import winston from 'winston';
 import { createLogger } from '../src/logger/create-logger';
