@@ -1,21 +1,17 @@
 import { z } from 'zod';
 import {
   apiKeysEnv,
-  callbackAllowlistEnv,
-  callbackSecretsEnv,
   eventTokensEnv,
   intEnv,
-  logLevelEnv,
   parseEnvParts,
   portEnv,
-  queuePrefixEnv,
   redisTopologyEnv,
-  wechatAppsEnv,
+  serviceConfigOf,
+  serviceEnvShape,
   type ApiKeyEntry,
   type CallbackSecretEntry,
   type EventTokenEntry,
-  type RedisTopology,
-  type WeChatAppCredentials,
+  type ServiceConfig,
 } from '@wechat-dispatch/shared';
 
 /** `a,b,c` → `['a','b','c']`, blanks dropped. */
@@ -31,24 +27,19 @@ const nameListEnv = z
 
 const envSchema = z
   .object({
-    QUEUE_PREFIX: queuePrefixEnv,
-    LOG_LEVEL: logLevelEnv,
-    WECHAT_APPS: wechatAppsEnv,
+    ...serviceEnvShape,
     API_KEYS: apiKeysEnv,
     PORT: portEnv(3000),
     ADMIN_USER: z.string().min(1).optional(),
     ADMIN_PASSWORD: z.string().min(1).optional(),
     API_ADMIN_CALLERS: nameListEnv,
     API_RATE_LIMIT_PER_MIN: intEnv(60000, 0, 10_000_000),
-    RECORD_TTL_DAYS: intEnv(7, 1, 365),
     TRUST_PROXY_HOPS: intEnv(0, 0, 10),
     SHUTDOWN_TIMEOUT_MS: intEnv(10000, 1000, 600000),
     WECHAT_EVENT_TOKENS: eventTokensEnv,
     WECHAT_EVENT_MAX_AGE_S: intEnv(300, 1, 86400),
     WECHAT_CONSENT_MODE: z.enum(['auto', 'enforce', 'off']).default('auto'),
     WECHAT_CONSENT_EXEMPT_APPS: nameListEnv,
-    CALLBACK_SECRETS: callbackSecretsEnv,
-    CALLBACK_ALLOWLIST: callbackAllowlistEnv,
   })
   .superRefine((env, ctx) => {
     const names = new Set(env.API_KEYS.map((entry) => entry.name));
@@ -74,12 +65,7 @@ const envSchema = z
   });
 
 /** The API's configuration, parsed once from the environment. */
-export interface ApiConfig {
-  /** Where Redis is: REDIS_URL, or a cluster or sentinel set (shared `redisTopologyEnv`). */
-  redis: RedisTopology;
-  queuePrefix: string;
-  logLevel: string;
-  apps: WeChatAppCredentials[];
+export interface ApiConfig extends ServiceConfig {
   apiKeys: ApiKeyEntry[];
   port: number;
   /** Basic-auth credentials of `/admin/queues`; the dashboard answers 404 without them. */
@@ -88,7 +74,6 @@ export interface ApiConfig {
   adminCallers: string[];
   /** Requests per API key per minute, across replicas; 0 turns the limit off. */
   rateLimitPerMin: number;
-  recordTtlSeconds: number;
   trustProxyHops: number;
   shutdownTimeoutMs: number;
   /** Event push settings per app (`WECHAT_EVENT_TOKENS`); apps without one answer 404. */
@@ -112,10 +97,7 @@ export interface ApiConfig {
 export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   const { api: e, redis } = parseEnvParts({ api: envSchema, redis: redisTopologyEnv }, env);
   return Object.freeze({
-    redis,
-    queuePrefix: e.QUEUE_PREFIX,
-    logLevel: e.LOG_LEVEL,
-    apps: e.WECHAT_APPS,
+    ...serviceConfigOf(e, redis),
     apiKeys: e.API_KEYS,
     port: e.PORT,
     admin:
@@ -124,7 +106,6 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
         : undefined,
     adminCallers: e.API_ADMIN_CALLERS,
     rateLimitPerMin: e.API_RATE_LIMIT_PER_MIN,
-    recordTtlSeconds: e.RECORD_TTL_DAYS * 24 * 3600,
     trustProxyHops: e.TRUST_PROXY_HOPS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     eventTokens: e.WECHAT_EVENT_TOKENS,

@@ -3,14 +3,12 @@ import {
   Keyspace,
   checkRedisSafety,
   closeRedis,
-  connectRedis,
   createLogger,
-  createRedis,
   describeTopology,
   loadConfigOrExit,
+  openRedis,
   registerShutdown,
   secretRedactor,
-  watchRedis,
 } from '@wechat-dispatch/shared';
 import { createApp } from './app';
 import { buildApiDeps } from './compose';
@@ -28,9 +26,7 @@ async function main(): Promise<void> {
   config.callbackSecrets.forEach((entry) => secretRedactor.registerSecret(entry.secret));
   const logger = createLogger({ service: 'api', level: config.logLevel });
 
-  const redis = createRedis(config.redis, 'producer', 'wxd-api');
-  watchRedis(redis, logger, 'api');
-  await connectRedis(redis);
+  const redis = await openRedis(config.redis, 'producer', 'wxd-api', { logger, label: 'api' });
   await checkRedisSafety(redis, logger);
 
   let shuttingDown = false;

@@ -1,25 +1,19 @@
 import { z } from 'zod';
 import {
-  callbackAllowlistEnv,
-  callbackSecretsEnv,
   intEnv,
-  logLevelEnv,
   parseEnvParts,
   portEnv,
-  queuePrefixEnv,
   redisTopologyEnv,
+  serviceConfigOf,
+  serviceEnvShape,
   urlEnv,
-  wechatAppsEnv,
   type CallbackSecretEntry,
-  type RedisTopology,
-  type WeChatAppCredentials,
+  type ServiceConfig,
 } from '@wechat-dispatch/shared';
 
 const envSchema = z.object({
-  QUEUE_PREFIX: queuePrefixEnv,
-  LOG_LEVEL: logLevelEnv,
+  ...serviceEnvShape,
   WECHAT_API_BASE: urlEnv('https://api.weixin.qq.com'),
-  WECHAT_APPS: wechatAppsEnv,
   WECHAT_TOKEN_MODE: z.enum(['stable', 'classic']).default('stable'),
   WECHAT_HTTP_CLIENT: z.enum(['axios', 'node']).default('axios'),
   WORKER_CONCURRENCY: intEnv(50, 1, 10000),
@@ -29,13 +23,10 @@ const envSchema = z.object({
   WECHAT_TIMEOUT_MS: intEnv(5000, 100, 120000),
   WECHAT_RATE_LIMIT_PER_SEC: intEnv(0, 0, 100000),
   WORKER_HTTP_PORT: portEnv(9100),
-  RECORD_TTL_DAYS: intEnv(7, 1, 365),
   SHUTDOWN_TIMEOUT_MS: intEnv(25000, 1000, 600000),
   WORKER_LOCK_DURATION_MS: intEnv(0, 0, 3600000),
   WORKER_STALLED_INTERVAL_MS: intEnv(30000, 100, 3600000),
   WECHAT_EVENT_PARK_TTL_S: intEnv(86400, 1, 30 * 86400),
-  CALLBACK_SECRETS: callbackSecretsEnv,
-  CALLBACK_ALLOWLIST: callbackAllowlistEnv,
   CALLBACK_MAX_ATTEMPTS: intEnv(8, 1, 100),
   CALLBACK_BACKOFF_MS: intEnv(1000, 1, 3600000),
   CALLBACK_TIMEOUT_MS: intEnv(5000, 100, 60000),
@@ -43,12 +34,8 @@ const envSchema = z.object({
 });
 
 /** The worker's configuration, parsed once from the environment. */
-export interface WorkerConfig {
-  redis: RedisTopology;
-  queuePrefix: string;
-  logLevel: string;
+export interface WorkerConfig extends ServiceConfig {
   wechatApiBase: string;
-  apps: WeChatAppCredentials[];
   tokenMode: 'stable' | 'classic';
   /** axios (default) or node:http for WeChat calls. */
   httpClient: 'axios' | 'node';
@@ -59,7 +46,6 @@ export interface WorkerConfig {
   wechatTimeoutMs: number;
   rateLimitPerSec: number;
   httpPort: number;
-  recordTtlSeconds: number;
   shutdownTimeoutMs: number;
   /** Lock on an active job; 0 = derived from the WeChat timeout. */
   lockDurationMs: number;
@@ -83,11 +69,8 @@ export interface WorkerConfig {
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   const { worker: e, redis } = parseEnvParts({ worker: envSchema, redis: redisTopologyEnv }, env);
   return Object.freeze({
-    redis,
-    queuePrefix: e.QUEUE_PREFIX,
-    logLevel: e.LOG_LEVEL,
+    ...serviceConfigOf(e, redis),
     wechatApiBase: e.WECHAT_API_BASE,
-    apps: e.WECHAT_APPS,
     tokenMode: e.WECHAT_TOKEN_MODE,
     httpClient: e.WECHAT_HTTP_CLIENT,
     concurrency: e.WORKER_CONCURRENCY,
@@ -97,7 +80,6 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     wechatTimeoutMs: e.WECHAT_TIMEOUT_MS,
     rateLimitPerSec: e.WECHAT_RATE_LIMIT_PER_SEC,
     httpPort: e.WORKER_HTTP_PORT,
-    recordTtlSeconds: e.RECORD_TTL_DAYS * 24 * 3600,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     // One send can take a token fetch and two WeChat calls; the lock must outlive all three.
     lockDurationMs: e.WORKER_LOCK_DURATION_MS || Math.max(30000, 6 * e.WECHAT_TIMEOUT_MS),

@@ -10,15 +10,13 @@ import {
   Keyspace,
   checkRedisSafety,
   closeRedis,
-  connectRedis,
   createLogger,
-  createRedis,
   describeTopology,
   loadConfigOrExit,
+  openRedis,
   registerShutdown,
   secretRedactor,
   redisAnswers,
-  watchRedis,
 } from '@wechat-dispatch/shared';
 import { AccessTokenService, WeChatClient } from '@wechat-dispatch/wechat-client';
 import { loadWorkerConfig } from './config';
@@ -39,13 +37,15 @@ async function main(): Promise<void> {
   config.callbacks.secrets.forEach((entry) => secretRedactor.registerSecret(entry.secret));
   const logger = createLogger({ service: 'worker', level: config.logLevel });
 
-  const redis = createRedis(config.redis, 'consumer', 'wxd-worker');
-  watchRedis(redis, logger, 'worker');
-  await connectRedis(redis);
+  const redis = await openRedis(config.redis, 'consumer', 'wxd-worker', {
+    logger,
+    label: 'worker',
+  });
   await checkRedisSafety(redis, logger);
-  const tokenRedis = createRedis(config.redis, 'client', 'wxd-worker-tokens');
-  watchRedis(tokenRedis, logger, 'worker-tokens');
-  await connectRedis(tokenRedis);
+  const tokenRedis = await openRedis(config.redis, 'client', 'wxd-worker-tokens', {
+    logger,
+    label: 'worker-tokens',
+  });
 
   const keyspace = new Keyspace(config.queuePrefix);
   const appIds = config.apps.map((app) => app.appId);

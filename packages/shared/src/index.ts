@@ -19,6 +19,7 @@ export {
   type AppErrorOptions,
 } from './errors/app-error';
 export { ConfigError, parseEnv, parseEnvParts, loadConfigOrExit } from './config/parse-env';
+export { serviceEnvShape, serviceConfigOf, type ServiceConfig } from './config/service-env';
 export {
   wechatAppsEnv,
   apiKeysEnv,
@@ -47,6 +48,7 @@ export {
 export { redisAnswers } from './redis/redis-answers';
 export { withTimeout, TimeoutError } from './async/with-timeout';
 export { watchRedis } from './redis/watch-redis';
+export { openRedis } from './redis/open-redis';
 export { checkRedisSafety, UnsafeRedisError, type RedisCheckResult } from './redis/check-redis';
 export {
   registerShutdown,
