@@ -31,7 +31,7 @@
 
 const { spawn, execFileSync } = require('node:child_process');
 const { readFileSync } = require('node:fs');
-const net = require('node:net');
+const { freePort } = require('../bench/lib/net');
 const path = require('node:path');
 const { randomBytes } = require('node:crypto');
 const { Queue } = require('bullmq');
@@ -53,17 +53,6 @@ const DEADLINE_MS = 5 * 60 * 1000;
 const APP = { appId: 'wx0123456789abcdef', appSecret: 'sizing-secret-0123456789' };
 const API_KEY = 'sizing-key-0123456789abcdef';
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
