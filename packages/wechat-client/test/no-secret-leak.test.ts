@@ -1,16 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import nock from 'nock';
 import type { WeChatClient } from '../src';
 import { captureLogger } from './helpers/capture-logger';
 import {
   APP_ID,
-  blockNetwork,
-  nockClient,
-  restoreNetwork,
+  HTTP_CLIENTS,
   SECRET,
   TOKEN,
   WECHAT_ORIGIN,
-  HTTP_CLIENTS,
+  useNockedClient,
 } from './helpers/nock-wechat';
 
 const SEND = '/cgi-bin/message/template/send';
@@ -104,22 +102,7 @@ const FAILURES: Failure[] = [
 ];
 
 describe.each(HTTP_CLIENTS)('WeChatClient over %s', (httpClient) => {
-  let client: WeChatClient;
-
-  beforeAll(() => {
-    blockNetwork();
-    client = nockClient(150, httpClient);
-  });
-
-  afterEach(() => {
-    nock.abortPendingRequests();
-    nock.cleanAll();
-  });
-
-  afterAll(() => {
-    client.close();
-    restoreNetwork();
-  });
+  const client = useNockedClient(httpClient);
 
   describe('errors', () => {
     it.each(FAILURES)(
@@ -128,7 +111,7 @@ describe.each(HTTP_CLIENTS)('WeChatClient over %s', (httpClient) => {
         arrange();
         const captured = captureLogger();
 
-        const err = await act(client).catch((e: unknown) => e);
+        const err = await act(client()).catch((e: unknown) => e);
         captured.logger.error('send failed', { err });
         captured.logger.warn('send failed again', err as object);
 

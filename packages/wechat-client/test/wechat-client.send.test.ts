@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import axios from 'axios';
 import nock from 'nock';
 import {
@@ -10,13 +10,11 @@ import {
   type WeChatClient,
 } from '../src';
 import {
-  blockNetwork,
-  nockClient,
-  restoreNetwork,
+  HTTP_CLIENTS,
   TEXT_PLAIN,
   TOKEN,
   WECHAT_ORIGIN,
-  HTTP_CLIENTS,
+  useNockedClient,
 } from './helpers/nock-wechat';
 
 interface SendCase {
@@ -100,22 +98,7 @@ function fakeTokens(...tokens: string[]): AccessTokenProvider & { invalidated: s
 }
 
 describe.each(HTTP_CLIENTS)('WeChatClient over %s', (httpClient) => {
-  let client: WeChatClient;
-
-  beforeAll(() => {
-    blockNetwork();
-    client = nockClient(150, httpClient);
-  });
-
-  afterEach(() => {
-    nock.abortPendingRequests();
-    nock.cleanAll();
-  });
-
-  afterAll(() => {
-    client.close();
-    restoreNetwork();
-  });
+  const client = useNockedClient(httpClient);
 
   describe.each(CASES)('$method', (c) => {
     it('when WeChat answers errcode 0 as text/plain, then the exact 64-bit msgid is returned as a string', async () => {
@@ -124,7 +107,7 @@ describe.each(HTTP_CLIENTS)('WeChatClient over %s', (httpClient) => {
         .query({ access_token: TOKEN })
         .reply(200, '{"errcode":0,"errmsg":"ok","msgid":3487542469355618313}', TEXT_PLAIN);
 
-      const result = await c.call(client, TOKEN);
+      const result = await c.call(client(), TOKEN);
 
       expect(result).toEqual({ msgid: '3487542469355618313' });
       expect(scope.isDone()).toBe(true);
@@ -133,7 +116,7 @@ describe.each(HTTP_CLIENTS)('WeChatClient over %s', (httpClient) => {
     it('when WeChat answers errcode 0 without msgid, then the result has no msgid', async () => {
       nock(WECHAT_ORIGIN).post(c.path).query(true).reply(200, { errcode: 0, errmsg: 'ok' });
 
-      const result = await c.call(client, TOKEN);
+      const result = await c.call(client(), TOKEN);
 
       expect(result).toEqual({});
     });
@@ -148,7 +131,7 @@ describe.each(HTTP_CLIENTS)('WeChatClient over %s', (httpClient) => {
           TEXT_PLAIN,
         );
 
-      const err = await c.call(client, TOKEN).catch((e: unknown) => e);
+      const err = await c.call(client(), TOKEN).catch((e: unknown) => e);
 
       expect(err).toBeInstanceOf(WeChatApiError);
       expect(err).toMatchObject({
@@ -170,7 +153,7 @@ describe.each(HTTP_CLIENTS)('WeChatClient over %s', (httpClient) => {
         .reply(200, '{"errcode":0,"errmsg":"ok","msgid":1700827132819554304}', TEXT_PLAIN);
       const tokens = fakeTokens('OLD_TOKEN_0000', 'NEW_TOKEN_1111');
 
-      const out = await sendWithToken(tokens, 'wxapp', (t) => c.call(client, t));
+      const out = await sendWithToken(tokens, 'wxapp', (t) => c.call(client(), t));
 
       expect(out).toEqual({ result: { msgid: '1700827132819554304' }, tokenRefreshed: true });
       expect(tokens.invalidated).toEqual(['OLD_TOKEN_0000']);
@@ -180,7 +163,7 @@ describe.each(HTTP_CLIENTS)('WeChatClient over %s', (httpClient) => {
     it('when WeChat answers HTTP 502, then a transient http_status WeChatTransportError is thrown', async () => {
       nock(WECHAT_ORIGIN).post(c.path).query(true).reply(502, '<html>Bad Gateway</html>');
 
-      const err = await c.call(client, TOKEN).catch((e: unknown) => e);
+      const err = await c.call(client(), TOKEN).catch((e: unknown) => e);
 
       expect(err).toBeInstanceOf(WeChatTransportError);
       expect(err).toMatchObject({
@@ -194,7 +177,7 @@ describe.each(HTTP_CLIENTS)('WeChatClient over %s', (httpClient) => {
     it('when WeChat does not answer within the timeout, then a transient timeout WeChatTransportError is thrown', async () => {
       nock(WECHAT_ORIGIN).post(c.path).query(true).delay(2000).reply(200, { errcode: 0 });
 
-      const err = await c.call(client, TOKEN).catch((e: unknown) => e);
+      const err = await c.call(client(), TOKEN).catch((e: unknown) => e);
 
       expect(err).toBeInstanceOf(WeChatTransportError);
       expect(err).toMatchObject({ kind: 'timeout', errcode: -1001, endpoint: c.path });
@@ -206,7 +189,7 @@ describe.each(HTTP_CLIENTS)('WeChatClient over %s', (httpClient) => {
         .query(true)
         .replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
 
-      const err = await c.call(client, TOKEN).catch((e: unknown) => e);
+      const err = await c.call(client(), TOKEN).catch((e: unknown) => e);
 
       expect(err).toMatchObject({ kind: 'connection', networkCode: 'ECONNRESET', errcode: -1003 });
     });
@@ -220,7 +203,7 @@ describe.each(HTTP_CLIENTS)('WeChatClient over %s', (httpClient) => {
       async (_n, body) => {
         nock(WECHAT_ORIGIN).post(c.path).query(true).reply(200, body, TEXT_PLAIN);
 
-        const err = await c.call(client, TOKEN).catch((e: unknown) => e);
+        const err = await c.call(client(), TOKEN).catch((e: unknown) => e);
 
         expect(err).toMatchObject({
           kind: 'invalid_body',

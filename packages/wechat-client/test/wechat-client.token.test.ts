@@ -1,34 +1,17 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import nock from 'nock';
-import { WeChatApiError, WeChatTransportError, type WeChatClient } from '../src';
+import { WeChatApiError, WeChatTransportError } from '../src';
 import {
   APP_ID,
-  blockNetwork,
-  nockClient,
-  restoreNetwork,
+  HTTP_CLIENTS,
   SECRET,
   TEXT_PLAIN,
   WECHAT_ORIGIN,
-  HTTP_CLIENTS,
+  useNockedClient,
 } from './helpers/nock-wechat';
 
 describe.each(HTTP_CLIENTS)('WeChatClient over %s', (httpClient) => {
-  let client: WeChatClient;
-
-  beforeAll(() => {
-    blockNetwork();
-    client = nockClient(150, httpClient);
-  });
-
-  afterEach(() => {
-    nock.abortPendingRequests();
-    nock.cleanAll();
-  });
-
-  afterAll(() => {
-    client.close();
-    restoreNetwork();
-  });
+  const client = useNockedClient(httpClient);
 
   describe('getClassicToken', () => {
     const query = { grant_type: 'client_credential', appid: APP_ID, secret: SECRET };
@@ -39,7 +22,7 @@ describe.each(HTTP_CLIENTS)('WeChatClient over %s', (httpClient) => {
         .query(query)
         .reply(200, '{"access_token":"CLASSIC_TOKEN_abcdef","expires_in":5400}', TEXT_PLAIN);
 
-      const result = await client.getClassicToken(APP_ID, SECRET);
+      const result = await client().getClassicToken(APP_ID, SECRET);
 
       expect(result).toEqual({ accessToken: 'CLASSIC_TOKEN_abcdef', expiresIn: 5400 });
       expect(scope.isDone()).toBe(true);
@@ -51,7 +34,9 @@ describe.each(HTTP_CLIENTS)('WeChatClient over %s', (httpClient) => {
         .query(true)
         .reply(200, { errcode: 40001, errmsg: 'invalid credential rid: 1a-2b' });
 
-      const err = await client.getClassicToken(APP_ID, SECRET).catch((e: unknown) => e);
+      const err = await client()
+        .getClassicToken(APP_ID, SECRET)
+        .catch((e: unknown) => e);
 
       expect(err).toBeInstanceOf(WeChatApiError);
       expect(err).toMatchObject({
@@ -68,7 +53,9 @@ describe.each(HTTP_CLIENTS)('WeChatClient over %s', (httpClient) => {
         .query(true)
         .reply(200, { errcode: 40164, errmsg: 'invalid ip' });
 
-      const err = await client.getClassicToken(APP_ID, SECRET).catch((e: unknown) => e);
+      const err = await client()
+        .getClassicToken(APP_ID, SECRET)
+        .catch((e: unknown) => e);
 
       expect(err).toMatchObject({ errcode: 40164, errorClass: 'config' });
     });
@@ -76,7 +63,9 @@ describe.each(HTTP_CLIENTS)('WeChatClient over %s', (httpClient) => {
     it('when WeChat answers HTTP 503, then a transient http_status error is thrown', async () => {
       nock(WECHAT_ORIGIN).get('/cgi-bin/token').query(true).reply(503, 'busy');
 
-      const err = await client.getClassicToken(APP_ID, SECRET).catch((e: unknown) => e);
+      const err = await client()
+        .getClassicToken(APP_ID, SECRET)
+        .catch((e: unknown) => e);
 
       expect(err).toMatchObject({ kind: 'http_status', httpStatus: 503, errorClass: 'transient' });
     });
@@ -84,7 +73,9 @@ describe.each(HTTP_CLIENTS)('WeChatClient over %s', (httpClient) => {
     it('when WeChat does not answer in time, then a transient timeout error is thrown', async () => {
       nock(WECHAT_ORIGIN).get('/cgi-bin/token').query(true).delay(2000).reply(200, {});
 
-      const err = await client.getClassicToken(APP_ID, SECRET).catch((e: unknown) => e);
+      const err = await client()
+        .getClassicToken(APP_ID, SECRET)
+        .catch((e: unknown) => e);
 
       expect(err).toBeInstanceOf(WeChatTransportError);
       expect(err).toMatchObject({ kind: 'timeout' });
@@ -100,7 +91,9 @@ describe.each(HTTP_CLIENTS)('WeChatClient over %s', (httpClient) => {
       async (_n, body) => {
         nock(WECHAT_ORIGIN).get('/cgi-bin/token').query(true).reply(200, body, TEXT_PLAIN);
 
-        const err = await client.getClassicToken(APP_ID, SECRET).catch((e: unknown) => e);
+        const err = await client()
+          .getClassicToken(APP_ID, SECRET)
+          .catch((e: unknown) => e);
 
         expect(err).toMatchObject({ kind: 'invalid_body', errorClass: 'transient' });
       },
@@ -118,7 +111,7 @@ describe.each(HTTP_CLIENTS)('WeChatClient over %s', (httpClient) => {
         })
         .reply(200, '{"access_token":"STABLE_TOKEN_abcdef","expires_in":345}', TEXT_PLAIN);
 
-      const result = await client.getStableToken(APP_ID, SECRET);
+      const result = await client().getStableToken(APP_ID, SECRET);
 
       expect(result).toEqual({ accessToken: 'STABLE_TOKEN_abcdef', expiresIn: 345 });
       expect(scope.isDone()).toBe(true);
@@ -129,7 +122,7 @@ describe.each(HTTP_CLIENTS)('WeChatClient over %s', (httpClient) => {
         .post('/cgi-bin/stable_token', (b: { force_refresh?: unknown }) => b.force_refresh === true)
         .reply(200, { access_token: 'STABLE_TOKEN_forced', expires_in: 7200 });
 
-      await client.getStableToken(APP_ID, SECRET, true);
+      await client().getStableToken(APP_ID, SECRET, true);
 
       expect(scope.isDone()).toBe(true);
     });
@@ -139,7 +132,9 @@ describe.each(HTTP_CLIENTS)('WeChatClient over %s', (httpClient) => {
         .post('/cgi-bin/stable_token')
         .reply(200, { errcode: 40125, errmsg: 'invalid appsecret rid: 64f0-aa11' });
 
-      const err = await client.getStableToken(APP_ID, SECRET).catch((e: unknown) => e);
+      const err = await client()
+        .getStableToken(APP_ID, SECRET)
+        .catch((e: unknown) => e);
 
       expect(err).toMatchObject({
         errcode: 40125,
@@ -154,7 +149,9 @@ describe.each(HTTP_CLIENTS)('WeChatClient over %s', (httpClient) => {
         .post('/cgi-bin/stable_token')
         .reply(200, { errcode: 45009, errmsg: 'reach max api daily quota limit' });
 
-      const err = await client.getStableToken(APP_ID, SECRET).catch((e: unknown) => e);
+      const err = await client()
+        .getStableToken(APP_ID, SECRET)
+        .catch((e: unknown) => e);
 
       expect(err).toMatchObject({ errcode: 45009, errorClass: 'rate_daily' });
     });
@@ -164,7 +161,9 @@ describe.each(HTTP_CLIENTS)('WeChatClient over %s', (httpClient) => {
         .post('/cgi-bin/stable_token')
         .reply(200, { errcode: -1, errmsg: 'system error' });
 
-      const err = await client.getStableToken(APP_ID, SECRET).catch((e: unknown) => e);
+      const err = await client()
+        .getStableToken(APP_ID, SECRET)
+        .catch((e: unknown) => e);
 
       expect(err).toBeInstanceOf(WeChatApiError);
       expect(err).toMatchObject({ errcode: -1, errorClass: 'transient' });
@@ -173,7 +172,9 @@ describe.each(HTTP_CLIENTS)('WeChatClient over %s', (httpClient) => {
     it('when WeChat answers HTTP 500, then a transient http_status error is thrown', async () => {
       nock(WECHAT_ORIGIN).post('/cgi-bin/stable_token').reply(500);
 
-      const err = await client.getStableToken(APP_ID, SECRET).catch((e: unknown) => e);
+      const err = await client()
+        .getStableToken(APP_ID, SECRET)
+        .catch((e: unknown) => e);
 
       expect(err).toMatchObject({ kind: 'http_status', httpStatus: 500 });
     });
@@ -181,7 +182,9 @@ describe.each(HTTP_CLIENTS)('WeChatClient over %s', (httpClient) => {
     it('when WeChat does not answer in time, then a transient timeout error is thrown', async () => {
       nock(WECHAT_ORIGIN).post('/cgi-bin/stable_token').delay(2000).reply(200, {});
 
-      const err = await client.getStableToken(APP_ID, SECRET).catch((e: unknown) => e);
+      const err = await client()
+        .getStableToken(APP_ID, SECRET)
+        .catch((e: unknown) => e);
 
       expect(err).toMatchObject({ kind: 'timeout', errcode: -1001 });
     });

@@ -1,3 +1,4 @@
+import { afterAll, afterEach, beforeAll } from '@jest/globals';
 import nock from 'nock';
 import { WeChatClient, type HttpClientKind } from '../../src';
 
@@ -36,3 +37,29 @@ export function nockClient(timeoutMs = 150, httpClient: HttpClientKind = 'axios'
 
 /** A WeChat answer as WeChat sends it: JSON text labelled text/plain. */
 export const TEXT_PLAIN = { 'Content-Type': 'text/plain' };
+
+/**
+ * The hooks of a describe block that talks to nock'd WeChat over `httpClient`: no real network,
+ * interceptors cleared after each test, the client closed at the end. Returns the block's client.
+ */
+export function useNockedClient(httpClient: HttpClientKind): () => WeChatClient {
+  let client: WeChatClient | undefined;
+  beforeAll(() => {
+    blockNetwork();
+    client = nockClient(150, httpClient);
+  });
+  afterEach(() => {
+    nock.abortPendingRequests();
+    nock.cleanAll();
+  });
+  afterAll(() => {
+    client?.close();
+    restoreNetwork();
+  });
+  return () => {
+    if (!client) {
+      throw new Error('useNockedClient: the client exists only inside tests');
+    }
+    return client;
+  };
+}
