@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import {
   DEAD_LETTER_QUEUE,
   DeadLetterStore,
+  RecordBatch,
   RecordStore,
   newMessageId,
   type DeadLetterJob,
@@ -17,6 +18,7 @@ const keyspace = new Keyspace(uniquePrefix('abandon'));
 const APP = 'wxabandon000001';
 let redis: Redis;
 let records: RecordStore;
+let batch: RecordBatch;
 let sendQueue: Queue<SendJob>;
 let deadLetterQueue: Queue<DeadLetterJob>;
 let worker: Worker<SendJob>;
@@ -24,6 +26,7 @@ let worker: Worker<SendJob>;
 beforeAll(() => {
   redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
   records = new RecordStore({ redis, keyspace });
+  batch = new RecordBatch({ redis, keyspace });
   sendQueue = new Queue<SendJob>('send-abandon', { connection: redis, prefix: keyspace.root });
   deadLetterQueue = new Queue<DeadLetterJob>(DEAD_LETTER_QUEUE, {
     connection: redis,
@@ -75,28 +78,30 @@ describe('createAbandonedSendHandler', () => {
   it('when BullMQ gives up on a send for a reason that is no WeChat answer, then the record is dead and filed as a dead letter', async () => {
     const id = newMessageId();
     const now = new Date().toISOString();
-    await records.create(
+    await batch.createMissing([
       {
-        id,
-        type: 'template',
-        appId: APP,
-        toUser: 'oUser',
-        templateId: 'TPL',
-        status: 'queued',
-        attempts: 0,
-        createdAt: now,
-        updatedAt: now,
-        caller: 'c',
-        traceId: 't1',
+        record: {
+          id,
+          type: 'template',
+          appId: APP,
+          toUser: 'oUser',
+          templateId: 'TPL',
+          status: 'queued',
+          attempts: 0,
+          createdAt: now,
+          updatedAt: now,
+          caller: 'c',
+          traceId: 't1',
+        },
+        message: {
+          type: 'template',
+          appId: APP,
+          toUser: 'oUser',
+          templateId: 'TPL',
+          data: { thing1: { value: 'x' } },
+        },
       },
-      {
-        type: 'template',
-        appId: APP,
-        toUser: 'oUser',
-        templateId: 'TPL',
-        data: { thing1: { value: 'x' } },
-      },
-    );
+    ]);
 
     await sendQueue.add(
       'sendMessage',

@@ -6,11 +6,13 @@ import { TEST_REDIS_URL, uniquePrefix } from '@wechat-dispatch/testkit';
 import { DeadLetterStore, type DeadLetterJob } from '../src/dead-letters/dead-letter-store';
 import { DEAD_LETTER_QUEUE, sendQueueName, type SendJob } from '../src/jobs/queues';
 import { newMessageId } from '../src/messages/message-id';
+import { RecordBatch } from '../src/records/record-batch';
 import { RecordStore } from '../src/records/record-store';
 
 const keyspace = new Keyspace(uniquePrefix('dlq'));
 let redis: Redis;
 let records: RecordStore;
+let batch: RecordBatch;
 let deadLetterQueue: Queue<DeadLetterJob>;
 const sendQueues = new Map<string, Queue<SendJob>>();
 let store: DeadLetterStore;
@@ -27,28 +29,30 @@ function sendQueue(appId: string): Queue<SendJob> {
 async function deadMessage(appId: string, at: Date): Promise<string> {
   const id = newMessageId(at.getTime());
   const now = at.toISOString();
-  await records.create(
+  await batch.createMissing([
     {
-      id,
-      type: 'template',
-      appId,
-      toUser: 'oUser1',
-      templateId: 'TPL',
-      status: 'queued',
-      attempts: 0,
-      createdAt: now,
-      updatedAt: now,
-      caller: 'orders',
-      traceId: 't',
+      record: {
+        id,
+        type: 'template',
+        appId,
+        toUser: 'oUser1',
+        templateId: 'TPL',
+        status: 'queued',
+        attempts: 0,
+        createdAt: now,
+        updatedAt: now,
+        caller: 'orders',
+        traceId: 't',
+      },
+      message: {
+        type: 'template',
+        appId,
+        toUser: 'oUser1',
+        templateId: 'TPL',
+        data: { thing1: { value: 'x' } },
+      },
     },
-    {
-      type: 'template',
-      appId,
-      toUser: 'oUser1',
-      templateId: 'TPL',
-      data: { thing1: { value: 'x' } },
-    },
-  );
+  ]);
   await records.transition(id, { from: ['queued'], to: 'sending', event: { event: 'sending' } });
   await records.transition(id, {
     from: ['sending'],
@@ -71,6 +75,7 @@ async function deadMessage(appId: string, at: Date): Promise<string> {
 beforeAll(() => {
   redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
   records = new RecordStore({ redis, keyspace });
+  batch = new RecordBatch({ redis, keyspace });
   deadLetterQueue = new Queue<DeadLetterJob>(DEAD_LETTER_QUEUE, {
     connection: redis,
     prefix: keyspace.root,

@@ -5,12 +5,14 @@ import { TEST_REDIS_URL, uniquePrefix } from '@wechat-dispatch/testkit';
 import { MsgIdIndex } from '../src/events/msgid-index';
 import { newMessageId } from '../src/messages/message-id';
 import type { Message } from '../src/messages/message.schema';
+import { RecordBatch } from '../src/records/record-batch';
 import { RecordStore } from '../src/records/record-store';
 import type { DeliveryRecord } from '../src/records/record.types';
 
 const keyspace = new Keyspace(uniquePrefix('indexed'));
 let redis: Redis;
 let store: RecordStore;
+let batch: RecordBatch;
 let msgIds: MsgIdIndex;
 
 const message: Message = {
@@ -36,7 +38,7 @@ async function sendingRecord(): Promise<string> {
     caller: 'orders',
     traceId: 't1',
   };
-  await store.create(record, message);
+  await batch.createMissing([{ record: record, message: message }]);
   return record.id;
 }
 
@@ -53,6 +55,7 @@ function markSent(id: string, msgId: string) {
 beforeAll(() => {
   redis = new Redis(TEST_REDIS_URL);
   store = new RecordStore({ redis, keyspace, ttlSeconds: 60 });
+  batch = new RecordBatch({ redis, keyspace, ttlSeconds: 60 });
   msgIds = new MsgIdIndex({ redis, keyspace, indexTtlSeconds: 60, parkTtlSeconds: 60 });
 });
 

@@ -4,12 +4,14 @@ import { Keyspace } from '@wechat-dispatch/shared';
 import { TEST_REDIS_URL, uniquePrefix } from '@wechat-dispatch/testkit';
 import { newMessageId } from '../src/messages/message-id';
 import type { Message } from '../src/messages/message.schema';
+import { RecordBatch } from '../src/records/record-batch';
 import { RecordStore } from '../src/records/record-store';
 import type { DeliveryRecord } from '../src/records/record.types';
 
 const keyspace = new Keyspace(uniquePrefix('records'));
 let redis: Redis;
 let store: RecordStore;
+let batch: RecordBatch;
 
 const message: Message = {
   type: 'template',
@@ -40,6 +42,7 @@ function newRecord(): Omit<DeliveryRecord, 'history'> {
 beforeAll(() => {
   redis = new Redis(TEST_REDIS_URL);
   store = new RecordStore({ redis, keyspace, ttlSeconds: 60, historyCap: 3 });
+  batch = new RecordBatch({ redis, keyspace, ttlSeconds: 60, historyCap: 3 });
 });
 
 afterAll(async () => {
@@ -54,7 +57,7 @@ describe('RecordStore', () => {
   it('when a record is created, then load returns it with its message and first history entry', async () => {
     const record = newRecord();
 
-    await store.create(record, message);
+    await batch.createMissing([{ record: record, message: message }]);
     const loaded = await store.load(record.id);
 
     expect(loaded?.message).toEqual(message);
@@ -65,7 +68,7 @@ describe('RecordStore', () => {
 
   it('when a transition starts from an allowed status, then status, fields, attempts and history change together', async () => {
     const record = newRecord();
-    await store.create(record, message);
+    await batch.createMissing([{ record: record, message: message }]);
 
     const result = await store.transition(record.id, {
       from: ['queued'],
@@ -88,7 +91,7 @@ describe('RecordStore', () => {
 
   it('when a transition would move a status backwards, then it is refused before Redis is touched', async () => {
     const record = newRecord();
-    await store.create(record, message);
+    await batch.createMissing([{ record: record, message: message }]);
 
     await expect(
       store.transition(record.id, { from: ['sent'], to: 'queued', event: { event: 'back' } }),
@@ -98,7 +101,7 @@ describe('RecordStore', () => {
 
   it('when a transition starts from a status not allowed, then nothing changes', async () => {
     const record = newRecord();
-    await store.create(record, message);
+    await batch.createMissing([{ record: record, message: message }]);
 
     const result = await store.transition(record.id, {
       from: ['sending'],
@@ -122,7 +125,7 @@ describe('RecordStore', () => {
 
   it('when two transitions race from the same status, then exactly one wins', async () => {
     const record = newRecord();
-    await store.create(record, message);
+    await batch.createMissing([{ record: record, message: message }]);
 
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
@@ -139,7 +142,7 @@ describe('RecordStore', () => {
 
   it('when history grows past its cap, then only the newest entries are kept', async () => {
     const record = newRecord();
-    await store.create(record, message);
+    await batch.createMissing([{ record: record, message: message }]);
 
     for (let i = 0; i < 5; i++) {
       await store.transition(record.id, {

@@ -101,14 +101,19 @@ export class RecordBatch {
       multi.del(this.store.recordKey(id), this.store.historyKey(id));
       multi.zrem(this.store.appIndexKey(appId), id);
     }
-    const replies = await multi.exec();
-    if (replies === null) {
-      throw new Error('RedisClient transaction was aborted');
-    }
-    for (const [err] of replies) {
-      if (err) {
-        throw err;
-      }
-    }
+    throwOnMultiError(await multi.exec());
   }
+}
+
+/** Unwraps a MULTI/pipeline reply, throwing the first command error. */
+function throwOnMultiError(replies: Array<[Error | null, unknown]> | null): unknown[] {
+  if (replies === null) {
+    throw new Error('RedisClient transaction was aborted');
+  }
+  return replies.map(([err, value]) => {
+    if (err) {
+      throw err;
+    }
+    return value;
+  });
 }

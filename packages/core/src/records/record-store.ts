@@ -1,6 +1,5 @@
 import type { Keyspace, RedisClient } from '@wechat-dispatch/shared';
-import type { Message } from '../messages/message.schema';
-import { decodeRecord, encodeField, encodeRecord } from './record-codec';
+import { decodeRecord, encodeField } from './record-codec';
 import type { DeliveryRecord, HistoryEntry, MessageStatus, StoredMessage } from './record.types';
 import { canMove } from './status-machine';
 import { TRANSITION_LUA } from './transition-script';
@@ -133,34 +132,6 @@ export class RecordStore {
     return this.keyspace.key('app-index', appId);
   }
 
-  /** Stores a new record with its first history entry, atomically. */
-  async create(record: Omit<DeliveryRecord, 'history'>, message: Message): Promise<void> {
-    const createdMs = Date.parse(record.createdAt);
-    const entry: HistoryEntry = { at: record.createdAt, event: record.status };
-    const indexKey = this.appIndexKey(record.appId);
-    await this.redis
-      .multi()
-      .hset(this.recordKey(record.id), ...encodeRecord(record, message))
-      .expire(this.recordKey(record.id), this.ttlSeconds)
-      .rpush(this.historyKey(record.id), JSON.stringify(entry))
-      .expire(this.historyKey(record.id), this.ttlSeconds)
-      .zadd(indexKey, createdMs, record.id)
-      .zremrangebyscore(indexKey, '-inf', createdMs - this.ttlSeconds * 1000)
-      .expire(indexKey, this.ttlSeconds)
-      .exec()
-      .then(throwOnMultiError);
-  }
-
-  /** Removes a record that was never queued (the enqueue after it failed). */
-  async remove(id: string, appId: string): Promise<void> {
-    await this.redis
-      .multi()
-      .del(this.recordKey(id), this.historyKey(id))
-      .zrem(this.appIndexKey(appId), id)
-      .exec()
-      .then(throwOnMultiError);
-  }
-
   /** The record and message of `id`, or undefined. */
   async load(id: string): Promise<StoredMessage | undefined> {
     // Two commands sent back to back: one round trip, like a pipeline, without building one
@@ -278,17 +249,4 @@ export class RecordStore {
       stored: decodeRecord(hash, []),
     };
   }
-}
-
-/** Unwraps a MULTI/pipeline reply, throwing the first command error. */
-function throwOnMultiError(replies: Array<[Error | null, unknown]> | null): unknown[] {
-  if (replies === null) {
-    throw new Error('RedisClient transaction was aborted');
-  }
-  return replies.map(([err, value]) => {
-    if (err) {
-      throw err;
-    }
-    return value;
-  });
 }
