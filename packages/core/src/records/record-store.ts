@@ -80,8 +80,6 @@ type ClaimCommand = (
 export class RecordStore {
   private readonly redis: RedisClient;
   private readonly keyspace: Keyspace;
-  /** `{prefix}:msg:`, so the keys of a send are one concatenation each. */
-  private readonly msgKeyPrefix: string;
   private readonly historyCapArg: string;
   private readonly ttlArg: string;
   private readonly ttlSeconds: number;
@@ -95,7 +93,6 @@ export class RecordStore {
     this.keyspace = options.keyspace;
     this.ttlSeconds = options.ttlSeconds ?? 7 * 24 * 3600;
     this.historyCap = options.historyCap ?? 50;
-    this.msgKeyPrefix = `${this.keyspace.key('msg')}:`;
     this.historyCapArg = String(this.historyCap);
     this.ttlArg = String(this.ttlSeconds);
     if (!('wxdTransition' in this.redis)) {
@@ -117,14 +114,14 @@ export class RecordStore {
     this.claimCommand = claim!.bind(this.redis);
   }
 
-  /** Key of a record hash: `keyspace.key('msg', id)`. */
+  /** Key of a record hash. */
   recordKey(id: string): string {
-    return this.msgKeyPrefix + id;
+    return this.keyspace.key('msg', id);
   }
 
-  /** Key of a record's history list: `keyspace.key('msg', id, 'history')`. */
+  /** Key of a record's history list. */
   historyKey(id: string): string {
-    return `${this.msgKeyPrefix}${id}:history`;
+    return this.keyspace.key('msg', id, 'history');
   }
 
   /** Key of an app's index of messages by creation time. */
@@ -157,16 +154,15 @@ export class RecordStore {
    */
   async transition(id: string, request: TransitionRequest): Promise<TransitionResult> {
     const { from, to, index } = request;
-    if (!from.every((status) => canMove(status, to))) {
-      const backwards = from.filter((status) => !canMove(status, to));
-      throw new Error(`status cannot move from ${backwards.join('/')} to ${to}`);
-    }
+    assertForward(from, to);
     const at = (request.at ?? new Date()).toISOString();
-    // Keys first, then ARGV in the scripts' order, built in one array: this runs on every send.
-    const keysAndArgs = index
-      ? [this.recordKey(id), this.historyKey(id), index.indexKey, index.parkedKey]
-      : [this.recordKey(id), this.historyKey(id)];
-    keysAndArgs.push(
+    const set = Object.entries(request.set ?? {}).filter(([, value]) => value !== undefined);
+    const unset = request.unset ?? [];
+    // Keys first, then ARGV in the scripts' order; the indexed script adds its two of each.
+    const keysAndArgs = [
+      this.recordKey(id),
+      this.historyKey(id),
+      ...(index ? [index.indexKey, index.parkedKey] : []),
       to,
       at,
       JSON.stringify({ at, ...request.event }),
@@ -175,23 +171,12 @@ export class RecordStore {
       request.incrementAttempts ? '1' : '0',
       String(from.length),
       ...from,
-    );
-    const countAt = keysAndArgs.push('0') - 1;
-    const set = request.set ?? {};
-    let count = 0;
-    for (const field of Object.keys(set) as Array<keyof typeof set>) {
-      const value = set[field];
-      if (value !== undefined) {
-        keysAndArgs.push(field, encodeField(field, value));
-        count += 1;
-      }
-    }
-    keysAndArgs[countAt] = String(count);
-    const unset = request.unset ?? [];
-    keysAndArgs.push(String(unset.length), ...unset);
-    if (index) {
-      keysAndArgs.push(index.messageId, index.ttlSeconds);
-    }
+      String(set.length),
+      ...set.flatMap(([field, value]) => [field, encodeField(field, value)]),
+      String(unset.length),
+      ...unset,
+      ...(index ? [index.messageId, index.ttlSeconds] : []),
+    ];
     const [code, status, parked] = index
       ? await this.indexedTransitionCommand(...keysAndArgs)
       : await this.transitionCommand(...keysAndArgs);
@@ -212,10 +197,7 @@ export class RecordStore {
    * @throws Error when a `from → to` edge is not in STATUS_EDGES (a programming error)
    */
   async claim(id: string, request: ClaimRequest): Promise<ClaimResult> {
-    if (!request.from.every((status) => canMove(status, request.to))) {
-      const backwards = request.from.filter((status) => !canMove(status, request.to));
-      throw new Error(`status cannot move from ${backwards.join('/')} to ${request.to}`);
-    }
+    assertForward(request.from, request.to);
     const at = (request.at ?? new Date()).toISOString();
     // The entry's JSON up to the attempt number, which only the script knows; the script closes
     // it, so the line reads exactly as transition() would write `{ at, ...event, attempt }`.
@@ -248,5 +230,13 @@ export class RecordStore {
       attempt: Number(third),
       stored: decodeRecord(hash, []),
     };
+  }
+}
+
+/** @throws Error when a `from → to` edge is not in STATUS_EDGES (a programming error) */
+function assertForward(from: readonly MessageStatus[], to: MessageStatus): void {
+  const backwards = from.filter((status) => !canMove(status, to));
+  if (backwards.length > 0) {
+    throw new Error(`status cannot move from ${backwards.join('/')} to ${to}`);
   }
 }
