@@ -1,5 +1,6 @@
 import { Job } from 'bullmq';
 import type { ChainableCommander } from 'ioredis';
+import { inOneWrite } from '@wechat-dispatch/shared';
 import { JOB_NAMES, type RecordBatch, type SendJob } from '@wechat-dispatch/core';
 import type { MessageQueue, PreparedMessage } from '../domain/message-queue';
 import type { SendQueues } from './send-queues';
@@ -30,7 +31,9 @@ export class RedisMessageQueue implements MessageQueue {
       // One message: the two commands back to back, still one round trip and in this order,
       // without building a pipeline (ioredis copies every script of the connection into each
       // pipeline — BullMQ's dozens — which cost a single enqueue more than its Redis calls).
-      await Promise.all([this.records.createMissing(items), this.jobOf(items[0]!).addJob(client)]);
+      await inOneWrite(client, () =>
+        Promise.all([this.records.createMissing(items), this.jobOf(items[0]!).addJob(client)]),
+      );
       return;
     }
     const tx = client.pipeline();
