@@ -1,3 +1,4 @@
+import type { RequestListener } from 'node:http';
 import express from 'express';
 import type { Queue } from 'bullmq';
 import type { ApiKeyEntry, Logger, RedisClient } from '@wechat-dispatch/shared';
@@ -8,14 +9,15 @@ import type { MessageAdmission } from './domain/message-admission';
 import type { MessageService } from './domain/message-service';
 import type { RequestQuota } from './domain/request-quota';
 import { BULL_BOARD_PATH, bullBoardRouter } from './http/bull-board';
-import { apiKeyAuth } from './http/middleware/api-key-auth';
+import { fastSendRoute, takesFastPath } from './http/fast-send-route';
+import { ApiKeys, apiKeyAuth } from './http/middleware/api-key-auth';
 import { basicAuth } from './http/middleware/basic-auth';
 import { errorHandler, notFound } from './http/middleware/error-handler';
 import { jsonOnly } from './http/middleware/json-only';
 import { observeRequests } from './http/middleware/observe-requests';
 import { perCallerRateLimit } from './http/middleware/rate-limit';
 import { requestId } from './http/middleware/request-id';
-import { securityHeaders } from './http/middleware/security-headers';
+import { jsonApiHeaders, securityHeaders } from './http/middleware/security-headers';
 import { buildOpenApiDocument } from './http/openapi/openapi-document';
 import { consentsRoutes } from './http/routes/consents.routes';
 import { deadLettersRoutes } from './http/routes/dead-letters.routes';
@@ -54,18 +56,51 @@ export interface ApiDeps {
   isShuttingDown?: () => boolean;
 }
 
-/** The largest body accepted (CONTRACT §3: 413 above it). */
-export const BODY_LIMIT = '1mb';
+/** The largest body accepted, in bytes (CONTRACT §3: 413 above it). */
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** The API: the request listener to serve, and the Express app behind it. */
+export interface ApiApp {
+  /** `POST /v1/messages` on the send fast path, everything else through Express. */
+  listener: RequestListener;
+  /** Every route, the send route included (for requests the fast path leaves to it). */
+  express: express.Express;
+}
 
 /**
- * The Express app, without listening. Order: request id → request log/metrics → security
+ * The API, without listening: {@link createExpressApp} behind the send fast path, which takes
+ * the plain `POST /v1/messages` requests (the hot path) and runs the same steps without
+ * Express's per-request overhead (http/fast-send-route.ts).
+ */
+export function createApp(deps: ApiDeps): ApiApp {
+  const app = createExpressApp(deps);
+  const fastSend = fastSendRoute({
+    messages: deps.messages,
+    apiKeys: new ApiKeys({ keys: deps.apiKeys, adminCallers: deps.adminCallers }),
+    quota: deps.quota,
+    logger: deps.logger,
+    metrics: deps.metrics,
+    securityHeaders: jsonApiHeaders(),
+  });
+  const listener: RequestListener = (req, res) => {
+    if (takesFastPath(req, BODY_LIMIT_BYTES)) {
+      fastSend(req, res);
+    } else {
+      app(req, res);
+    }
+  };
+  return { listener, express: app };
+}
+
+/**
+ * The Express app. Order: request id → request log/metrics → security
  * headers (helmet) →
  * `/v1` (API key → rate limit → JSON only → body parser → routes) → WeChat-compatible routes
  * (their own key, limiter and error shape) → WeChat's event pushes → public operational
  * routes → dashboard (basic auth) → 404 → the error handler. No ETags: every answer is
  * fresh state, and hashing each body costs the send path.
  */
-export function createApp(deps: ApiDeps): express.Express {
+export function createExpressApp(deps: ApiDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -79,7 +114,7 @@ export function createApp(deps: ApiDeps): express.Express {
   v1.use(apiKeyAuth({ keys: deps.apiKeys, adminCallers: deps.adminCallers }));
   v1.use(rateLimit);
   v1.use(jsonOnly());
-  v1.use(express.json({ limit: BODY_LIMIT, type: 'application/json' }));
+  v1.use(express.json({ limit: BODY_LIMIT_BYTES, type: 'application/json' }));
   v1.use('/messages', messagesRoutes(deps.messages));
   v1.use('/dead-letters', deadLettersRoutes(deps.deadLetters));
   v1.use('/consents', consentsRoutes(deps.consents, deps.admission));
@@ -91,7 +126,7 @@ export function createApp(deps: ApiDeps): express.Express {
       messages: deps.messages,
       apiKeys: deps.apiKeys,
       rateLimit,
-      bodyLimit: BODY_LIMIT,
+      bodyLimit: BODY_LIMIT_BYTES,
       logger: deps.logger,
     }),
   );

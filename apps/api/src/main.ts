@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import {
   Keyspace,
   checkRedisSafety,
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     callbackAllowlist: config.callbackAllowlist,
   });
   const app = createApp(runtime.deps);
-  const server: Server = app.listen(config.port, () => {
+  const server: Server = createServer(app.listener).listen(config.port, () => {
     logger.info('api listening', {
       port: config.port,
       redis: describeTopology(config.redis),

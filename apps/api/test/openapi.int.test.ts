@@ -74,7 +74,7 @@ describe('GET /openapi.json', () => {
       )
       .sort();
 
-    const routed = routesOf(api.app);
+    const routed = routesOf(api.routes);
 
     expect(routed.length).toBeGreaterThan(10);
     expect(routed).toEqual(documented);
@@ -82,11 +82,11 @@ describe('GET /openapi.json', () => {
 
   it('when a route is added without documenting it, then the walk finds it missing from the document', async () => {
     const extra = await startTestApi();
-    extra.app.post('/v1/undocumented', (_req, res) => {
+    extra.routes.post('/v1/undocumented', (_req, res) => {
       res.end();
     });
 
-    const routed = routesOf(extra.app);
+    const routed = routesOf(extra.routes);
     await extra.close();
 
     expect(routed).toContain('POST /v1/undocumented');

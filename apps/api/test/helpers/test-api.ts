@@ -1,3 +1,4 @@
+import type { RequestListener } from 'node:http';
 import type { Express } from 'express';
 import type { Redis } from 'ioredis';
 import { Keyspace, connectRedis, createLogger, createRedis } from '@wechat-dispatch/shared';
@@ -22,7 +23,10 @@ export type TestApiOptions = Partial<Omit<BuildApiDepsOptions, 'redis' | 'keyspa
 
 /** A real API (real Redis, queues, stores) on a prefix of its own. */
 export interface TestApi {
-  app: Express;
+  /** The API's request listener (send fast path, then Express), for supertest. */
+  app: RequestListener;
+  /** The Express app behind it, for walking its routes. */
+  routes: Express;
   redis: Redis;
   prefix: string;
   keyspace: Keyspace;
@@ -72,7 +76,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     keyspace,
     logger,
   });
-  const app = createApp(runtime.deps);
+  const { listener: app, express: routes } = createApp(runtime.deps);
   // Each BullMQ Queue writes its meta hash once connected; wait so tests see a settled keyspace.
   await waitFor(
     async () =>
@@ -83,6 +87,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
   const rateLimitPrefix = keyspace.key('ratelimit');
   return {
     app,
+    routes,
     redis,
     prefix,
     keyspace,

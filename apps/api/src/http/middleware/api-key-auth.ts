@@ -6,10 +6,10 @@ import { localsOf } from '../request-locals';
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /** The configured keys as digests, computed once. */
-export type KeyDigests = ReadonlyArray<{ name: string; digest: Buffer }>;
+type KeyDigests = ReadonlyArray<{ name: string; digest: Buffer }>;
 
 /** Digests of the configured keys, for {@link findCaller}. */
-export function digestKeys(keys: readonly ApiKeyEntry[]): KeyDigests {
+function digestKeys(keys: readonly ApiKeyEntry[]): KeyDigests {
   return keys.map((entry) => ({ name: entry.name, digest: digest(entry.key) }));
 }
 
@@ -17,7 +17,7 @@ export function digestKeys(keys: readonly ApiKeyEntry[]): KeyDigests {
  * Finds the caller whose key equals `presented`. Every key is compared, each in constant time
  * over equal-length digests, so timing reveals neither which key nor how much of it matched.
  */
-export function findCaller(keys: KeyDigests, presented: string): string | undefined {
+function findCaller(keys: KeyDigests, presented: string): string | undefined {
   const presentedDigest = digest(presented);
   let caller: string | undefined;
   for (const entry of keys) {
@@ -37,29 +37,60 @@ export interface ApiKeyAuthOptions {
   from?: 'bearer' | 'access_token';
 }
 
+/** An authenticated caller. */
+export interface Caller {
+  caller: string;
+  /** An operator: sees every caller's records. */
+  isAdmin: boolean;
+}
+
+/** Who presents which key: the configured keys, digested once, and the operators among them. */
+export class ApiKeys {
+  private readonly keys: KeyDigests;
+  private readonly admins: ReadonlySet<string>;
+
+  constructor(options: Pick<ApiKeyAuthOptions, 'keys' | 'adminCallers'>) {
+    this.keys = digestKeys(options.keys);
+    this.admins = new Set(options.adminCallers ?? []);
+  }
+
+  /**
+   * The caller of a presented key (none or an unknown one: 401).
+   * @throws UnauthorizedError
+   */
+  authenticate(presented: string | undefined): Caller {
+    const caller = presented ? findCaller(this.keys, presented) : undefined;
+    if (!caller) {
+      throw new UnauthorizedError();
+    }
+    return { caller, isAdmin: this.admins.has(caller) };
+  }
+}
+
+/** The key of an `Authorization: Bearer <key>` header. */
+export function bearerKeyOf(authorization: string | undefined): string | undefined {
+  return /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+}
+
 /**
  * Requires a known API key; puts the caller's name in `res.locals.caller` and whether it is an
  * operator in `res.locals.isAdmin`.
  * @throws UnauthorizedError (401)
  */
 export function apiKeyAuth(options: ApiKeyAuthOptions): RequestHandler {
-  const admins = new Set(options.adminCallers ?? []);
-  const keys = digestKeys(options.keys);
+  const keys = new ApiKeys(options);
   return (req, res, next) => {
     let presented: string | undefined;
     if (options.from === 'access_token') {
       const token = req.query.access_token;
       presented = typeof token === 'string' && token.length > 0 ? token : undefined;
     } else {
-      presented = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1];
+      presented = bearerKeyOf(req.headers.authorization);
     }
-    const caller = presented ? findCaller(keys, presented) : undefined;
-    if (!caller) {
-      throw new UnauthorizedError();
-    }
+    const { caller, isAdmin } = keys.authenticate(presented);
     const locals = localsOf(res);
     locals.caller = caller;
-    locals.isAdmin = admins.has(caller);
+    locals.isAdmin = isAdmin;
     next();
   };
 }

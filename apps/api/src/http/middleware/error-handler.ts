@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import {
   AppError,
@@ -7,6 +8,7 @@ import {
   NotFoundError,
   type Logger,
 } from '@wechat-dispatch/shared';
+import { answerJson } from '../json-answer';
 import { localsOf } from '../request-locals';
 
 interface BodyParserError {
@@ -16,6 +18,11 @@ interface BodyParserError {
 /** What ioredis throws when a fail-fast connection has no Redis behind it. */
 const REDIS_DOWN =
   /enableOfflineQueue|Connection is closed|Stream isn't writeable|MaxRetriesPerRequest|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE/;
+
+/** A body that does not parse as JSON (body-parser's and the send fast path's). */
+export function invalidJsonError(): AppError {
+  return new AppError(ERROR_CODES.INVALID_JSON, 400, 'The body is not valid JSON');
+}
 
 /**
  * Turns what body-parser and ioredis throw into our own errors; undefined for anything
@@ -27,7 +34,7 @@ export function toAppError(err: unknown): AppError | undefined {
   }
   const type = (err as BodyParserError | undefined)?.type;
   if (type === 'entity.parse.failed') {
-    return new AppError(ERROR_CODES.INVALID_JSON, 400, 'The body is not valid JSON');
+    return invalidJsonError();
   }
   if (type === 'entity.too.large') {
     return new AppError(ERROR_CODES.PAYLOAD_TOO_LARGE, 413, 'The body is larger than 1 MB');
@@ -51,31 +58,41 @@ export function notFound(): RequestHandler {
 /**
  * The one place errors become HTTP answers: `{ error: { code, message, requestId, details? } }`.
  * Expected errors keep their status (503s add `Retry-After: 1`); anything else is a 500 whose
- * body holds only an error id, with the details logged under that id.
+ * body holds only an error id, with the details logged under that id. Works on a plain Node
+ * response, for the send fast path.
  */
+export function answerError(
+  logger: Logger,
+  err: unknown,
+  res: ServerResponse,
+  requestId: string,
+): void {
+  const known = toAppError(err);
+  if (known) {
+    if (known.httpStatus >= 500) {
+      logger.warn('request failed', {
+        traceId: requestId,
+        code: known.code,
+        error: known.message,
+        cause: known.cause,
+      });
+      res.setHeader('Retry-After', '1');
+    }
+    answerJson(res, known.httpStatus, {
+      error: { code: known.code, message: known.message, requestId, details: known.details },
+    });
+    return;
+  }
+  const errorId = randomUUID();
+  logger.error('unhandled error', { traceId: requestId, errorId, err });
+  answerJson(res, 500, {
+    error: { code: ERROR_CODES.INTERNAL, message: 'Internal error', requestId, errorId },
+  });
+}
+
+/** Express's end of {@link answerError}: every error of every route but WeChat's. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, _req, res, _next) => {
-    const requestId = localsOf(res).traceId;
-    const known = toAppError(err);
-    if (known) {
-      if (known.httpStatus >= 500) {
-        logger.warn('request failed', {
-          traceId: requestId,
-          code: known.code,
-          error: known.message,
-          cause: known.cause,
-        });
-        res.setHeader('Retry-After', '1');
-      }
-      res.status(known.httpStatus).json({
-        error: { code: known.code, message: known.message, requestId, details: known.details },
-      });
-      return;
-    }
-    const errorId = randomUUID();
-    logger.error('unhandled error', { traceId: requestId, errorId, err });
-    res.status(500).json({
-      error: { code: ERROR_CODES.INTERNAL, message: 'Internal error', requestId, errorId },
-    });
+    answerError(logger, err, res, localsOf(res).traceId);
   };
 }

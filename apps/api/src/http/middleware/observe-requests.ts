@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { Request, RequestHandler } from 'express';
 import type { Logger } from '@wechat-dispatch/shared';
 import type { ApiMetrics } from '../../metrics';
@@ -23,27 +24,51 @@ function routeTemplate(req: Request, recorded: string | undefined): string {
   return mount ? `${mount}/*` : 'unmatched';
 }
 
+/** What a finished request is logged and counted under, known only once it has finished. */
+export interface FinishedRequest {
+  route: string;
+  caller?: string;
+  traceId: string;
+}
+
 /**
- * One log line and one histogram observation per finished request: method, route template,
+ * One log line and one histogram observation when `res` finishes: method, route template,
  * status, duration and caller. The query string is never logged: the compat routes carry the
  * API key in it.
  */
+export function observeWhenFinished(
+  logger: Logger,
+  metrics: ApiMetrics,
+  method: string,
+  res: ServerResponse,
+  describe: () => FinishedRequest,
+): void {
+  const started = process.hrtime.bigint();
+  res.once('finish', () => {
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const { route, caller, traceId } = describe();
+    metrics.observeRequest(method, route, res.statusCode, seconds);
+    logger.http('request finished', {
+      method,
+      route,
+      status: res.statusCode,
+      durationMs: Math.round(seconds * 1000),
+      caller,
+      traceId,
+    });
+  });
+}
+
+/** {@link observeWhenFinished} for every request Express handles. */
 export function observeRequests(logger: Logger, metrics: ApiMetrics): RequestHandler {
   return (req, res, next) => {
-    const started = process.hrtime.bigint();
-    res.once('finish', () => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    observeWhenFinished(logger, metrics, req.method, res, () => {
       const locals = localsOf(res);
-      const route = routeTemplate(req, locals.route);
-      metrics.observeRequest(req.method, route, res.statusCode, seconds);
-      logger.http('request finished', {
-        method: req.method,
-        route,
-        status: res.statusCode,
-        durationMs: Math.round(seconds * 1000),
+      return {
+        route: routeTemplate(req, locals.route),
         caller: locals.caller,
         traceId: locals.traceId,
-      });
+      };
     });
     next();
   };

@@ -1,6 +1,11 @@
 import type { RequestHandler } from 'express';
 import { newTraceId, sanitizeTraceId } from '@wechat-dispatch/shared';
 
+/** The trace id of a request: its `X-Request-Id` if that is a sane token, else a new one. */
+export function traceIdOf(requestIdHeader: string | string[] | undefined): string {
+  return sanitizeTraceId(requestIdHeader) ?? newTraceId();
+}
+
 /**
  * Takes `X-Request-Id` from the caller (if it is a sane token) or makes one and echoes it. The
  * id rides in `res.locals.traceId`, from where every log line of the request names it and the
@@ -10,7 +15,7 @@ import { newTraceId, sanitizeTraceId } from '@wechat-dispatch/shared';
  */
 export function requestId(): RequestHandler {
   return (req, res, next) => {
-    const id = sanitizeTraceId(req.get('x-request-id')) ?? newTraceId();
+    const id = traceIdOf(req.headers['x-request-id']);
     res.locals.traceId = id;
     res.setHeader('X-Request-Id', id);
     next();

@@ -1,5 +1,8 @@
-import { Router, type Response } from 'express';
-import type { MessageService } from '../../domain/message-service';
+import type { ServerResponse } from 'node:http';
+import { Router } from 'express';
+import type { IdempotentOutcome, StoredResponse } from '../../domain/idempotency';
+import type { Accepted, MessageService } from '../../domain/message-service';
+import { answerJson } from '../json-answer';
 import { inputOf, validate } from '../middleware/validate';
 import { contextOf, viewerOf } from '../request-locals';
 import { messageIdParamsSchema } from '../schemas/common.schema';
@@ -9,16 +12,29 @@ import {
   messageBodySchema,
 } from '../schemas/messages.schema';
 
-const createInput = { headers: idempotencyHeadersSchema, body: messageBodySchema };
+/** What `POST /v1/messages` reads: the Idempotency-Key header and one message. */
+export const createInput = { headers: idempotencyHeadersSchema, body: messageBodySchema };
 const batchInput = { headers: idempotencyHeadersSchema, body: batchBodySchema };
 const idInput = { params: messageIdParamsSchema };
 
 /** 202 for a new request, 200 for an idempotent repeat (Stripe's `Idempotent-Replayed`). */
-function acceptedStatus(res: Response, replayed: boolean): Response {
+function answerAccepted<T extends StoredResponse>(
+  res: ServerResponse,
+  { response, replayed }: IdempotentOutcome<T>,
+): void {
   if (replayed) {
     res.setHeader('Idempotent-Replayed', 'true');
   }
-  return res.status(replayed ? 200 : 202);
+  answerJson(res, replayed ? 200 : 202, response);
+}
+
+/** The answer to `POST /v1/messages`: {@link answerAccepted} with the message's `Location`. */
+export function answerAcceptedMessage(
+  res: ServerResponse,
+  outcome: IdempotentOutcome<Accepted>,
+): void {
+  res.setHeader('Location', `/v1/messages/${outcome.response.id}`);
+  answerAccepted(res, outcome);
 }
 
 /** `/v1/messages`: enqueue one or a batch, read back, cancel. */
@@ -26,21 +42,17 @@ export function messagesRoutes(messages: MessageService): Router {
   const router = Router();
   router.post('/', validate(createInput), async (_req, res) => {
     const { headers, body } = inputOf(res, createInput);
-    const { response, replayed } = await messages.accept(
-      body,
-      contextOf(res),
-      headers['idempotency-key'],
-    );
-    acceptedStatus(res, replayed).location(`/v1/messages/${response.id}`).json(response);
+    const outcome = await messages.accept(body, contextOf(res), headers['idempotency-key']);
+    answerAcceptedMessage(res, outcome);
   });
   router.post('/batch', validate(batchInput), async (_req, res) => {
     const { headers, body } = inputOf(res, batchInput);
-    const { response, replayed } = await messages.acceptBatch(
+    const outcome = await messages.acceptBatch(
       body.messages,
       contextOf(res),
       headers['idempotency-key'],
     );
-    acceptedStatus(res, replayed).json(response);
+    answerAccepted(res, outcome);
   });
   router.get('/:id', validate(idInput), async (_req, res) => {
     const { params } = inputOf(res, idInput);

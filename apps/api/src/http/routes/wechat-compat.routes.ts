@@ -20,7 +20,7 @@ export interface WeChatCompatDeps {
   messages: MessageService;
   apiKeys: readonly ApiKeyEntry[];
   rateLimit: RequestHandler;
-  bodyLimit: string;
+  bodyLimit: number;
   logger: Logger;
 }
 
