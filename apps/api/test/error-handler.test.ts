@@ -42,4 +42,13 @@ describe('errorHandler', () => {
     expect(res.headers['retry-after']).toBe('1');
     expect(res.body).toMatchObject({ error: { code: 'redis_unavailable' } });
   });
+
+  it('when body-parser reports a caller that hung up mid-body, then it is a 400, not an unexpected error', async () => {
+    const res = await request(appThrowing({ type: 'request.aborted' })).get('/boom');
+
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({
+      error: { code: 'invalid_json', message: 'The body did not arrive whole' },
+    });
+  });
 });

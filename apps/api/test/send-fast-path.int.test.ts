@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { BILLING_KEY, ORDERS_KEY, bearer, startTestApi, type TestApi } from './helpers/test-api';
@@ -106,5 +108,31 @@ describe('POST /v1/messages: the send fast path answers exactly as the Express r
     expect(metrics.text).toMatch(
       /wxd_http_request_duration_seconds_count\{method="POST",route="\/v1\/messages",status="202"\} [1-9]/,
     );
+  });
+
+  it('when a caller hangs up in the middle of its body, then nothing is stored and the API goes on answering', async () => {
+    const server: Server = createServer(api.app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const before = await api.storedKeys();
+
+    await new Promise<void>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.write(
+          'POST /v1/messages HTTP/1.1\r\nHost: api\r\nContent-Type: application/json\r\n' +
+            `Authorization: Bearer ${ORDERS_KEY}\r\nContent-Length: 400\r\n\r\n{"type":"templ`,
+        );
+        setTimeout(() => socket.destroy(), 50);
+      });
+      socket.on('close', () => resolve());
+    });
+    // Give the server time to see the hang-up (it would store nothing in any case).
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const afterHangUp = await api.storedKeys();
+    const next = await send('fast path', { headers: bearer(ORDERS_KEY) });
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+
+    expect(afterHangUp).toEqual(before);
+    expect(next.status).toBe(202);
   });
 });

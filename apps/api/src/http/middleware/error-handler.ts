@@ -25,6 +25,14 @@ export function invalidJsonError(): AppError {
 }
 
 /**
+ * A body that stopped before its Content-Length: the caller went away (nobody reads the answer;
+ * it is not our failure, so no error log).
+ */
+export function bodyCutShortError(): AppError {
+  return new AppError(ERROR_CODES.INVALID_JSON, 400, 'The body did not arrive whole');
+}
+
+/**
  * Turns what body-parser and ioredis throw into our own errors; undefined for anything
  * unexpected (a bug).
  */
@@ -35,6 +43,9 @@ export function toAppError(err: unknown): AppError | undefined {
   const type = (err as BodyParserError | undefined)?.type;
   if (type === 'entity.parse.failed') {
     return invalidJsonError();
+  }
+  if (type === 'request.aborted') {
+    return bodyCutShortError();
   }
   if (type === 'entity.too.large') {
     return new AppError(ERROR_CODES.PAYLOAD_TOO_LARGE, 413, 'The body is larger than 1 MB');
