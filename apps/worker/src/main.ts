@@ -30,6 +30,7 @@ import { withLifecycle } from './processors/with-lifecycle';
 import { Semaphore } from './domain/semaphore';
 import { AppPauses } from './infra/app-pauses';
 import { SendPacer } from './infra/send-pacer';
+import { batchRedisWritesPerTurn } from './infra/writes-per-turn';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit(() => loadWorkerConfig());
@@ -42,6 +43,8 @@ async function main(): Promise<void> {
     label: 'worker',
   });
   await checkRedisSafety(redis, logger);
+  // BullMQ's job moves and the records' scripts of many jobs go out in one write per turn.
+  batchRedisWritesPerTurn(redis);
   const tokenRedis = await openRedis(config.redis, 'client', 'wxd-worker-tokens', {
     logger,
     label: 'worker-tokens',
