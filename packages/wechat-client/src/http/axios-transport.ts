@@ -1,6 +1,7 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import axios from 'axios';
+import { CallDeadline } from './call-deadline';
 import {
   ACCEPT,
   MAX_RESPONSE_BYTES,
@@ -53,15 +54,14 @@ export function createAxiosTransport(baseUrl: string, timeoutMs: number): HttpTr
       // axios' own timeout is a socket-inactivity timer; this one bounds the whole call. A
       // timer cleared on the answer, not AbortSignal.timeout(): that one's timer lives on for
       // the whole timeout after every call, thousands of them at once under load.
-      const deadline = new AbortController();
-      const timer = setTimeout(() => deadline.abort(), callTimeoutMs);
+      const deadline = new CallDeadline(callTimeoutMs);
       try {
         const res = await http.request<unknown>({
           method,
           url: path,
           params,
           data: body,
-          signal: deadline.signal,
+          signal: deadline,
         });
         return { status: res.status, text: typeof res.data === 'string' ? res.data : '' };
       } catch (e: unknown) {
@@ -69,11 +69,11 @@ export function createAxiosTransport(baseUrl: string, timeoutMs: number): HttpTr
         // the request config and the body with the secret, and must not survive.
         const code = (e as { code?: unknown } | undefined)?.code;
         throw transportFailure(
-          deadline.signal.aborted ? 'ETIMEDOUT' : typeof code === 'string' ? code : 'ECONNRESET',
+          deadline.aborted ? 'ETIMEDOUT' : typeof code === 'string' ? code : 'ECONNRESET',
           'request failed',
         );
       } finally {
-        clearTimeout(timer);
+        deadline.clear();
       }
     },
     close() {
