@@ -26,6 +26,24 @@ describe('parseWeChatBody', () => {
     });
   });
 
+  describe('the success answer of a send (read without a JSON parser)', () => {
+    it.each([
+      ['as WeChat writes it', '{"errcode":0,"errmsg":"ok","msgid":3487542469355618313}'],
+      ['with whitespace', '{ "errcode" : 0,\n  "errmsg": "ok", "msgid": 3487542469355618313 }'],
+      ['with a small msgid', '{"errcode":0,"errmsg":"ok","msgid":200228332}'],
+      ['with msgid 0', '{"errcode":0,"errmsg":"ok","msgid":0}'],
+      ['with the keys in another order', '{"msgid":3487542469355618313,"errcode":0,"errmsg":"ok"}'],
+    ])('when it is %s, then it parses as any JSON body would', (_name, raw) => {
+      const body = parseWeChatBody(raw);
+
+      expect(body).toEqual(JSON.parse(raw.replace(/(\d{16,})/, '"$1"')));
+    });
+
+    it('when the msgid has a leading zero (not JSON), then the body is rejected', () => {
+      expect(parseWeChatBody('{"errcode":0,"errmsg":"ok","msgid":0123}')).toBeUndefined();
+    });
+  });
+
   describe('bodies that are not JSON objects', () => {
     it.each([
       ['empty', ''],

@@ -12,6 +12,20 @@ function parseNumber(value: string): number | string {
 }
 
 /**
+ * WeChat's answer to a successful send, exactly as it writes it (keys in this order): the
+ * one body a busy worker parses thousands of times a second, so it is read with one regex
+ * instead of lossless-json's parser (a hundredth of the worker's CPU per send). Any other
+ * body, or this one written differently, goes through lossless-json.
+ */
+const SEND_OK = new RegExp(
+  // JSON's own whitespace between tokens, and a number without leading zeros, as JSON has it.
+  String.raw`^\{_"errcode"_:_0_,_"errmsg"_:_"ok"_,_"msgid"_:_(0|[1-9]\d{0,19})_\}$`.replaceAll(
+    '_',
+    String.raw`[ \t\n\r]*`,
+  ),
+);
+
+/**
  * Parses a WeChat response body whatever its content type. Returns undefined when the body is
  * empty, not JSON, or not a JSON object, which the caller treats as a transport failure.
  */
@@ -19,6 +33,10 @@ export function parseWeChatBody(raw: unknown): Record<string, unknown> | undefin
   const text = typeof raw === 'string' ? raw.trim() : '';
   if (text.length === 0) {
     return undefined;
+  }
+  const sent = SEND_OK.exec(text);
+  if (sent) {
+    return { errcode: 0, errmsg: 'ok', msgid: parseNumber(sent[1]!) };
   }
   let value: unknown;
   try {
