@@ -14,6 +14,24 @@ import {
 const AXIOS_SOCKET_KEEPALIVE_MS = 60_000;
 
 /**
+ * `path?name=value&…`, every part percent-encoded. Built here rather than by axios' `params`,
+ * whose serializer (AxiosURLSearchParams, a regex pass per value) ran on every send for the one
+ * `access_token`.
+ */
+export function withQuery(path: string, params: Record<string, string> | undefined): string {
+  if (params === undefined) {
+    return path;
+  }
+  let url = path;
+  let separator = '?';
+  for (const name of Object.keys(params)) {
+    url += `${separator}${encodeURIComponent(name)}=${encodeURIComponent(params[name]!)}`;
+    separator = '&';
+  }
+  return url;
+}
+
+/**
  * The transport over axios, used when a proxy is configured through the environment
  * (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, which axios honours). Nothing here touches axios'
  * global defaults.
@@ -58,8 +76,7 @@ export function createAxiosTransport(baseUrl: string, timeoutMs: number): HttpTr
       try {
         const res = await http.request<unknown>({
           method,
-          url: path,
-          params,
+          url: withQuery(path, params),
           data: body,
           signal: deadline,
         });
