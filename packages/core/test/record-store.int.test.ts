@@ -154,4 +154,19 @@ describe('RecordStore', () => {
 
     expect((await store.get(record.id))?.history.map((h) => h.event)).toEqual(['e2', 'e3', 'e4']);
   });
+
+  it('when claims grow the history past its cap, then only the newest entries are kept', async () => {
+    const record = newRecord();
+    await batch.createMissing([{ record: record, message: message }]);
+
+    for (let i = 0; i < 4; i++) {
+      await store.claim(record.id, {
+        from: ['queued', 'sending'],
+        to: 'sending',
+        event: { event: `c${i}` },
+      });
+    }
+
+    expect((await store.get(record.id))?.history.map((h) => h.event)).toEqual(['c1', 'c2', 'c3']);
+  });
 });

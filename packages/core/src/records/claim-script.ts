@@ -3,7 +3,8 @@
  * trip instead of a read and then a transition. Moves the record from one of the allowed
  * statuses to the new one, appends the history entry with `attempt` = attempts + 1 (the attempt
  * this claim starts; `attempts` itself only counts finished attempts), refreshes the retention
- * TTL, and returns every field of the hash after the change.
+ * TTL, and returns every field of the hash after the change. The history is trimmed only when
+ * over the cap (one command fewer per claim).
  *
  * KEYS: record hash, history list.
  * ARGV: to, now, historyJsonHead (the entry's JSON up to `"attempt":`), historyCap, ttlSeconds,
@@ -22,8 +23,9 @@ end
 if not allowed then return {0, current, read[3]} end
 local attempt = tonumber(read[2] or '0') + 1
 redis.call('HSET', KEYS[1], 'status', ARGV[1], 'updatedAt', ARGV[2])
-redis.call('RPUSH', KEYS[2], ARGV[3] .. attempt .. '}')
-redis.call('LTRIM', KEYS[2], -tonumber(ARGV[4]), -1)
+if redis.call('RPUSH', KEYS[2], ARGV[3] .. attempt .. '}') > tonumber(ARGV[4]) then
+  redis.call('LTRIM', KEYS[2], -tonumber(ARGV[4]), -1)
+end
 redis.call('EXPIRE', KEYS[1], ARGV[5])
 redis.call('EXPIRE', KEYS[2], ARGV[5])
 return {1, current, attempt, redis.call('HGETALL', KEYS[1])}

@@ -1,7 +1,9 @@
 /**
  * Moves a record from one of the allowed statuses to a new one, atomically: a worker marking
  * `sent` and an API cancelling cannot both win. Sets and deletes fields, appends one history
- * entry (capped) and refreshes the retention TTL.
+ * entry (capped) and refreshes the retention TTL. The attempt count is written with the other
+ * fields and the list trimmed only when over the cap: Redis runs two commands fewer per `sent`
+ * than with an HINCRBY and an LTRIM every time.
  *
  * KEYS: record hash, history list.
  * ARGV: to, now, historyJson, historyCap, ttlSeconds, incrementAttempts (0|1),
@@ -10,7 +12,8 @@
  * the record does not exist.
  */
 export const TRANSITION_LUA = `
-local current = redis.call('HGET', KEYS[1], 'status')
+local read = redis.call('HMGET', KEYS[1], 'status', 'attempts')
+local current = read[1]
 if not current then return {-1, ''} end
 local i = 7
 local nFrom = tonumber(ARGV[i])
@@ -25,15 +28,19 @@ local fields = {'status', ARGV[1], 'updatedAt', ARGV[2]}
 for j = 1, 2 * nSet do
   fields[4 + j] = ARGV[i + j]
 end
+if ARGV[6] == '1' then
+  fields[#fields + 1] = 'attempts'
+  fields[#fields + 1] = tostring(tonumber(read[2] or '0') + 1)
+end
 redis.call('HSET', KEYS[1], unpack(fields))
 i = i + 2 * nSet + 1
 local nUnset = tonumber(ARGV[i])
 for j = 1, nUnset do
   redis.call('HDEL', KEYS[1], ARGV[i + j])
 end
-if ARGV[6] == '1' then redis.call('HINCRBY', KEYS[1], 'attempts', 1) end
-redis.call('RPUSH', KEYS[2], ARGV[3])
-redis.call('LTRIM', KEYS[2], -tonumber(ARGV[4]), -1)
+if redis.call('RPUSH', KEYS[2], ARGV[3]) > tonumber(ARGV[4]) then
+  redis.call('LTRIM', KEYS[2], -tonumber(ARGV[4]), -1)
+end
 redis.call('EXPIRE', KEYS[1], ARGV[5])
 redis.call('EXPIRE', KEYS[2], ARGV[5])
 return {1, current}
