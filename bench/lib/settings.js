@@ -27,6 +27,7 @@ function loadSettings() {
     batchConnections: num('BENCH_BATCH_CONNECTIONS', 10),
     batchSeconds: num('BENCH_BATCH_SECONDS', 5),
     drainMessages: num('BENCH_DRAIN_MESSAGES', 10000),
+    drainWarmupMessages: num('BENCH_DRAIN_WARMUP_MESSAGES', 2000),
     drainConcurrency: num('BENCH_DRAIN_CONCURRENCY', 100),
     drainLatencyMs: num('BENCH_DRAIN_LATENCY_MS', 20),
     callerSeconds: num('BENCH_CALLER_SECONDS', 8),
