@@ -69,7 +69,13 @@ async function main(): Promise<void> {
     logger,
     hooks: { onFetch: metrics.onTokenFetch },
   });
-  const records = new RecordStore({ redis, keyspace, ttlSeconds: config.recordTtlSeconds });
+  // A turn of a busy worker claims and finishes many messages: one script call per turn.
+  const records = new RecordStore({
+    redis,
+    keyspace,
+    ttlSeconds: config.recordTtlSeconds,
+    perTurn: true,
+  });
   const deadLetterQueue = new Queue<DeadLetterJob>(DEAD_LETTER_QUEUE, {
     connection: redis,
     prefix: keyspace.root,

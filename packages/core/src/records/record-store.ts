@@ -4,6 +4,7 @@ import type { DeliveryRecord, HistoryEntry, MessageStatus, StoredMessage } from 
 import { canMove } from './status-machine';
 import { TRANSITION_LUA } from './transition-script';
 import { CLAIM_LUA } from './claim-script';
+import { RecordScript } from './record-script';
 import { INDEXED_TRANSITION_LUA } from './indexed-transition-script';
 import type { MsgIdEntry } from '../events/msgid-index';
 
@@ -15,6 +16,11 @@ export interface RecordStoreOptions {
   ttlSeconds?: number;
   /** Most history entries kept per record. @defaultValue 50 */
   historyCap?: number;
+  /**
+   * Run the claims and transitions of one event-loop turn as one script call (the worker, which
+   * claims and finishes many messages per turn). @defaultValue false: each call its own
+   */
+  perTurn?: boolean;
 }
 
 /** What a status change asks for. */
@@ -64,13 +70,9 @@ export type ClaimResult =
   | { ok: true; previous: MessageStatus; attempt: number; stored: StoredMessage }
   | { ok: false; current: MessageStatus | undefined; appId?: string };
 
-type TransitionCommand = (...keysAndArgs: string[]) => Promise<[number, string, (string | null)?]>;
+type TransitionAnswer = [number, string, (string | null)?];
 
-type ClaimCommand = (
-  hashKey: string,
-  historyKey: string,
-  ...args: string[]
-) => Promise<[code: number, status?: string, third?: number | string, fields?: string[]]>;
+type ClaimAnswer = [code: number, status?: string, third?: number | string, fields?: string[]];
 
 /**
  * The delivery-record store shared by api and worker: one Redis hash per message (with the
@@ -84,9 +86,9 @@ export class RecordStore {
   private readonly ttlArg: string;
   private readonly ttlSeconds: number;
   private readonly historyCap: number;
-  private readonly transitionCommand: TransitionCommand;
-  private readonly indexedTransitionCommand: TransitionCommand;
-  private readonly claimCommand: ClaimCommand;
+  private readonly transitionScript: RecordScript;
+  private readonly indexedTransitionScript: RecordScript;
+  private readonly claimScript: RecordScript;
 
   constructor(options: RecordStoreOptions) {
     this.redis = options.redis;
@@ -95,23 +97,12 @@ export class RecordStore {
     this.historyCap = options.historyCap ?? 50;
     this.historyCapArg = String(this.historyCap);
     this.ttlArg = String(this.ttlSeconds);
-    if (!('wxdTransition' in this.redis)) {
-      this.redis.defineCommand('wxdTransition', { numberOfKeys: 2, lua: TRANSITION_LUA });
-    }
-    if (!('wxdClaim' in this.redis)) {
-      this.redis.defineCommand('wxdClaim', { numberOfKeys: 2, lua: CLAIM_LUA });
-    }
-    if (!('wxdIndexedTransition' in this.redis)) {
-      this.redis.defineCommand('wxdIndexedTransition', {
-        numberOfKeys: 4,
-        lua: INDEXED_TRANSITION_LUA,
-      });
-    }
-    const commands = this.redis as unknown as Record<string, TransitionCommand>;
-    this.transitionCommand = commands.wxdTransition!.bind(this.redis);
-    this.indexedTransitionCommand = commands.wxdIndexedTransition!.bind(this.redis);
-    const claim = (this.redis as unknown as Record<string, ClaimCommand>).wxdClaim;
-    this.claimCommand = claim!.bind(this.redis);
+    const perTurn = options.perTurn ?? false;
+    const script = (name: string, keys: number, lua: string) =>
+      new RecordScript(this.redis, name, keys, lua, perTurn);
+    this.transitionScript = script('wxdTransition', 2, TRANSITION_LUA);
+    this.indexedTransitionScript = script('wxdIndexedTransition', 4, INDEXED_TRANSITION_LUA);
+    this.claimScript = script('wxdClaim', 2, CLAIM_LUA);
   }
 
   /** Key of a record hash. */
@@ -158,11 +149,13 @@ export class RecordStore {
     const at = (request.at ?? new Date()).toISOString();
     const set = Object.entries(request.set ?? {}).filter(([, value]) => value !== undefined);
     const unset = request.unset ?? [];
-    // Keys first, then ARGV in the scripts' order; the indexed script adds its two of each.
-    const keysAndArgs = [
+    // ARGV in the scripts' order; the indexed script adds two keys and two arguments.
+    const keys = [
       this.recordKey(id),
       this.historyKey(id),
       ...(index ? [index.indexKey, index.parkedKey] : []),
+    ];
+    const args = [
       to,
       at,
       JSON.stringify({ at, ...request.event }),
@@ -177,9 +170,8 @@ export class RecordStore {
       ...unset,
       ...(index ? [index.messageId, index.ttlSeconds] : []),
     ];
-    const [code, status, parked] = index
-      ? await this.indexedTransitionCommand(...keysAndArgs)
-      : await this.transitionCommand(...keysAndArgs);
+    const script = index ? this.indexedTransitionScript : this.transitionScript;
+    const [code, status, parked] = (await script.run(keys, args)) as TransitionAnswer;
     if (code === 1) {
       // Lua's false (nothing parked) arrives as null.
       return typeof parked === 'string'
@@ -202,17 +194,18 @@ export class RecordStore {
     // The entry's JSON up to the attempt number, which only the script knows; the script closes
     // it, so the line reads exactly as transition() would write `{ at, ...event, attempt }`.
     const head = JSON.stringify({ at, ...request.event, attempt: 0 }).slice(0, -2);
-    const [code, status, third, fields] = await this.claimCommand(
-      this.recordKey(id),
-      this.historyKey(id),
-      request.to,
-      at,
-      head,
-      this.historyCapArg,
-      this.ttlArg,
-      String(request.from.length),
-      ...request.from,
-    );
+    const [code, status, third, fields] = (await this.claimScript.run(
+      [this.recordKey(id), this.historyKey(id)],
+      [
+        request.to,
+        at,
+        head,
+        this.historyCapArg,
+        this.ttlArg,
+        String(request.from.length),
+        ...request.from,
+      ],
+    )) as ClaimAnswer;
     if (code !== 1) {
       return {
         ok: false,
