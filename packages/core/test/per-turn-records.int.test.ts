@@ -72,12 +72,12 @@ async function settled(store: RecordStore, id: string) {
 beforeAll(() => {
   redis = new Redis(TEST_REDIS_URL);
   const send = redis.sendCommand.bind(redis);
-  redis.sendCommand = ((command: { name: string }, ...rest: unknown[]) => {
+  redis.sendCommand = (command: { name: string }, ...rest: unknown[]) => {
     if (command.name === 'evalsha' || command.name === 'eval') {
       scriptCalls += 1;
     }
     return send(command as never, ...(rest as []));
-  });
+  };
   perTurn = new RecordStore({ redis, keyspace, ttlSeconds: 60, perTurn: true });
   oneByOne = new RecordStore({ redis, keyspace, ttlSeconds: 60 });
   batch = new RecordBatch({ redis, keyspace, ttlSeconds: 60 });
