@@ -30,8 +30,18 @@ export function restoreNetwork(): void {
 /** Both HTTP transports; the client tests run over each. */
 export const HTTP_CLIENTS: HttpClientKind[] = ['axios', 'node'];
 
-/** A client against the nock'd origin with a short timeout, so timeout tests are quick. */
-export function nockClient(timeoutMs = 150, httpClient: HttpClientKind = 'axios'): WeChatClient {
+/**
+ * The client timeout of these tests: short, so a timeout test is quick, yet long enough that a
+ * nock'd answer on a loaded CI machine (every suite runs at once) never hits it — 150 ms did.
+ * The tests that wait for a timeout delay their answer 2 s.
+ */
+export const TEST_TIMEOUT_MS = 1000;
+
+/** A client against the nock'd origin with {@link TEST_TIMEOUT_MS}. */
+export function nockClient(
+  timeoutMs = TEST_TIMEOUT_MS,
+  httpClient: HttpClientKind = 'axios',
+): WeChatClient {
   return new WeChatClient({ baseUrl: WECHAT_ORIGIN, timeoutMs, httpClient });
 }
 
@@ -46,7 +56,7 @@ export function useNockedClient(httpClient: HttpClientKind): () => WeChatClient 
   let client: WeChatClient | undefined;
   beforeAll(() => {
     blockNetwork();
-    client = nockClient(150, httpClient);
+    client = nockClient(TEST_TIMEOUT_MS, httpClient);
   });
   afterEach(() => {
     nock.abortPendingRequests();
