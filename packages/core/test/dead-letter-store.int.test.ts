@@ -8,6 +8,7 @@ import { DEAD_LETTER_QUEUE, sendQueueName, type SendJob } from '../src/jobs/queu
 import { newMessageId } from '../src/messages/message-id';
 import { RecordBatch } from '../src/records/record-batch';
 import { RecordStore } from '../src/records/record-store';
+import { newRecord, testMessage } from './helpers/test-records';
 
 const keyspace = new Keyspace(uniquePrefix('dlq'));
 let redis: Redis;
@@ -27,32 +28,15 @@ function sendQueue(appId: string): Queue<SendJob> {
 }
 
 async function deadMessage(appId: string, at: Date): Promise<string> {
-  const id = newMessageId(at.getTime());
-  const now = at.toISOString();
-  await batch.createMissing([
-    {
-      record: {
-        id,
-        type: 'template',
-        appId,
-        toUser: 'oUser1',
-        templateId: 'TPL',
-        status: 'queued',
-        attempts: 0,
-        createdAt: now,
-        updatedAt: now,
-        caller: 'orders',
-        traceId: 't',
-      },
-      message: {
-        type: 'template',
-        appId,
-        toUser: 'oUser1',
-        templateId: 'TPL',
-        data: { thing1: { value: 'x' } },
-      },
-    },
-  ]);
+  const record = newRecord({
+    id: newMessageId(at.getTime()),
+    appId,
+    createdAt: at.toISOString(),
+    updatedAt: at.toISOString(),
+  });
+  const { id } = record;
+  const now = record.createdAt;
+  await batch.createMissing([{ record, message: { ...testMessage, appId } }]);
   await records.transition(id, { from: ['queued'], to: 'sending', event: { event: 'sending' } });
   await records.transition(id, {
     from: ['sending'],

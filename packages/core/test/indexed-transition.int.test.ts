@@ -3,11 +3,9 @@ import { Redis } from 'ioredis';
 import { Keyspace } from '@wechat-dispatch/shared';
 import { TEST_REDIS_URL, uniquePrefix } from '@wechat-dispatch/testkit';
 import { MsgIdIndex } from '../src/events/msgid-index';
-import { newMessageId } from '../src/messages/message-id';
-import type { Message } from '../src/messages/message.schema';
 import { RecordBatch } from '../src/records/record-batch';
 import { RecordStore } from '../src/records/record-store';
-import type { DeliveryRecord } from '../src/records/record.types';
+import { dropKeyspace, newRecord, testMessage as message } from './helpers/test-records';
 
 const keyspace = new Keyspace(uniquePrefix('indexed'));
 let redis: Redis;
@@ -15,29 +13,8 @@ let store: RecordStore;
 let batch: RecordBatch;
 let msgIds: MsgIdIndex;
 
-const message: Message = {
-  type: 'template',
-  appId: 'wx1',
-  toUser: 'oUser1',
-  templateId: 'TPL',
-  data: { thing1: { value: 'hi' } },
-};
-
 async function sendingRecord(): Promise<string> {
-  const now = new Date().toISOString();
-  const record: Omit<DeliveryRecord, 'history'> = {
-    id: newMessageId(),
-    type: 'template',
-    appId: 'wx1',
-    toUser: 'oUser1',
-    templateId: 'TPL',
-    status: 'sending',
-    attempts: 0,
-    createdAt: now,
-    updatedAt: now,
-    caller: 'orders',
-    traceId: 't1',
-  };
+  const record = newRecord({ status: 'sending' });
   await batch.createMissing([{ record: record, message: message }]);
   return record.id;
 }
@@ -59,13 +36,7 @@ beforeAll(() => {
   msgIds = new MsgIdIndex({ redis, keyspace, indexTtlSeconds: 60, parkTtlSeconds: 60 });
 });
 
-afterAll(async () => {
-  const keys = await redis.keys(`${keyspace.root}*`);
-  if (keys.length > 0) {
-    await redis.del(...keys);
-  }
-  await redis.quit();
-});
+afterAll(() => dropKeyspace(redis, keyspace));
 
 describe('RecordStore', () => {
   describe('transition with a msgid index', () => {

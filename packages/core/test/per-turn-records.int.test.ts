@@ -3,10 +3,9 @@ import { Redis } from 'ioredis';
 import { Keyspace } from '@wechat-dispatch/shared';
 import { TEST_REDIS_URL, uniquePrefix } from '@wechat-dispatch/testkit';
 import { newMessageId } from '../src/messages/message-id';
-import type { Message } from '../src/messages/message.schema';
 import { RecordBatch } from '../src/records/record-batch';
 import { RecordStore } from '../src/records/record-store';
-import type { DeliveryRecord } from '../src/records/record.types';
+import { dropKeyspace, newRecord, testMessage } from './helpers/test-records';
 
 const keyspace = new Keyspace(uniquePrefix('per-turn'));
 let redis: Redis;
@@ -15,34 +14,10 @@ let oneByOne: RecordStore;
 let batch: RecordBatch;
 let scriptCalls = 0;
 
-const message: Message = {
-  type: 'template',
-  appId: 'wx1',
-  toUser: 'oUser1',
-  templateId: 'TPL',
-  data: { thing1: { value: 'hi' } },
-};
-
 async function newRecords(count: number): Promise<string[]> {
-  const now = new Date().toISOString();
-  const records = Array.from({ length: count }, () => ({
-    record: {
-      id: newMessageId(),
-      type: 'template',
-      appId: 'wx1',
-      toUser: 'oUser1',
-      templateId: 'TPL',
-      status: 'queued',
-      attempts: 0,
-      createdAt: now,
-      updatedAt: now,
-      caller: 'orders',
-      traceId: 't1',
-    } satisfies Omit<DeliveryRecord, 'history'>,
-    message,
-  }));
-  await batch.createMissing(records);
-  return records.map(({ record }) => record.id);
+  const records = Array.from({ length: count }, () => newRecord());
+  await batch.createMissing(records.map((record) => ({ record, message: testMessage })));
+  return records.map((record) => record.id);
 }
 
 const claimRequest = {
@@ -83,13 +58,7 @@ beforeAll(() => {
   batch = new RecordBatch({ redis, keyspace, ttlSeconds: 60 });
 });
 
-afterAll(async () => {
-  const keys = await redis.keys(`${keyspace.root}*`);
-  if (keys.length > 0) {
-    await redis.del(...keys);
-  }
-  await redis.quit();
-});
+afterAll(() => dropKeyspace(redis, keyspace));
 
 describe('RecordStore with perTurn', () => {
   it('when five messages are claimed and then sent in one turn each, then each turn is one script call and every record ends as one by one', async () => {

@@ -3,41 +3,14 @@ import { Redis } from 'ioredis';
 import { Keyspace } from '@wechat-dispatch/shared';
 import { TEST_REDIS_URL, uniquePrefix } from '@wechat-dispatch/testkit';
 import { newMessageId } from '../src/messages/message-id';
-import type { Message } from '../src/messages/message.schema';
 import { RecordBatch } from '../src/records/record-batch';
 import { RecordStore } from '../src/records/record-store';
-import type { DeliveryRecord } from '../src/records/record.types';
+import { dropKeyspace, newRecord, testMessage as message } from './helpers/test-records';
 
 const keyspace = new Keyspace(uniquePrefix('records'));
 let redis: Redis;
 let store: RecordStore;
 let batch: RecordBatch;
-
-const message: Message = {
-  type: 'template',
-  appId: 'wx1',
-  toUser: 'oUser1',
-  templateId: 'TPL',
-  data: { thing1: { value: 'hi' } },
-};
-
-function newRecord(): Omit<DeliveryRecord, 'history'> {
-  const now = new Date().toISOString();
-  return {
-    id: newMessageId(),
-    type: 'template',
-    appId: 'wx1',
-    toUser: 'oUser1',
-    templateId: 'TPL',
-    status: 'queued',
-    attempts: 0,
-    createdAt: now,
-    updatedAt: now,
-    caller: 'orders',
-    metadata: { orderId: '42' },
-    traceId: 't1',
-  };
-}
 
 beforeAll(() => {
   redis = new Redis(TEST_REDIS_URL);
@@ -45,13 +18,7 @@ beforeAll(() => {
   batch = new RecordBatch({ redis, keyspace, ttlSeconds: 60, historyCap: 3 });
 });
 
-afterAll(async () => {
-  const keys = await redis.keys(`${keyspace.root}*`);
-  if (keys.length > 0) {
-    await redis.del(...keys);
-  }
-  await redis.quit();
-});
+afterAll(() => dropKeyspace(redis, keyspace));
 
 describe('RecordStore', () => {
   it('when a record is created, then load returns it with its message and first history entry', async () => {
