@@ -136,4 +136,63 @@ describe('RecordStore', () => {
 
     expect((await store.get(record.id))?.history.map((h) => h.event)).toEqual(['c1', 'c2', 'c3']);
   });
+
+  it('when a transition deletes fields, then those present go and those absent change nothing', async () => {
+    const record = newRecord({ nextAttemptAt: '2026-11-27T09:00:00.000Z', sendAt: 'x' });
+    await batch.createMissing([{ record, message }]);
+
+    const result = await store.transition(record.id, {
+      from: ['queued'],
+      to: 'sending',
+      unset: ['nextAttemptAt', 'wechatMsgId', 'sendAt'],
+      event: { event: 'sending' },
+    });
+    const hash = await redis.hgetall(store.recordKey(record.id));
+
+    expect(result).toEqual({ ok: true, previous: 'queued' });
+    expect(hash).not.toHaveProperty('nextAttemptAt');
+    expect(hash).not.toHaveProperty('sendAt');
+    expect(hash).toMatchObject({ status: 'sending', appId: 'wx1' });
+  });
+
+  it('when a claim applies, then it answers the record as it is after the change and starts attempt attempts + 1', async () => {
+    const record = newRecord({ attempts: 2, status: 'retrying' });
+    await batch.createMissing([{ record, message }]);
+
+    const claim = await store.claim(record.id, {
+      from: ['retrying'],
+      to: 'sending',
+      at: new Date('2026-11-27T08:00:00.000Z'),
+      event: { event: 'sending' },
+    });
+    const stored = await store.load(record.id);
+
+    expect(claim).toMatchObject({ ok: true, previous: 'retrying', attempt: 3 });
+    expect(claim.ok && claim.stored.record).toEqual({ ...stored!.record, history: [] });
+    expect(claim.ok && claim.stored.record).toMatchObject({
+      status: 'sending',
+      updatedAt: '2026-11-27T08:00:00.000Z',
+      attempts: 2,
+    });
+    expect(claim.ok && claim.stored.message).toEqual(message);
+    expect(stored?.record.history.at(-1)).toEqual({
+      at: '2026-11-27T08:00:00.000Z',
+      event: 'sending',
+      attempt: 3,
+    });
+  });
+
+  it('when a claim is not allowed, then it answers the current status and the app, and changes nothing', async () => {
+    const record = newRecord({ status: 'sent' });
+    await batch.createMissing([{ record, message }]);
+
+    const claim = await store.claim(record.id, {
+      from: ['queued'],
+      to: 'sending',
+      event: { event: 'sending' },
+    });
+
+    expect(claim).toEqual({ ok: false, current: 'sent', appId: 'wx1' });
+    expect((await store.get(record.id))?.status).toBe('sent');
+  });
 });

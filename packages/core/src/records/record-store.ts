@@ -196,15 +196,7 @@ export class RecordStore {
     const head = JSON.stringify({ at, ...request.event, attempt: 0 }).slice(0, -2);
     const [code, status, third, fields] = (await this.claimScript.run(
       [this.recordKey(id), this.historyKey(id)],
-      [
-        request.to,
-        at,
-        head,
-        this.historyCapArg,
-        this.ttlArg,
-        String(request.from.length),
-        ...request.from,
-      ],
+      [request.to, at, head, this.historyCapArg, String(request.from.length), ...request.from],
     )) as ClaimAnswer;
     if (code !== 1) {
       return {

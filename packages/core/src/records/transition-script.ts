@@ -2,8 +2,9 @@
  * Moves a record from one of the allowed statuses to a new one, atomically: a worker marking
  * `sent` and an API cancelling cannot both win. Sets and deletes fields, appends one history
  * entry (capped) and refreshes the retention TTL. The attempt count is written with the other
- * fields and the list trimmed only when over the cap: Redis runs two commands fewer per `sent`
- * than with an HINCRBY and an LTRIM every time.
+ * fields, the list trimmed only when over the cap, and fields to delete are deleted (in one
+ * HDEL) only when the read found them: Redis runs three commands fewer per `sent` than with an
+ * HINCRBY, an LTRIM and an HDEL every time.
  *
  * KEYS: record hash, history list.
  * ARGV: to, now, historyJson, historyCap, ttlSeconds, incrementAttempts (0|1),
@@ -12,31 +13,35 @@
  * the record does not exist.
  */
 export const TRANSITION_LUA = `
-local read = redis.call('HMGET', KEYS[1], 'status', 'attempts')
+local fromAt = 7
+local nFrom = tonumber(ARGV[fromAt])
+local setAt = fromAt + nFrom + 1
+local nSet = tonumber(ARGV[setAt])
+local unsetAt = setAt + 2 * nSet + 1
+local nUnset = tonumber(ARGV[unsetAt])
+local read = redis.call('HMGET', KEYS[1], 'status', 'attempts', unpack(ARGV, unsetAt + 1, unsetAt + nUnset))
 local current = read[1]
 if not current then return {-1, ''} end
-local i = 7
-local nFrom = tonumber(ARGV[i])
 local allowed = false
 for j = 1, nFrom do
-  if ARGV[i + j] == current then allowed = true end
+  if ARGV[fromAt + j] == current then allowed = true end
 end
 if not allowed then return {0, current} end
-i = i + nFrom + 1
-local nSet = tonumber(ARGV[i])
 local fields = {'status', ARGV[1], 'updatedAt', ARGV[2]}
 for j = 1, 2 * nSet do
-  fields[4 + j] = ARGV[i + j]
+  fields[4 + j] = ARGV[setAt + j]
 end
 if ARGV[6] == '1' then
   fields[#fields + 1] = 'attempts'
   fields[#fields + 1] = tostring(tonumber(read[2] or '0') + 1)
 end
 redis.call('HSET', KEYS[1], unpack(fields))
-i = i + 2 * nSet + 1
-local nUnset = tonumber(ARGV[i])
+local present = {}
 for j = 1, nUnset do
-  redis.call('HDEL', KEYS[1], ARGV[i + j])
+  if read[2 + j] then present[#present + 1] = ARGV[unsetAt + j] end
+end
+if #present > 0 then
+  redis.call('HDEL', KEYS[1], unpack(present))
 end
 if redis.call('RPUSH', KEYS[2], ARGV[3]) > tonumber(ARGV[4]) then
   redis.call('LTRIM', KEYS[2], -tonumber(ARGV[4]), -1)
