@@ -93,12 +93,11 @@ export function createApp(deps: ApiDeps): ApiApp {
 }
 
 /**
- * The Express app. Order: request id → request log/metrics → security
- * headers (helmet) →
- * `/v1` (API key → rate limit → JSON only → body parser → routes) → WeChat-compatible routes
- * (their own key, limiter and error shape) → WeChat's event pushes → public operational
- * routes → dashboard (basic auth) → 404 → the error handler. No ETags: every answer is
- * fresh state, and hashing each body costs the send path.
+ * The Express app: every route. Order: request id → request log/metrics → security headers
+ * (helmet) → `/v1` (API key → rate limit → JSON only → body parser → routes) →
+ * WeChat-compatible routes (their own key, limiter and error shape) → WeChat's event pushes →
+ * public operational routes → dashboard (basic auth) → 404 → the error handler. No ETags:
+ * every answer is fresh state, and hashing each body costs the send path.
  */
 export function createExpressApp(deps: ApiDeps): express.Express {
   const app = express();

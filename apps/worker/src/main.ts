@@ -8,6 +8,7 @@ import {
 } from '@wechat-dispatch/core';
 import {
   Keyspace,
+  batchRedisWritesPerTurn,
   checkRedisSafety,
   closeRedis,
   createLogger,
@@ -30,7 +31,6 @@ import { withLifecycle } from './processors/with-lifecycle';
 import { Semaphore } from './domain/semaphore';
 import { AppPauses } from './infra/app-pauses';
 import { SendPacer } from './infra/send-pacer';
-import { batchRedisWritesPerTurn } from './infra/writes-per-turn';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit(() => loadWorkerConfig());

@@ -48,7 +48,7 @@ export {
 export { redisAnswers } from './redis/redis-answers';
 export { withTimeout, TimeoutError } from './async/with-timeout';
 export { watchRedis } from './redis/watch-redis';
-export { inOneWrite } from './redis/one-write';
+export { inOneWrite, batchWritesPerTurn, batchRedisWritesPerTurn } from './redis/socket-writes';
 export { openRedis } from './redis/open-redis';
 export { checkRedisSafety, UnsafeRedisError, type RedisCheckResult } from './redis/check-redis';
 export {

@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { TEST_REDIS_URL, uniquePrefix } from '@wechat-dispatch/testkit';
-import { inOneWrite } from '../src/redis/one-write';
+import { inOneWrite } from '../src/redis/socket-writes';
 
 /** Counts the writes that reach the socket's handle: one per syscall batch. */
 function countWrites(socket: Socket): { writes: number; restore(): void } {

@@ -32,9 +32,9 @@ export function withQuery(path: string, params: Record<string, string> | undefin
 }
 
 /**
- * The transport over axios, used when a proxy is configured through the environment
- * (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, which axios honours). Nothing here touches axios'
- * global defaults.
+ * The transport over axios: the default, and always the one when a proxy is configured through
+ * the environment (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, which axios honours). Nothing here
+ * touches axios' global defaults.
  * - The body is always read as text and parsed by the caller: JSON.parse would corrupt 64-bit
  *   msgids.
  * - Every status is accepted and mapped by the caller, so no axios error (which carries the URL

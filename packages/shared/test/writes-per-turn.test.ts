@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from '@jest/globals';
-import { batchWritesPerTurn } from '../src/infra/writes-per-turn';
+import { batchWritesPerTurn } from '../src/redis/socket-writes';
 
 /** A stream that records each chunk group that reached it: one entry per underlying write. */
 function recordingStream() {
