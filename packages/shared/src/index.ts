@@ -1,12 +1,6 @@
 export { createLogger, type Logger, type LoggerOptions } from './logger/create-logger';
 export { Redactor, secretRedactor, REDACTED } from './logger/redactor';
-export {
-  runWithTrace,
-  currentTraceId,
-  newTraceId,
-  sanitizeTraceId,
-  type TraceContext,
-} from './logger/trace-context';
+export { newTraceId, sanitizeTraceId } from './logger/trace-context';
 export { ERROR_CODES, type ErrorCode } from './errors/error-codes';
 export {
   AppError,

@@ -3,7 +3,6 @@ import { Writable } from 'node:stream';
 import winston from 'winston';
 import { REDACTED, Redactor } from '../src/logger/redactor';
 import { createLogger } from '../src/logger/create-logger';
-import { runWithTrace } from '../src/logger/trace-context';
 
 describe('Redactor', () => {
   describe('redactString', () => {
@@ -74,16 +73,16 @@ describe('createLogger', () => {
     return { lines, stream };
   }
 
-  it('when it logs inside a trace, then the JSON line has level, message, timestamp, service, traceId and no secret', () => {
+  it('when it logs a line of a trace, then the JSON line has level, message, timestamp, service, traceId and no secret', () => {
     const redactor = new Redactor();
     redactor.registerSecret('my-app-secret-1');
     const logger = createLogger({ service: 'test', redactor });
     const { lines, stream } = capture();
     logger.clear().add(new winston.transports.Stream({ stream }));
 
-    runWithTrace('trace-1', () =>
-      logger.info('token fetched', { detail: 'secret my-app-secret-1', token: 'x' }),
-    );
+    logger
+      .child({ traceId: 'trace-1' })
+      .info('token fetched', { detail: 'secret my-app-secret-1', token: 'x' });
 
     const line = JSON.parse(lines[0]!) as Record<string, unknown>;
     expect(line).toMatchObject({

@@ -1,6 +1,5 @@
 import winston from 'winston';
 import { secretRedactor, type Redactor } from './redactor';
-import { currentTraceId } from './trace-context';
 
 export type Logger = winston.Logger;
 
@@ -15,14 +14,6 @@ export interface LoggerOptions {
   /** Where secrets are masked. @defaultValue the process-wide {@link secretRedactor} */
   redactor?: Redactor;
 }
-
-const addTrace = winston.format((info) => {
-  const traceId = currentTraceId();
-  if (traceId && info.traceId === undefined) {
-    info.traceId = traceId;
-  }
-  return info;
-});
 
 function redactFormat(redactor: Redactor) {
   return winston.format((info) => {
@@ -40,7 +31,8 @@ function redactFormat(redactor: Redactor) {
 
 /**
  * A winston logger writing one JSON object per line to stdout, with `level`, `message`,
- * `timestamp`, `service`, the current trace id, and every secret masked.
+ * `timestamp`, `service`, the `traceId` a line or its child logger carries, and every secret
+ * masked.
  */
 export function createLogger(options: LoggerOptions): Logger {
   const redactor = options.redactor ?? secretRedactor;
@@ -50,7 +42,6 @@ export function createLogger(options: LoggerOptions): Logger {
     defaultMeta: { service: options.service },
     format: winston.format.combine(
       winston.format.errors({ stack: true }),
-      addTrace(),
       winston.format.timestamp(),
       redactFormat(redactor),
       winston.format.json(),

@@ -1,22 +1,10 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 
-/** What follows a message through the API, the queue and the worker. */
-export interface TraceContext {
-  traceId: string;
-}
-
-const storage = new AsyncLocalStorage<TraceContext>();
-
-/** Runs `fn` with `traceId` attached to every log line written inside it. */
-export function runWithTrace<T>(traceId: string, fn: () => T): T {
-  return storage.run({ traceId }, fn);
-}
-
-/** The trace id of the current async context, if any. */
-export function currentTraceId(): string | undefined {
-  return storage.getStore()?.traceId;
-}
+/*
+ * The trace id that follows a message through the API, the queue and the worker is passed
+ * explicitly (request locals, the job data, a child logger), never through AsyncLocalStorage:
+ * on Node 20 that runs async hooks for every promise of the process (docs/benchmarks.md).
+ */
 
 /** A fresh trace id. */
 export function newTraceId(): string {
