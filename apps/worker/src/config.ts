@@ -26,6 +26,7 @@ const envSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: intEnv(25000, 1000, 600000),
   WORKER_LOCK_DURATION_MS: intEnv(0, 0, 3600000),
   WORKER_STALLED_INTERVAL_MS: intEnv(30000, 100, 3600000),
+  SEND_KEEP_COMPLETED_JOBS: intEnv(0, 0, 1000000),
   WECHAT_EVENT_PARK_TTL_S: intEnv(86400, 1, 30 * 86400),
   CALLBACK_MAX_ATTEMPTS: intEnv(8, 1, 100),
   CALLBACK_BACKOFF_MS: intEnv(1000, 1, 3600000),
@@ -50,6 +51,8 @@ export interface WorkerConfig extends ServiceConfig {
   /** Lock on an active job; 0 = derived from the WeChat timeout. */
   lockDurationMs: number;
   stalledIntervalMs: number;
+  /** Completed send jobs kept per app queue for the dashboard; 0 = removed at completion. */
+  keepCompletedJobs: number;
   /** How long a delivery event for an unknown msgid waits for its record. */
   eventParkTtlSeconds: number;
   callbacks: {
@@ -84,6 +87,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     // One send can take a token fetch and two WeChat calls; the lock must outlive all three.
     lockDurationMs: e.WORKER_LOCK_DURATION_MS || Math.max(30000, 6 * e.WECHAT_TIMEOUT_MS),
     stalledIntervalMs: e.WORKER_STALLED_INTERVAL_MS,
+    keepCompletedJobs: e.SEND_KEEP_COMPLETED_JOBS,
     eventParkTtlSeconds: e.WECHAT_EVENT_PARK_TTL_S,
     callbacks: {
       secrets: e.CALLBACK_SECRETS,

@@ -133,6 +133,7 @@ async function main(): Promise<void> {
     concurrency: config.concurrency,
     lockDurationMs: config.lockDurationMs,
     stalledIntervalMs: config.stalledIntervalMs,
+    keepCompletedJobs: config.keepCompletedJobs,
     onFailed: createAbandonedSendHandler({ records, deadLetters, logger }),
     logger,
   });
@@ -160,6 +161,8 @@ async function main(): Promise<void> {
   poolRef.current = pool;
   pool.run();
   followUps.run();
+  // Lifts the queue limit of pauses that ended while no worker was there to lift it.
+  pauses.sweepEvery(appIds, config.stalledIntervalMs);
   logger.info('worker started', {
     redis: describeTopology(config.redis),
     apps: appIds,
@@ -172,6 +175,7 @@ async function main(): Promise<void> {
     timeoutMs: config.shutdownTimeoutMs,
     steps: [
       { name: 'readiness', run: () => void (shuttingDown = true) },
+      { name: 'app-pauses', run: () => pauses.close() },
       {
         name: 'workers',
         run: () => Promise.all([pool.close(), followUps.close()]).then(() => undefined),

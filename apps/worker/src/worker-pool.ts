@@ -14,6 +14,8 @@ export interface WorkerPoolOptions {
   lockDurationMs: number;
   /** Called on every failed attempt; decides what a final failure means for the record. */
   onFailed?: (job: Job<SendJob> | undefined, err: Error) => Promise<void>;
+  /** Completed send jobs kept per app queue (for the dashboard); 0 removes them at once. */
+  keepCompletedJobs: number;
   /** How often stalled jobs (of a dead worker) are looked for. @defaultValue 30000 */
   stalledIntervalMs?: number;
   logger: Logger;
@@ -42,9 +44,10 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       stalledInterval: options.stalledIntervalMs ?? 30000,
       // A job whose worker died twice is more likely a crash trigger than bad luck.
       maxStalledCount: 2,
-      // Never reached; present because BullMQ applies a manual queue.rateLimit() (the app
-      // pauses on quota errors) only to queues that have a limiter.
-      limiter: { max: 1_000_000, duration: 1000 },
+      // No limiter: app pauses give the queue a limit only while they last (AppPauses).
+      // Completed send jobs are removed unless kept for the dashboard: the delivery record,
+      // not the job, is the audit trail (jobs that carry their own option keep theirs).
+      removeOnComplete: { count: options.keepCompletedJobs },
       autorun: false,
     });
     worker.on('error', (err) =>

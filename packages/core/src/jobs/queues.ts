@@ -32,14 +32,14 @@ export type SendJob = z.infer<typeof sendJobSchema>;
 /**
  * Default options of every send job. Attempts are counted by the worker in the delivery record
  * (`SEND_MAX_ATTEMPTS` is the worker's setting) and the worker reschedules transient failures
- * itself; BullMQ's own attempts are a safety net for unexpected exceptions; completed and failed jobs are trimmed because the records,
- * not the jobs, are the audit trail.
+ * itself; BullMQ's own attempts are a safety net for unexpected exceptions. Failed jobs are
+ * trimmed and completed ones left to the worker's `SEND_KEEP_COMPLETED_JOBS` (removed by
+ * default), because the records, not the jobs, are the audit trail.
  */
 export const SEND_JOB_OPTIONS: DefaultJobOptions = {
   // Only an unexpected exception (a bug, not a WeChat answer) spends these: WeChat failures are
   // rescheduled by the worker without touching BullMQ's count, or end with UnrecoverableError.
   attempts: 5,
   backoff: { type: 'exponential', delay: 5000 },
-  removeOnComplete: { age: 3600, count: 10000 },
   removeOnFail: { age: 7 * 24 * 3600, count: 100000 },
 };
