@@ -100,7 +100,7 @@ async function memoryByKind(redis, keyspace, queueName) {
   const queueRoot = `${keyspace.root}:${queueName}:`;
   const kindOf = (key) => {
     if (key.startsWith(`${keyspace.root}:msg:`)) {
-      return key.endsWith(':history') ? 'record history list' : 'record hash';
+      return 'record hash';
     }
     if (key.startsWith(`${keyspace.root}:app-index:`)) {
       return 'per-app index zset';
@@ -306,9 +306,9 @@ async function main() {
       usage,
       N,
     );
-    const history = await redis.lrange(records.historyKey(firstId), 0, -1);
+    const { history } = await records.get(firstId);
     console.log(
-      `  history lines of one record: ${history.length} (${history.map((h) => JSON.parse(h).event).join(' → ')})`,
+      `  history lines of one record: ${history.length} (${history.map((h) => h.event).join(' → ')})`,
     );
 
     console.log('\nSummary (bytes of Redis memory):');

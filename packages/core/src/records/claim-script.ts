@@ -1,30 +1,38 @@
+import { APPEND_HISTORY_LUA } from './history-field';
+
 /**
  * A transition that also answers with the record, for the worker's claim of a message: one round
  * trip instead of a read and then a transition. Moves the record from one of the allowed
  * statuses to the new one, appends the history entry with `attempt` = attempts + 1 (the attempt
  * this claim starts; `attempts` itself only counts finished attempts) and returns every field of
- * the hash after the change.
+ * the hash after the change except the history.
  *
- * Three commands fewer than a plain transition plus a read: the record is read once (HGETALL,
- * which the answer needs anyway, also gives the status and the count), the history is trimmed
- * only when over its cap, and the retention TTL is left to the move that ends the attempt
- * (`sent`, `retrying` or `dead`, a send's length later), which refreshes both keys.
+ * Two commands in all: the record is read once (HGETALL, which the answer needs anyway, also
+ * gives the status, the count and the history) and written once (HSET, history included), and
+ * the retention TTL is left to the move that ends the attempt (`sent`, `retrying` or `dead`, a
+ * send's length later).
  *
- * KEYS: record hash, history list.
+ * The history is left out of the answer: the worker does not need it, it is the record's largest
+ * field after the message, and a record of the previous version keeps part of it in a list this
+ * script does not read (see `readHistory`), so it would be incomplete anyway.
+ *
+ * KEYS: record hash.
  * ARGV: to, now, historyJsonHead (the entry's JSON up to `"attempt":`), historyCap, nFrom, from…
  * Returns {1, previous, attempt, {field, value…}} on success, {0, current, appId} when the
  * status did not allow it, {-1} when the record does not exist.
  */
 export const CLAIM_LUA = `
+${APPEND_HISTORY_LUA}
 local fields = redis.call('HGETALL', KEYS[1])
 if #fields == 0 then return {-1} end
-local current, attempts, appId, statusAt, updatedAt
+local current, attempts, appId, statusAt, updatedAt, historyAt
 for i = 1, #fields, 2 do
   local name = fields[i]
   if name == 'status' then current = fields[i + 1]; statusAt = i + 1
   elseif name == 'attempts' then attempts = fields[i + 1]
   elseif name == 'appId' then appId = fields[i + 1]
-  elseif name == 'updatedAt' then updatedAt = i + 1 end
+  elseif name == 'updatedAt' then updatedAt = i + 1
+  elseif name == 'history' then historyAt = i + 1 end
 end
 local allowed = false
 for j = 1, tonumber(ARGV[5]) do
@@ -32,7 +40,8 @@ for j = 1, tonumber(ARGV[5]) do
 end
 if not allowed then return {0, current, appId} end
 local attempt = tonumber(attempts or '0') + 1
-redis.call('HSET', KEYS[1], 'status', ARGV[1], 'updatedAt', ARGV[2])
+local history = appendHistory(historyAt and fields[historyAt], ARGV[3] .. attempt .. '}', tonumber(ARGV[4]))
+redis.call('HSET', KEYS[1], 'status', ARGV[1], 'updatedAt', ARGV[2], 'history', history)
 fields[statusAt] = ARGV[1]
 if updatedAt then
   fields[updatedAt] = ARGV[2]
@@ -40,8 +49,9 @@ else
   fields[#fields + 1] = 'updatedAt'
   fields[#fields + 1] = ARGV[2]
 end
-if redis.call('RPUSH', KEYS[2], ARGV[3] .. attempt .. '}') > tonumber(ARGV[4]) then
-  redis.call('LTRIM', KEYS[2], -tonumber(ARGV[4]), -1)
+if historyAt then
+  table.remove(fields, historyAt)
+  table.remove(fields, historyAt - 1)
 end
 return {1, current, attempt, fields}
 `;

@@ -1,6 +1,7 @@
 import type { ChainableCommander } from 'ioredis';
 import type { RedisClient } from '@wechat-dispatch/shared';
 import type { Message } from '../messages/message.schema';
+import { HISTORY_FIELD } from './history-field';
 import { encodeRecord } from './record-codec';
 import { RecordStore, type RecordStoreOptions } from './record-store';
 import type { DeliveryRecord, HistoryEntry } from './record.types';
@@ -73,17 +74,12 @@ export class RecordBatch {
     const keys: string[] = [];
     const args: string[] = [String(this.ttlSeconds)];
     for (const { record, message } of items) {
-      keys.push(
-        this.store.recordKey(record.id),
-        this.store.historyKey(record.id),
-        this.store.appIndexKey(record.appId),
-      );
+      keys.push(this.store.recordKey(record.id), this.store.appIndexKey(record.appId));
       const entry: HistoryEntry = { at: record.createdAt, event: record.status };
-      const fields = encodeRecord(record, message);
+      const fields = [...encodeRecord(record, message), HISTORY_FIELD, JSON.stringify(entry)];
       args.push(
         String(Date.parse(record.createdAt)),
         record.id,
-        JSON.stringify(entry),
         String(fields.length / 2),
         ...fields,
       );
@@ -91,14 +87,18 @@ export class RecordBatch {
     return [String(keys.length), ...keys, ...args];
   }
 
-  /** Removes records that were never queued (their enqueue failed), in one MULTI. */
+  /**
+   * Removes records that were never queued (their enqueue failed), in one MULTI. Also deletes the
+   * history list of the previous version's layout, which a record created by an older API
+   * process still has (see `readHistory`).
+   */
   async remove(items: ReadonlyArray<{ id: string; appId: string }>): Promise<void> {
     if (items.length === 0) {
       return;
     }
     const multi = this.redis.multi();
     for (const { id, appId } of items) {
-      multi.del(this.store.recordKey(id), this.store.historyKey(id));
+      multi.del(this.store.recordKey(id), this.store.legacyHistoryKey(id));
       multi.zrem(this.store.appIndexKey(appId), id);
     }
     throwOnMultiError(await multi.exec());

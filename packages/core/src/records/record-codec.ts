@@ -1,4 +1,5 @@
 import type { Message } from '../messages/message.schema';
+import { HISTORY_FIELD } from './history-field';
 import type { DeliveryRecord, HistoryEntry, MessageStatus } from './record.types';
 
 /** Fields of the record hash that hold JSON. */
@@ -9,7 +10,9 @@ export function encodeRecord(record: Omit<DeliveryRecord, 'history'>, message: M
   const flat: Record<string, unknown> = { ...record, message };
   const out: string[] = [];
   for (const [field, value] of Object.entries(flat)) {
-    if (value === undefined) {
+    // The history field has a format of its own (history-field.ts); a record passed in with
+    // its history must not overwrite it with a JSON array.
+    if (value === undefined || field === HISTORY_FIELD) {
       continue;
     }
     out.push(field, encodeField(field, value));
@@ -28,10 +31,10 @@ export function encodeField(field: string, value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** A record hash and its history list back into objects. */
+/** A record hash back into objects, with `history` (read apart: see `readHistory`). */
 export function decodeRecord(
   hash: Record<string, string>,
-  history: string[],
+  history: HistoryEntry[],
 ): { record: DeliveryRecord; message: Message } {
   const parse = <T>(field: string): T | undefined =>
     hash[field] === undefined ? undefined : (JSON.parse(hash[field]) as T);
@@ -53,7 +56,7 @@ export function decodeRecord(
     caller: hash.caller ?? '',
     metadata: parse('metadata'),
     traceId: hash.traceId ?? '',
-    history: history.map((line) => JSON.parse(line) as HistoryEntry),
+    history,
   };
   return { record, message: parse<Message>('message') as Message };
 }

@@ -1,5 +1,6 @@
 import type { Keyspace, RedisClient } from '@wechat-dispatch/shared';
 import { decodeRecord, encodeField } from './record-codec';
+import { HISTORY_FIELD, readHistory } from './history-field';
 import type { DeliveryRecord, HistoryEntry, MessageStatus, StoredMessage } from './record.types';
 import { canMove } from './status-machine';
 import { TRANSITION_LUA } from './transition-script';
@@ -14,7 +15,7 @@ export interface RecordStoreOptions {
   keyspace: Keyspace;
   /** How long a record is kept after its last change. @defaultValue 7 days */
   ttlSeconds?: number;
-  /** Most history entries kept per record. @defaultValue 50 */
+  /** Most history entries kept per record (at least 1). @defaultValue 50 */
   historyCap?: number;
   /**
    * Run the claims and transitions of one event-loop turn as one script call (the worker, which
@@ -31,7 +32,7 @@ export interface TransitionRequest {
   /** Fields to set alongside the status. */
   set?: Partial<Omit<DeliveryRecord, 'id' | 'status' | 'history' | 'updatedAt'>>;
   /** Fields to remove (e.g. `nextAttemptAt` once sent). */
-  unset?: Array<keyof DeliveryRecord>;
+  unset?: Array<Exclude<keyof DeliveryRecord, 'history'>>;
   /** Count one more attempt. */
   incrementAttempts?: boolean;
   /** The history line; `at` is filled in. */
@@ -76,8 +77,8 @@ type ClaimAnswer = [code: number, status?: string, third?: number | string, fiel
 
 /**
  * The delivery-record store shared by api and worker: one Redis hash per message (with the
- * message body), a capped history list, and a per-app index by creation time. Status changes go
- * through one Lua script so they are atomic and only move along allowed edges.
+ * message body and a capped history field) and a per-app index by creation time. Status changes
+ * go through one Lua script so they are atomic and only move along allowed edges.
  */
 export class RecordStore {
   private readonly redis: RedisClient;
@@ -100,9 +101,9 @@ export class RecordStore {
     const perTurn = options.perTurn ?? false;
     const script = (name: string, keys: number, lua: string) =>
       new RecordScript(this.redis, name, keys, lua, perTurn);
-    this.transitionScript = script('wxdTransition', 2, TRANSITION_LUA);
-    this.indexedTransitionScript = script('wxdIndexedTransition', 4, INDEXED_TRANSITION_LUA);
-    this.claimScript = script('wxdClaim', 2, CLAIM_LUA);
+    this.transitionScript = script('wxdTransition', 1, TRANSITION_LUA);
+    this.indexedTransitionScript = script('wxdIndexedTransition', 3, INDEXED_TRANSITION_LUA);
+    this.claimScript = script('wxdClaim', 1, CLAIM_LUA);
   }
 
   /** Key of a record hash. */
@@ -110,8 +111,11 @@ export class RecordStore {
     return this.keyspace.key('msg', id);
   }
 
-  /** Key of a record's history list. */
-  historyKey(id: string): string {
+  /**
+   * Key of the history list of the previous version's layout, which kept a record's history
+   * apart from its hash. Read and deleted, never written (see `readHistory`).
+   */
+  legacyHistoryKey(id: string): string {
     return this.keyspace.key('msg', id, 'history');
   }
 
@@ -124,14 +128,15 @@ export class RecordStore {
   async load(id: string): Promise<StoredMessage | undefined> {
     // Two commands sent back to back: one round trip, like a pipeline, without building one
     // (an ioredis pipeline copies every script defined on the connection — BullMQ's dozens).
-    const [hash, history] = await Promise.all([
+    // Only a record of the previous layout has entries in the list (see readHistory).
+    const [hash, legacyHistory] = await Promise.all([
       this.redis.hgetall(this.recordKey(id)),
-      this.redis.lrange(this.historyKey(id), 0, -1),
+      this.redis.lrange(this.legacyHistoryKey(id), 0, -1),
     ]);
     if (Object.keys(hash).length === 0) {
       return undefined;
     }
-    return decodeRecord(hash, history);
+    return decodeRecord(hash, readHistory(hash[HISTORY_FIELD], legacyHistory, this.historyCap));
   }
 
   /** The record of `id` as the API shows it, or undefined. */
@@ -150,11 +155,7 @@ export class RecordStore {
     const set = Object.entries(request.set ?? {}).filter(([, value]) => value !== undefined);
     const unset = request.unset ?? [];
     // ARGV in the scripts' order; the indexed script adds two keys and two arguments.
-    const keys = [
-      this.recordKey(id),
-      this.historyKey(id),
-      ...(index ? [index.indexKey, index.parkedKey] : []),
-    ];
+    const keys = [this.recordKey(id), ...(index ? [index.indexKey, index.parkedKey] : [])];
     const args = [
       to,
       at,
@@ -185,7 +186,7 @@ export class RecordStore {
    * A transition that answers with the record: the worker's claim of a message in one round
    * trip instead of a read and a transition. The history entry gets `attempt` = the record's
    * `attempts` + 1. On success, `stored` holds the record as it is after the change, with an
-   * empty history (not read).
+   * empty history (the script leaves it out of its answer).
    * @throws Error when a `from → to` edge is not in STATUS_EDGES (a programming error)
    */
   async claim(id: string, request: ClaimRequest): Promise<ClaimResult> {
@@ -195,7 +196,7 @@ export class RecordStore {
     // it, so the line reads exactly as transition() would write `{ at, ...event, attempt }`.
     const head = JSON.stringify({ at, ...request.event, attempt: 0 }).slice(0, -2);
     const [code, status, third, fields] = (await this.claimScript.run(
-      [this.recordKey(id), this.historyKey(id)],
+      [this.recordKey(id)],
       [request.to, at, head, this.historyCapArg, String(request.from.length), ...request.from],
     )) as ClaimAnswer;
     if (code !== 1) {
