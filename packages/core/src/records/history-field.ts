@@ -45,8 +45,9 @@ end
  * by a few milliseconds), and on equal times the list's entry, written by the older code, comes
  * first. The merged history keeps the store's cap, like each source.
  *
- * TODO(#8): once no record written before the upgrade can be alive (its retention after the
- * last old process stopped), readers can drop the list and pass only the field.
+ * The list is read for as long as a record of the previous version can be alive: its retention
+ * (`RECORD_TTL_DAYS`) after the last process of that version stopped. A later release can drop
+ * the list read and pass only the field.
  */
 export function readHistory(
   field: string | undefined,
