@@ -21,7 +21,7 @@
  *      then Queue.addBulk with SEND_JOB_OPTIONS and jobId = message id), no worker running.
  *   B. the same N after a worker took them queued → sending → sent (the send processor's record
  *      transitions and history lines, and the msgid index entry where core has MsgIdIndex;
- *      WeChat not called); completed jobs still kept by removeOnComplete {age 3600, count 10000}.
+ *      WeChat not called); completed jobs still kept, as SEND_KEEP_COMPLETED_JOBS keeps them.
  *   C. the same after the completed jobs were removed: what stays for RECORD_TTL_DAYS.
  */
 
@@ -290,7 +290,7 @@ async function main() {
     const counts = await queue.getJobCounts('completed', 'wait', 'active', 'failed');
     const sent = await settledMemory(redis);
     printPhase(
-      `B. ${N} sent records${msgIds ? ' (with msgid index)' : ''} + ${counts.completed} completed jobs kept by removeOnComplete`,
+      `B. ${N} sent records${msgIds ? ' (with msgid index)' : ''} + ${counts.completed} completed jobs kept (as SEND_KEEP_COMPLETED_JOBS keeps them)`,
       sent - baseline,
       await memoryByKind(redis, keyspace, queueName),
       N,
