@@ -88,7 +88,7 @@ async function main() {
       fs.writeFileSync(process.env.BENCH_JSON, JSON.stringify(json, null, 2));
     }
     console.log(`wall time ${((Date.now() - started) / 1000).toFixed(0)} s`);
-    console.log(summaryLine(results, settings.rounds));
+    console.log(summaryLine(results, settings));
   } finally {
     for (const cleanup of cleanups.reverse()) {
       await Promise.resolve()

@@ -115,7 +115,7 @@ function redisTable(results) {
 }
 
 /** The one line the README quotes. */
-function summaryLine(results, rounds) {
+function summaryLine(results, settings) {
   const parts = [];
   const { enqueue, batch, drain, caller } = results;
   if (enqueue) {
@@ -130,7 +130,9 @@ function summaryLine(results, rounds) {
   if (caller) {
     parts.push(`caller p50 ${ratio(caller.ours.p50 / caller.direct.p50, 3)} direct send`);
   }
-  return `RATIOS (medians of ${rounds} ABAB rounds): ${parts.join(' · ')}`;
+  const drainRounds =
+    drain && settings.drainRounds !== settings.rounds ? `, drain ${settings.drainRounds}` : '';
+  return `RATIOS (medians of ${settings.rounds} ABAB rounds${drainRounds}): ${parts.join(' · ')}`;
 }
 
 module.exports = { machine, table, redisTable, summaryLine };

@@ -100,7 +100,7 @@ async function runDrain(ctx) {
   }
   const results = await alternate({
     label: 'drain',
-    rounds: settings.rounds,
+    rounds: settings.drainRounds,
     variants: ctx.apis,
     once: (api) => drainOnce(ctx, api),
     describe: (r) =>
