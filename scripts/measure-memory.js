@@ -20,9 +20,8 @@
  *   A. N messages queued exactly as the API stores them (apps/api: RecordBatch.createMissing,
  *      then Queue.addBulk with SEND_JOB_OPTIONS and jobId = message id), no worker running.
  *   B. the same N after a worker took them queued → sending → sent (the send processor's record
- *      transitions and history lines, and the msgid index entry its `sent` writes — a field of
- *      the app's day bucket since #8; WeChat not called); completed jobs still kept, as
- *      SEND_KEEP_COMPLETED_JOBS keeps them.
+ *      transitions and history lines, and the msgid index entry where core has MsgIdIndex;
+ *      WeChat not called); completed jobs still kept, as SEND_KEEP_COMPLETED_JOBS keeps them.
  *   C. the same after the completed jobs were removed: what stays for RECORD_TTL_DAYS.
  */
 
@@ -106,11 +105,8 @@ async function memoryByKind(redis, keyspace, queueName) {
     if (key.startsWith(`${keyspace.root}:app-index:`)) {
       return 'per-app index zset';
     }
-    if (key.startsWith(`${keyspace.root}:msgid-index:`)) {
-      return 'msgid day bucket';
-    }
     if (key.startsWith(`${keyspace.root}:msgid:`)) {
-      return 'msgid key (before #8)';
+      return 'msgid index';
     }
     if (key.startsWith(queueRoot)) {
       const rest = key.slice(queueRoot.length);
@@ -259,7 +255,6 @@ async function main() {
             to: 'sending',
             event: { event: 'sending', attempt },
           });
-          // The worker writes the msgid index in the `sent` transition's own script.
           await records.transition(messageId, {
             from: ['sending'],
             to: 'sent',
@@ -272,8 +267,10 @@ async function main() {
               wechatMsgId: msgId,
               tokenRefreshed: false,
             },
-            index: msgIds?.entryFor(APP_ID, msgId, messageId),
           });
+          if (msgIds) {
+            await msgIds.indexSent(APP_ID, msgId, messageId);
+          }
           return { outcome: 'sent' };
         },
         { connection: workerRedis, prefix: keyspace.root, concurrency: 50 },

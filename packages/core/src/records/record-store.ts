@@ -154,8 +154,8 @@ export class RecordStore {
     const at = (request.at ?? new Date()).toISOString();
     const set = Object.entries(request.set ?? {}).filter(([, value]) => value !== undefined);
     const unset = request.unset ?? [];
-    // ARGV in the scripts' order; the indexed script adds two keys and three arguments.
-    const keys = [this.recordKey(id), ...(index ? [index.bucketKey, index.parkedKey] : [])];
+    // ARGV in the scripts' order; the indexed script adds two keys and two arguments.
+    const keys = [this.recordKey(id), ...(index ? [index.indexKey, index.parkedKey] : [])];
     const args = [
       to,
       at,
@@ -169,7 +169,7 @@ export class RecordStore {
       ...set.flatMap(([field, value]) => [field, encodeField(field, value)]),
       String(unset.length),
       ...unset,
-      ...(index ? [index.msgId, index.messageId, index.bucketTtlSeconds] : []),
+      ...(index ? [index.messageId, index.ttlSeconds] : []),
     ];
     const script = index ? this.indexedTransitionScript : this.transitionScript;
     const [code, status, parked] = (await script.run(keys, args)) as TransitionAnswer;
