@@ -40,8 +40,15 @@ export function withQuery(path: string, params: Record<string, string> | undefin
  * - Every status is accepted and mapped by the caller, so no axios error (which carries the URL
  *   with `access_token`) is created for a 5xx.
  * - Redirects are refused: following one would replay `access_token` to another URL.
+ * - Without `envProxy` (no proxy variable set when the client was built) axios is told so
+ *   (`proxy: false`): it would otherwise read `*_proxy`/`NO_PROXY` from the environment on
+ *   every call, ≈ 3 µs of a send's CPU.
  */
-export function createAxiosTransport(baseUrl: string, timeoutMs: number): HttpTransport {
+export function createAxiosTransport(
+  baseUrl: string,
+  timeoutMs: number,
+  envProxy: boolean,
+): HttpTransport {
   // axios sets TCP keep-alive to 60 s on every request's socket and the agent resets it to its
   // keepAliveMsecs whenever the socket goes back to the pool; with the same value on both,
   // Node skips the setsockopt calls, two syscalls per request otherwise.
@@ -61,6 +68,7 @@ export function createAxiosTransport(baseUrl: string, timeoutMs: number): HttpTr
     maxContentLength: MAX_RESPONSE_BYTES,
     transitional: { clarifyTimeoutError: true },
     headers: { Accept: ACCEPT },
+    ...(envProxy ? {} : { proxy: false as const }),
   });
   let closed = false;
   return {

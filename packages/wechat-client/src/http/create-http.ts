@@ -31,9 +31,10 @@ export function createHttp(
   timeoutMs: number,
   kind: HttpClientKind = 'axios',
 ): HttpHandle {
+  const envProxy = proxyConfigured();
   const http =
-    kind === 'node' && !proxyConfigured()
+    kind === 'node' && !envProxy
       ? createNodeTransport(baseUrl)
-      : createAxiosTransport(baseUrl, timeoutMs);
+      : createAxiosTransport(baseUrl, timeoutMs, envProxy);
   return { http, close: () => http.close() };
 }
