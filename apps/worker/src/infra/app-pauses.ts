@@ -58,7 +58,7 @@ export class AppPauses {
   private readonly lifts = new Map<string, { at: number; timer: NodeJS.Timeout }>();
 
   constructor(
-    private readonly redis: RedisClient,
+    redis: RedisClient,
     private readonly keyspace: Keyspace,
     private readonly queueOf: (appId: string) => Queue,
     private readonly logger: Logger,
@@ -98,11 +98,6 @@ export class AppPauses {
       return true;
     }
     return false;
-  }
-
-  /** The reason an app is paused now, if it is. */
-  async pausedReason(appId: string): Promise<string | undefined> {
-    return (await this.redis.get(this.keyspace.key('pause', appId))) ?? undefined;
   }
 
   /** Lifts the limit of every given app whose pause is over; resolves with those lifted. */

@@ -67,11 +67,11 @@ export function createAxiosTransport(
     maxRedirects: 0,
     maxContentLength: MAX_RESPONSE_BYTES,
     transitional: { clarifyTimeoutError: true },
-    headers: { Accept: ACCEPT },
     ...(envProxy ? {} : { proxy: false as const }),
   });
-  // axios merges an instance's default headers into every call's config, a deep copy of one
-  // object per HTTP method (thirteen) though only `Accept` is ours: 8.1 → 5.7 µs per merge.
+  // Set here, not through create(): axios merges an instance's default headers into every
+  // call's config, a deep copy of one object per HTTP method (thirteen) though only `Accept` is
+  // ours: 8.1 → 5.7 µs per merge.
   http.defaults.headers = { Accept: ACCEPT } as unknown as typeof http.defaults.headers;
   let closed = false;
   return {
