@@ -15,7 +15,8 @@ COPY apps/worker/package.json apps/worker/
 RUN npm ci --no-audit --no-fund
 COPY packages packages
 COPY apps apps
-RUN npx tsc -b
+COPY scripts scripts
+RUN npm run build
 
 FROM node:22-bookworm-slim AS runtime
 ENV NODE_ENV=production

@@ -44,6 +44,17 @@ export { withTimeout, TimeoutError } from './async/with-timeout';
 export { watchRedis } from './redis/watch-redis';
 export { inOneWrite, batchWritesPerTurn, batchRedisWritesPerTurn } from './redis/socket-writes';
 export { openRedis } from './redis/open-redis';
+export {
+  readLua,
+  luaScript,
+  bindScript,
+  bindPerTurn,
+  perTurnDef,
+  type ScriptDef,
+  type BoundScript,
+  type ScriptArg,
+  type PerTurnScript,
+} from './redis/scripts';
 export { checkRedisSafety, UnsafeRedisError, type RedisCheckResult } from './redis/check-redis';
 export {
   registerShutdown,

@@ -1,0 +1,117 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Redis } from 'ioredis';
+import { TEST_REDIS_URL, uniquePrefix } from '@wechat-dispatch/testkit';
+import { bindPerTurn, bindScript, luaScript, readLua } from '../src/redis/scripts';
+
+const FIXTURE = join(__dirname, 'fixtures', 'lua', 'set-quadruple.lua');
+
+describe('Lua scripts', () => {
+  let redis: Redis;
+  const prefix = uniquePrefix('scripts');
+
+  beforeAll(async () => {
+    redis = new Redis(TEST_REDIS_URL);
+    await redis.ping();
+  });
+
+  afterAll(async () => {
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) {
+      await redis.del(...keys);
+    }
+    await redis.quit();
+  });
+
+  describe('readLua', () => {
+    it('when a script includes a piece that includes another, then each is pasted in once', () => {
+      const source = readLua(FIXTURE);
+
+      expect(source.match(/local function double/g)).toHaveLength(1);
+      expect(source.match(/local function quadruple/g)).toHaveLength(1);
+      expect(source).not.toContain('@include');
+    });
+
+    it('when an include is missing, then the error names the file', () => {
+      expect(() => readLua(join(__dirname, 'fixtures', 'lua', 'missing.lua'))).toThrow(
+        /missing\.lua cannot be read/,
+      );
+    });
+  });
+
+  describe('bindScript', () => {
+    it('when run, then the script sees its keys and arguments and answers', async () => {
+      const script = bindScript(redis, luaScript(FIXTURE));
+
+      const answer = await script.run([`${prefix}:a`], [3]);
+
+      expect(answer).toBe(12);
+      expect(await redis.get(`${prefix}:a`)).toBe('12');
+    });
+
+    it('when queued on a pipeline, then its answer comes back from exec', async () => {
+      const script = bindScript(redis, luaScript(FIXTURE));
+      const tx = redis.pipeline();
+
+      script.queue(tx, [`${prefix}:b`], [2]);
+      tx.get(`${prefix}:b`);
+      const replies = await tx.exec();
+
+      expect(replies).toEqual([
+        [null, 8],
+        [null, '8'],
+      ]);
+    });
+
+    it('when Redis forgot its scripts, then the next run still succeeds', async () => {
+      const script = bindScript(redis, luaScript(FIXTURE));
+      await script.run([`${prefix}:c`], [1]);
+
+      await redis.script('FLUSH');
+      const answer = await script.run([`${prefix}:c`], [5]);
+
+      expect(answer).toBe(20);
+    });
+  });
+
+  describe('bindPerTurn', () => {
+    it('when several calls are made in one turn, then they run as one script call and each gets its own answer or error', async () => {
+      const script = bindPerTurn(redis, luaScript(FIXTURE));
+      const before = await scriptCalls(redis);
+
+      const answers = await Promise.allSettled([
+        script.run([`${prefix}:t1`], [1]),
+        script.run([`${prefix}:t2`], [50]),
+        script.run([`${prefix}:t3`], [2]),
+      ]);
+      const after = await scriptCalls(redis);
+
+      expect(answers[0]).toEqual({ status: 'fulfilled', value: 4 });
+      expect(answers[1]).toMatchObject({ status: 'rejected' });
+      expect(String((answers[1] as PromiseRejectedResult).reason)).toContain('too large');
+      expect(answers[2]).toEqual({ status: 'fulfilled', value: 8 });
+      expect(await redis.mget(`${prefix}:t1`, `${prefix}:t2`, `${prefix}:t3`)).toEqual([
+        '4',
+        null,
+        '8',
+      ]);
+      // One EVALSHA for the three calls (plus the INFO of the second reading).
+      expect(after - before).toBe(1);
+    });
+
+    it('when one call is made in a turn, then it runs the plain script', async () => {
+      const script = bindPerTurn(redis, luaScript(FIXTURE));
+
+      await expect(script.run([`${prefix}:single`], [4])).resolves.toBe(16);
+    });
+  });
+});
+
+/** EVALSHA + EVAL calls Redis has served so far. */
+async function scriptCalls(redis: Redis): Promise<number> {
+  const stats = await redis.info('commandstats');
+  return ['evalsha', 'eval'].reduce((sum, name) => {
+    const match = new RegExp(`cmdstat_${name}:calls=(\\d+)`).exec(stats);
+    return sum + Number(match?.[1] ?? 0);
+  }, 0);
+}
