@@ -12,9 +12,8 @@ import { APPEND_HISTORY_LUA } from './history-field';
  * the retention TTL is left to the move that ends the attempt (`sent`, `retrying` or `dead`, a
  * send's length later).
  *
- * The history is left out of the answer: the worker does not need it, it is the record's largest
- * field after the message, and a record of the previous version keeps part of it in a list this
- * script does not read (see `readHistory`), so it would be incomplete anyway.
+ * The history is left out of the answer: the worker does not need it, and it is the record's
+ * largest field after the message.
  *
  * KEYS: record hash.
  * ARGV: to, now, historyJsonHead (the entry's JSON up to `"attempt":`), historyCap, nFrom, from…

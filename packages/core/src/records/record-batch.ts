@@ -87,18 +87,14 @@ export class RecordBatch {
     return [String(keys.length), ...keys, ...args];
   }
 
-  /**
-   * Removes records that were never queued (their enqueue failed), in one MULTI. Also deletes the
-   * history list of the previous version's layout, which a record created by an older API
-   * process still has (see `readHistory`).
-   */
+  /** Removes records that were never queued (their enqueue failed), in one MULTI. */
   async remove(items: ReadonlyArray<{ id: string; appId: string }>): Promise<void> {
     if (items.length === 0) {
       return;
     }
     const multi = this.redis.multi();
     for (const { id, appId } of items) {
-      multi.del(this.store.recordKey(id), this.store.legacyHistoryKey(id));
+      multi.del(this.store.recordKey(id));
       multi.zrem(this.store.appIndexKey(appId), id);
     }
     throwOnMultiError(await multi.exec());

@@ -1,6 +1,5 @@
 import type { Keyspace, RedisClient } from '@wechat-dispatch/shared';
 import { decodeRecord, encodeField } from './record-codec';
-import { HISTORY_FIELD, readHistory } from './history-field';
 import type { DeliveryRecord, HistoryEntry, MessageStatus, StoredMessage } from './record.types';
 import { canMove } from './status-machine';
 import { TRANSITION_LUA } from './transition-script';
@@ -86,7 +85,6 @@ export class RecordStore {
   private readonly historyCapArg: string;
   private readonly ttlArg: string;
   private readonly ttlSeconds: number;
-  private readonly historyCap: number;
   private readonly transitionScript: RecordScript;
   private readonly indexedTransitionScript: RecordScript;
   private readonly claimScript: RecordScript;
@@ -95,8 +93,7 @@ export class RecordStore {
     this.redis = options.redis;
     this.keyspace = options.keyspace;
     this.ttlSeconds = options.ttlSeconds ?? 7 * 24 * 3600;
-    this.historyCap = options.historyCap ?? 50;
-    this.historyCapArg = String(this.historyCap);
+    this.historyCapArg = String(options.historyCap ?? 50);
     this.ttlArg = String(this.ttlSeconds);
     const perTurn = options.perTurn ?? false;
     const script = (name: string, keys: number, lua: string) =>
@@ -111,14 +108,6 @@ export class RecordStore {
     return this.keyspace.key('msg', id);
   }
 
-  /**
-   * Key of the history list of the previous version's layout, which kept a record's history
-   * apart from its hash. Read and deleted, never written (see `readHistory`).
-   */
-  legacyHistoryKey(id: string): string {
-    return this.keyspace.key('msg', id, 'history');
-  }
-
   /** Key of an app's index of messages by creation time. */
   appIndexKey(appId: string): string {
     return this.keyspace.key('app-index', appId);
@@ -126,17 +115,8 @@ export class RecordStore {
 
   /** The record and message of `id`, or undefined. */
   async load(id: string): Promise<StoredMessage | undefined> {
-    // Two commands sent back to back: one round trip, like a pipeline, without building one
-    // (an ioredis pipeline copies every script defined on the connection — BullMQ's dozens).
-    // Only a record of the previous layout has entries in the list (see readHistory).
-    const [hash, legacyHistory] = await Promise.all([
-      this.redis.hgetall(this.recordKey(id)),
-      this.redis.lrange(this.legacyHistoryKey(id), 0, -1),
-    ]);
-    if (Object.keys(hash).length === 0) {
-      return undefined;
-    }
-    return decodeRecord(hash, readHistory(hash[HISTORY_FIELD], legacyHistory, this.historyCap));
+    const hash = await this.redis.hgetall(this.recordKey(id));
+    return Object.keys(hash).length === 0 ? undefined : decodeRecord(hash);
   }
 
   /** The record of `id` as the API shows it, or undefined. */
@@ -214,7 +194,7 @@ export class RecordStore {
       ok: true,
       previous: status as MessageStatus,
       attempt: Number(third),
-      stored: decodeRecord(hash, []),
+      stored: decodeRecord(hash),
     };
   }
 }
