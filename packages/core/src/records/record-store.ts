@@ -1,12 +1,20 @@
-import type { Keyspace, RedisClient } from '@wechat-dispatch/shared';
+import { join } from 'node:path';
+import {
+  bindPerTurn,
+  bindScript,
+  luaScript,
+  type BoundScript,
+  type Keyspace,
+  type RedisClient,
+} from '@wechat-dispatch/shared';
 import { decodeRecord, encodeField } from './record-codec';
 import type { DeliveryRecord, HistoryEntry, MessageStatus, StoredMessage } from './record.types';
 import { canMove } from './status-machine';
-import { TRANSITION_LUA } from './transition-script';
-import { CLAIM_LUA } from './claim-script';
-import { RecordScript } from './record-script';
-import { INDEXED_TRANSITION_LUA } from './indexed-transition-script';
 import type { MsgIdEntry } from '../events/msgid-index';
+
+const TRANSITION = luaScript(join(__dirname, 'transition.lua'));
+const INDEXED_TRANSITION = luaScript(join(__dirname, 'indexed-transition.lua'));
+const CLAIM = luaScript(join(__dirname, 'claim.lua'));
 
 /** Options of {@link RecordStore}. */
 export interface RecordStoreOptions {
@@ -17,8 +25,9 @@ export interface RecordStoreOptions {
   /** Most history entries kept per record (at least 1). @defaultValue 50 */
   historyCap?: number;
   /**
-   * Run the claims and transitions of one event-loop turn as one script call (the worker, which
-   * claims and finishes many messages per turn). @defaultValue false: each call its own
+   * Run the claims and transitions of one event-loop turn as one script call (`bindPerTurn`;
+   * the worker, which claims and finishes many messages per turn). @defaultValue false: each
+   * call its own
    */
   perTurn?: boolean;
 }
@@ -72,6 +81,9 @@ export type ClaimResult =
 
 type TransitionAnswer = [number, string, (string | null)?];
 
+/** A script about one record, bound one call at a time or per turn. */
+type RecordScript = Pick<BoundScript, 'run'>;
+
 type ClaimAnswer = [code: number, status?: string, third?: number | string, fields?: string[]];
 
 /**
@@ -82,8 +94,7 @@ type ClaimAnswer = [code: number, status?: string, third?: number | string, fiel
 export class RecordStore {
   private readonly redis: RedisClient;
   private readonly keyspace: Keyspace;
-  private readonly historyCapArg: string;
-  private readonly ttlArg: string;
+  private readonly historyCap: number;
   private readonly ttlSeconds: number;
   private readonly transitionScript: RecordScript;
   private readonly indexedTransitionScript: RecordScript;
@@ -93,14 +104,11 @@ export class RecordStore {
     this.redis = options.redis;
     this.keyspace = options.keyspace;
     this.ttlSeconds = options.ttlSeconds ?? 7 * 24 * 3600;
-    this.historyCapArg = String(options.historyCap ?? 50);
-    this.ttlArg = String(this.ttlSeconds);
-    const perTurn = options.perTurn ?? false;
-    const script = (name: string, keys: number, lua: string) =>
-      new RecordScript(this.redis, name, keys, lua, perTurn);
-    this.transitionScript = script('wxdTransition', 1, TRANSITION_LUA);
-    this.indexedTransitionScript = script('wxdIndexedTransition', 3, INDEXED_TRANSITION_LUA);
-    this.claimScript = script('wxdClaim', 1, CLAIM_LUA);
+    this.historyCap = options.historyCap ?? 50;
+    const bind = options.perTurn ? bindPerTurn : bindScript;
+    this.transitionScript = bind(this.redis, TRANSITION);
+    this.indexedTransitionScript = bind(this.redis, INDEXED_TRANSITION);
+    this.claimScript = bind(this.redis, CLAIM);
   }
 
   /** Key of a record hash. */
@@ -140,14 +148,14 @@ export class RecordStore {
       to,
       at,
       JSON.stringify({ at, ...request.event }),
-      this.historyCapArg,
-      this.ttlArg,
+      this.historyCap,
+      this.ttlSeconds,
       request.incrementAttempts ? '1' : '0',
-      String(from.length),
+      from.length,
       ...from,
-      String(set.length),
+      set.length,
       ...set.flatMap(([field, value]) => [field, encodeField(field, value)]),
-      String(unset.length),
+      unset.length,
       ...unset,
       ...(index ? [index.messageId, index.ttlSeconds] : []),
     ];
@@ -177,7 +185,7 @@ export class RecordStore {
     const head = JSON.stringify({ at, ...request.event, attempt: 0 }).slice(0, -2);
     const [code, status, third, fields] = (await this.claimScript.run(
       [this.recordKey(id)],
-      [request.to, at, head, this.historyCapArg, String(request.from.length), ...request.from],
+      [request.to, at, head, this.historyCap, request.from.length, ...request.from],
     )) as ClaimAnswer;
     if (code !== 1) {
       return {
