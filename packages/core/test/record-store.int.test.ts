@@ -182,6 +182,31 @@ describe('RecordStore', () => {
     });
   });
 
+  it('when a claim carries text that JSON escapes, then its history entry reads back as it was given, with its attempt', async () => {
+    const record = newRecord();
+    await batch.createMissing([{ record, message }]);
+    const event = {
+      event: 'sending',
+      note: 'a/b "quoted" \\ 中文 \n next',
+      errcode: -1,
+      retry: true,
+    };
+
+    await store.claim(record.id, {
+      from: ['queued'],
+      to: 'sending',
+      at: new Date('2026-11-27T08:00:00.000Z'),
+      event,
+    });
+    const stored = await store.load(record.id);
+
+    expect(stored?.record.history.at(-1)).toEqual({
+      at: '2026-11-27T08:00:00.000Z',
+      ...event,
+      attempt: 1,
+    });
+  });
+
   it('when a claim is not allowed, then it answers the current status and the app, and changes nothing', async () => {
     const record = newRecord({ status: 'sent' });
     await batch.createMissing([{ record, message }]);

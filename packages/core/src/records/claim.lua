@@ -10,11 +10,15 @@
   the retention TTL is left to the move that ends the attempt (`sent`, `retrying` or `dead`, a
   send's length later).
 
+  Only the script knows the attempt, so it builds the entry: the caller's entry without
+  `attempt`, decoded, given its `attempt` and encoded again by cjson (which writes the keys in
+  its own order and an empty array as {}; the entries of a claim have neither concern).
+
   The history is left out of the answer: the worker does not need it, and it is the record's
   largest field after the message.
 
   KEYS: record hash.
-  ARGV: to, now, historyJsonHead (the entry's JSON up to `"attempt":`), historyCap, nFrom, from…
+  ARGV: to, now, entryJson (the history entry without `attempt`), historyCap, nFrom, from…
   Returns {1, previous, attempt, {field, value…}} on success, {0, current, appId} when the
   status did not allow it, {-1} when the record does not exist.
 ]]
@@ -36,7 +40,9 @@ for j = 1, tonumber(ARGV[5]) do
 end
 if not allowed then return {0, current, appId} end
 local attempt = tonumber(attempts or '0') + 1
-local history = appendHistory(historyAt and fields[historyAt], ARGV[3] .. attempt .. '}', tonumber(ARGV[4]))
+local entry = cjson.decode(ARGV[3])
+entry.attempt = attempt
+local history = appendHistory(historyAt and fields[historyAt], cjson.encode(entry), tonumber(ARGV[4]))
 redis.call('HSET', KEYS[1], 'status', ARGV[1], 'updatedAt', ARGV[2], 'history', history)
 fields[statusAt] = ARGV[1]
 if updatedAt then

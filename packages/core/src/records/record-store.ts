@@ -68,7 +68,10 @@ export type TransitionResult =
 export interface ClaimRequest {
   from: readonly MessageStatus[];
   to: MessageStatus;
-  /** The history line; `at` and `attempt` are filled in. */
+  /**
+   * The history line; `at` and `attempt` are filled in. The script re-encodes it (Redis' cjson),
+   * so its values are strings, numbers and booleans (an empty array would come back as `{}`).
+   */
   event: Omit<HistoryEntry, 'at' | 'attempt'>;
   /** The clock. @defaultValue now */
   at?: Date;
@@ -180,12 +183,11 @@ export class RecordStore {
   async claim(id: string, request: ClaimRequest): Promise<ClaimResult> {
     assertForward(request.from, request.to);
     const at = (request.at ?? new Date()).toISOString();
-    // The entry's JSON up to the attempt number, which only the script knows; the script closes
-    // it, so the line reads exactly as transition() would write `{ at, ...event, attempt }`.
-    const head = JSON.stringify({ at, ...request.event, attempt: 0 }).slice(0, -2);
+    // The entry without its attempt, which only the script knows; the script adds it.
+    const entry = JSON.stringify({ at, ...request.event });
     const [code, status, third, fields] = (await this.claimScript.run(
       [this.recordKey(id)],
-      [request.to, at, head, this.historyCap, request.from.length, ...request.from],
+      [request.to, at, entry, this.historyCap, request.from.length, ...request.from],
     )) as ClaimAnswer;
     if (code !== 1) {
       return {
