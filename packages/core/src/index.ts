@@ -23,12 +23,13 @@ export {
 } from './jobs/queues';
 export {
   MESSAGE_STATUSES,
+  deliveryRecordSchema,
   type MessageStatus,
   type LastError,
   type HistoryEntry,
   type DeliveryRecord,
   type StoredMessage,
-} from './records/record.types';
+} from './records/record.schema';
 export { STATUS_EDGES, canMove } from './records/status-machine';
 export {
   RecordStore,

@@ -3,7 +3,7 @@ import type { Keyspace, RedisClient } from '@wechat-dispatch/shared';
 import { deadIndexKey } from './dead-index';
 import { DEAD_LETTER_QUEUE, JOB_NAMES, type SendJob } from '../jobs/queues';
 import type { RecordStore } from '../records/record-store';
-import type { DeliveryRecord } from '../records/record.types';
+import type { DeliveryRecord } from '../records/record.schema';
 
 /** What the dead-letter queue's job carries (shown in Bull Board). */
 export interface DeadLetterJob {

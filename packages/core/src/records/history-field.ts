@@ -1,4 +1,4 @@
-import type { HistoryEntry } from './record.types';
+import type { HistoryEntry } from './record.schema';
 
 /**
  * The record hash field that holds the history: its entries' JSON, oldest first, separated by

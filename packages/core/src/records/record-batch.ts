@@ -11,7 +11,7 @@ import type { Message } from '../messages/message.schema';
 import { HISTORY_FIELD } from './history-field';
 import { encodeRecord } from './record-codec';
 import { RecordStore, type RecordStoreOptions } from './record-store';
-import type { DeliveryRecord, HistoryEntry } from './record.types';
+import type { DeliveryRecord, HistoryEntry } from './record.schema';
 
 /** A record to create together with the message it carries. */
 export interface NewRecord {

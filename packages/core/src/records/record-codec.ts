@@ -1,6 +1,6 @@
 import type { Message } from '../messages/message.schema';
 import { HISTORY_FIELD, parseHistory } from './history-field';
-import type { DeliveryRecord, MessageStatus, StoredMessage } from './record.types';
+import type { DeliveryRecord, MessageStatus, StoredMessage } from './record.schema';
 
 /** Fields of the record hash that hold JSON. */
 const JSON_FIELDS = new Set(['lastError', 'metadata', 'message']);

@@ -8,7 +8,7 @@ import {
   type RedisClient,
 } from '@wechat-dispatch/shared';
 import { decodeRecord, encodeField } from './record-codec';
-import type { DeliveryRecord, HistoryEntry, MessageStatus, StoredMessage } from './record.types';
+import type { DeliveryRecord, HistoryEntry, MessageStatus, StoredMessage } from './record.schema';
 import { canMove } from './status-machine';
 import type { MsgIdEntry } from '../events/msgid-index';
 
