@@ -1,12 +1,9 @@
 export { newMessageId, isMessageId } from './messages/message-id';
 export { checkDataValue, keyType, isTypedKey } from './messages/value-rules';
-export { formatPath, issuesToDetails } from './messages/issue-path';
+export { issuesToDetails } from './messages/issue-path';
 export {
   MESSAGE_TYPES,
   messageSchema,
-  templateMessageSchema,
-  subscribeMessageSchema,
-  bizsendMessageSchema,
   normalizeMessage,
   type MessageType,
   type MessageBody,
