@@ -1,12 +1,9 @@
 export { newMessageId, isMessageId } from './messages/message-id';
 export { checkDataValue, keyType, isTypedKey } from './messages/value-rules';
-export { formatPath, issuesToDetails } from './messages/issue-path';
+export { issuesToDetails } from './messages/issue-path';
 export {
   MESSAGE_TYPES,
   messageSchema,
-  templateMessageSchema,
-  subscribeMessageSchema,
-  bizsendMessageSchema,
   normalizeMessage,
   type MessageType,
   type MessageBody,
@@ -23,12 +20,13 @@ export {
 } from './jobs/queues';
 export {
   MESSAGE_STATUSES,
+  deliveryRecordSchema,
   type MessageStatus,
   type LastError,
   type HistoryEntry,
   type DeliveryRecord,
   type StoredMessage,
-} from './records/record.types';
+} from './records/record.schema';
 export { STATUS_EDGES, canMove } from './records/status-machine';
 export {
   RecordStore,

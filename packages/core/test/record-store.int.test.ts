@@ -5,6 +5,7 @@ import { TEST_REDIS_URL, uniquePrefix } from '@wechat-dispatch/testkit';
 import { newMessageId } from '../src/messages/message-id';
 import { RecordBatch } from '../src/records/record-batch';
 import { RecordStore } from '../src/records/record-store';
+import { deliveryRecordSchema } from '../src/records/record.schema';
 import { dropKeyspace, newRecord, testMessage as message } from './helpers/test-records';
 
 const keyspace = new Keyspace(uniquePrefix('records'));
@@ -54,6 +55,45 @@ describe('RecordStore', () => {
       lastError: { errcode: -1, errmsg: 'busy' },
     });
     expect(loaded?.history.map((h) => h.event)).toEqual(['queued', 'sent']);
+  });
+
+  it('when a record holds every optional field, then what the store reads is a record of the delivery-record schema', async () => {
+    const record = newRecord({
+      status: 'scheduled',
+      sendAt: '2026-11-27T09:00:00.000Z',
+      metadata: { orderId: 'o-1', amount: 12.5, vip: true },
+    });
+    await batch.createMissing([{ record, message }]);
+    await store.transition(record.id, {
+      from: ['scheduled'],
+      to: 'sending',
+      event: { event: 'sending' },
+    });
+    await store.transition(record.id, {
+      from: ['sending'],
+      to: 'retrying',
+      set: {
+        lastError: { errcode: -1, errmsg: 'system error' },
+        nextAttemptAt: '2026-11-27T09:01:00.000Z',
+      },
+      incrementAttempts: true,
+      event: { event: 'retrying', errcode: -1, errmsg: 'system error' },
+    });
+    await store.transition(record.id, {
+      from: ['retrying'],
+      to: 'sending',
+      event: { event: 'sending' },
+    });
+    await store.transition(record.id, {
+      from: ['sending'],
+      to: 'sent',
+      set: { wechatMsgId: '3487542469355618313', sentAt: '2026-11-27T09:01:01.000Z' },
+      event: { event: 'sent' },
+    });
+
+    const loaded = await store.get(record.id);
+
+    expect(deliveryRecordSchema.strict().parse(loaded)).toEqual(loaded);
   });
 
   it('when a transition would move a status backwards, then it is refused before Redis is touched', async () => {
@@ -179,6 +219,31 @@ describe('RecordStore', () => {
       at: '2026-11-27T08:00:00.000Z',
       event: 'sending',
       attempt: 3,
+    });
+  });
+
+  it('when a claim carries text that JSON escapes, then its history entry reads back as it was given, with its attempt', async () => {
+    const record = newRecord();
+    await batch.createMissing([{ record, message }]);
+    const event = {
+      event: 'sending',
+      note: 'a/b "quoted" \\ 中文 \n next',
+      errcode: -1,
+      retry: true,
+    };
+
+    await store.claim(record.id, {
+      from: ['queued'],
+      to: 'sending',
+      at: new Date('2026-11-27T08:00:00.000Z'),
+      event,
+    });
+    const stored = await store.load(record.id);
+
+    expect(stored?.record.history.at(-1)).toEqual({
+      at: '2026-11-27T08:00:00.000Z',
+      ...event,
+      attempt: 1,
     });
   });
 

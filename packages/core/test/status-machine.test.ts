@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { MESSAGE_STATUSES } from '../src/records/record.types';
+import { MESSAGE_STATUSES } from '../src/records/record.schema';
 import { STATUS_EDGES, canMove } from '../src/records/status-machine';
 
 describe('STATUS_EDGES', () => {

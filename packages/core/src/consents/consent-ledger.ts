@@ -1,5 +1,14 @@
-import type { Keyspace, RedisClient } from '@wechat-dispatch/shared';
-import { CONSENT_OP_LUA, RESERVE_CONSENTS_LUA } from './consent-scripts';
+import { join } from 'node:path';
+import {
+  bindScript,
+  luaScript,
+  type BoundScript,
+  type Keyspace,
+  type RedisClient,
+} from '@wechat-dispatch/shared';
+
+const RESERVE_CONSENTS = luaScript(join(__dirname, 'reserve-consents.lua'));
+const CONSENT_OP = luaScript(join(__dirname, 'consent-op.lua'));
 
 /** Options of {@link ConsentLedger}. */
 export interface ConsentLedgerOptions {
@@ -26,11 +35,8 @@ export interface ConsentSubject {
   templateId: string;
 }
 
-/** A change to one grant (see CONSENT_OP_LUA). */
+/** A change to one grant (see consent-op.lua). */
 export type ConsentOp = 'grant' | 'clear' | 'consume' | 'release';
-
-type ReserveCommand = (...args: Array<string | number>) => Promise<number>;
-type OpCommand = (key: string, ...args: string[]) => Promise<number>;
 
 /**
  * Subscription consent per (app, openid, template), kept from WeChat's subscribe events: one
@@ -40,19 +46,13 @@ type OpCommand = (key: string, ...args: string[]) => Promise<number>;
  */
 export class ConsentLedger {
   private readonly ttlSeconds: number;
-  private readonly reserveCommand: ReserveCommand;
-  private readonly opCommand: OpCommand;
+  private readonly reserveScript: BoundScript;
+  private readonly opScript: BoundScript;
 
   constructor(private readonly options: ConsentLedgerOptions) {
     this.ttlSeconds = options.ttlSeconds ?? 365 * 24 * 3600;
-    const redis = options.redis;
-    if (!('wxdReserveConsents' in redis)) {
-      redis.defineCommand('wxdReserveConsents', { lua: RESERVE_CONSENTS_LUA });
-      redis.defineCommand('wxdConsentOp', { numberOfKeys: 1, lua: CONSENT_OP_LUA });
-    }
-    const commands = redis as unknown as Record<string, ReserveCommand & OpCommand>;
-    this.reserveCommand = commands.wxdReserveConsents!.bind(redis);
-    this.opCommand = commands.wxdConsentOp!.bind(redis);
+    this.reserveScript = bindScript(options.redis, RESERVE_CONSENTS);
+    this.opScript = bindScript(options.redis, CONSENT_OP);
   }
 
   /** Key of one user's grants. */
@@ -68,25 +68,20 @@ export class ConsentLedger {
     if (subjects.length === 0) {
       return -1;
     }
-    const keys = subjects.map((s) => this.key(s.appId, s.openId));
-    return this.reserveCommand(
-      keys.length,
-      ...keys,
-      String(Date.now()),
-      String(this.ttlSeconds),
-      ...subjects.map((s) => s.templateId),
+    const first = await this.reserveScript.run(
+      subjects.map((s) => this.key(s.appId, s.openId)),
+      [Date.now(), this.ttlSeconds, ...subjects.map((s) => s.templateId)],
     );
+    return first as number;
   }
 
   /** Applies one change; returns the unused grants after it. */
   async apply(op: ConsentOp, subject: ConsentSubject): Promise<number> {
-    return this.opCommand(
-      this.key(subject.appId, subject.openId),
-      op,
-      subject.templateId,
-      String(Date.now()),
-      String(this.ttlSeconds),
+    const available = await this.opScript.run(
+      [this.key(subject.appId, subject.openId)],
+      [op, subject.templateId, Date.now(), this.ttlSeconds],
     );
+    return available as number;
   }
 
   /** Every template the user has (or had) a grant for. */

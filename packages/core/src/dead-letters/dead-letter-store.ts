@@ -1,9 +1,9 @@
 import type { Queue } from 'bullmq';
 import type { Keyspace, RedisClient } from '@wechat-dispatch/shared';
 import { deadIndexKey } from './dead-index';
-import { DEAD_LETTER_QUEUE, JOB_NAMES, type SendJob } from '../jobs/queues';
+import { JOB_NAMES, type SendJob } from '../jobs/queues';
 import type { RecordStore } from '../records/record-store';
-import type { DeliveryRecord } from '../records/record.types';
+import type { DeliveryRecord } from '../records/record.schema';
 
 /** What the dead-letter queue's job carries (shown in Bull Board). */
 export interface DeadLetterJob {
@@ -48,9 +48,6 @@ const MAX_TIES = 1000;
  */
 export class DeadLetterStore {
   constructor(private readonly options: DeadLetterStoreOptions) {}
-
-  /** The name of the dead-letter queue. */
-  static readonly QUEUE = DEAD_LETTER_QUEUE;
 
   private indexKey(appId?: string): string {
     return deadIndexKey(this.options.keyspace, appId);

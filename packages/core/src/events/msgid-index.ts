@@ -1,34 +1,14 @@
-import type { Keyspace, RedisClient } from '@wechat-dispatch/shared';
+import { join } from 'node:path';
+import {
+  bindScript,
+  luaScript,
+  type BoundScript,
+  type Keyspace,
+  type RedisClient,
+} from '@wechat-dispatch/shared';
 
-/**
- * Lua that indexes a sent message and leaves in `parked` (and removes) an event that arrived
- * before it. Takes the Lua expressions of the index key, the parked key, the message id and
- * the index TTL, so the record store's `sent` transition can run the same lines in its script.
- */
-export function indexSentLua(indexKey: string, parkedKey: string, id: string, ttl: string): string {
-  return `
-redis.call('SET', ${indexKey}, ${id}, 'EX', ${ttl})
-local parked = redis.call('GET', ${parkedKey})
-if parked then redis.call('DEL', ${parkedKey}) end
-`;
-}
-
-/** KEYS: msgid index, parked event. ARGV: messageId, indexTtlSeconds. Returns the parked event. */
-const INDEX_SENT_LUA = `${indexSentLua('KEYS[1]', 'KEYS[2]', 'ARGV[1]', 'ARGV[2]')}
-return parked
-`;
-
-/**
- * KEYS: msgid index, parked event. ARGV: eventJson, parkTtlSeconds.
- * Answers the message id, or parks the event when no message has that msgid yet. One script,
- * so an event and the `sent` that indexes its msgid cannot miss each other.
- */
-const RESOLVE_OR_PARK_LUA = `
-local id = redis.call('GET', KEYS[1])
-if id then return id end
-redis.call('SET', KEYS[2], ARGV[1], 'EX', ARGV[2])
-return false
-`;
+const INDEX_SENT = luaScript(join(__dirname, 'index-sent.lua'));
+const RESOLVE_OR_PARK = luaScript(join(__dirname, 'resolve-or-park.lua'));
 
 /** Options of {@link MsgIdIndex}. */
 export interface MsgIdIndexOptions {
@@ -40,11 +20,10 @@ export interface MsgIdIndexOptions {
   parkTtlSeconds?: number;
 }
 
-type Command = (k1: string, k2: string, a1: string, a2: string) => Promise<string | null>;
-
 /**
  * A msgid index entry for a script that writes it together with the `sent` transition
- * (`RecordStore.transition`'s `index`), so a message is never `sent` without it.
+ * (`RecordStore.transition`'s `index`, indexed-transition.lua), so a message is never `sent`
+ * without it.
  */
 export interface MsgIdEntry {
   indexKey: string;
@@ -62,20 +41,14 @@ export interface MsgIdEntry {
 export class MsgIdIndex {
   private readonly indexTtl: string;
   private readonly parkTtl: string;
-  private readonly indexSentCommand: Command;
-  private readonly resolveCommand: Command;
+  private readonly indexSentScript: BoundScript;
+  private readonly resolveScript: BoundScript;
 
   constructor(private readonly options: MsgIdIndexOptions) {
     this.indexTtl = String(options.indexTtlSeconds ?? 7 * 24 * 3600);
     this.parkTtl = String(options.parkTtlSeconds ?? 24 * 3600);
-    const redis = options.redis;
-    if (!('wxdIndexSent' in redis)) {
-      redis.defineCommand('wxdIndexSent', { numberOfKeys: 2, lua: INDEX_SENT_LUA });
-      redis.defineCommand('wxdResolveOrPark', { numberOfKeys: 2, lua: RESOLVE_OR_PARK_LUA });
-    }
-    const commands = redis as unknown as Record<string, Command>;
-    this.indexSentCommand = commands.wxdIndexSent!.bind(redis);
-    this.resolveCommand = commands.wxdResolveOrPark!.bind(redis);
+    this.indexSentScript = bindScript(options.redis, INDEX_SENT);
+    this.resolveScript = bindScript(options.redis, RESOLVE_OR_PARK);
   }
 
   private keys(appId: string, msgId: string): [string, string] {
@@ -94,10 +67,11 @@ export class MsgIdIndex {
    * @returns the JSON of an event parked for this msgid, if one arrived first
    */
   async indexSent(appId: string, msgId: string, messageId: string): Promise<string | undefined> {
-    const [indexKey, parkedKey] = this.keys(appId, msgId);
-    return (
-      (await this.indexSentCommand(indexKey, parkedKey, messageId, this.indexTtl)) ?? undefined
-    );
+    const parked = await this.indexSentScript.run(this.keys(appId, msgId), [
+      messageId,
+      this.indexTtl,
+    ]);
+    return (parked as string | null) ?? undefined;
   }
 
   /** The message sent as `msgId`, or undefined after parking `eventJson` for it. */
@@ -106,7 +80,7 @@ export class MsgIdIndex {
     msgId: string,
     eventJson: string,
   ): Promise<string | undefined> {
-    const [indexKey, parkedKey] = this.keys(appId, msgId);
-    return (await this.resolveCommand(indexKey, parkedKey, eventJson, this.parkTtl)) ?? undefined;
+    const id = await this.resolveScript.run(this.keys(appId, msgId), [eventJson, this.parkTtl]);
+    return (id as string | null) ?? undefined;
   }
 }

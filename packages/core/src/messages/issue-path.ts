@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { ErrorDetail } from '@wechat-dispatch/shared';
 
 /** `['messages', 3, 'data', 'thing1', 'value']` → `messages[3].data.thing1.value`. */
-export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+function formatPath(path: ReadonlyArray<PropertyKey>): string {
   return path.reduce<string>((out, part) => {
     if (typeof part === 'number') {
       return `${out}[${part}]`;

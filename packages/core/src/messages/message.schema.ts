@@ -73,7 +73,7 @@ const common = {
 const skipConsentCheck = z.boolean().optional();
 
 /** `POST /v1/messages` body for an Official Account template message. */
-export const templateMessageSchema = z.strictObject({
+const templateMessageSchema = z.strictObject({
   type: z.literal('template'),
   ...common,
   url: httpUrl.optional(),
@@ -81,7 +81,7 @@ export const templateMessageSchema = z.strictObject({
 });
 
 /** `POST /v1/messages` body for a Mini Program subscribe message. */
-export const subscribeMessageSchema = z.strictObject({
+const subscribeMessageSchema = z.strictObject({
   type: z.literal('subscribe'),
   ...common,
   page: pagePath.optional(),
@@ -91,7 +91,7 @@ export const subscribeMessageSchema = z.strictObject({
 });
 
 /** `POST /v1/messages` body for an Official Account subscription notification (bizsend). */
-export const bizsendMessageSchema = z.strictObject({
+const bizsendMessageSchema = z.strictObject({
   type: z.literal('bizsend'),
   ...common,
   page: httpUrl.optional(),

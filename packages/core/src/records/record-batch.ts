@@ -1,11 +1,17 @@
+import { join } from 'node:path';
 import type { ChainableCommander } from 'ioredis';
-import type { RedisClient } from '@wechat-dispatch/shared';
+import {
+  bindScript,
+  luaScript,
+  type BoundScript,
+  type RedisClient,
+  type ScriptArg,
+} from '@wechat-dispatch/shared';
 import type { Message } from '../messages/message.schema';
 import { HISTORY_FIELD } from './history-field';
 import { encodeRecord } from './record-codec';
 import { RecordStore, type RecordStoreOptions } from './record-store';
-import type { DeliveryRecord, HistoryEntry } from './record.types';
-import { CREATE_RECORDS_LUA } from './create-records-script';
+import type { DeliveryRecord, HistoryEntry } from './record.schema';
 
 /** A record to create together with the message it carries. */
 export interface NewRecord {
@@ -13,7 +19,7 @@ export interface NewRecord {
   message: Message;
 }
 
-type CreateRecordsCommand = (numKeys: number, ...args: string[]) => Promise<number>;
+const CREATE_RECORDS = luaScript(join(__dirname, 'create-records.lua'));
 
 /**
  * Writes and removes delivery records many at a time, in the same layout as {@link RecordStore}
@@ -24,19 +30,13 @@ export class RecordBatch {
   private readonly redis: RedisClient;
   private readonly store: RecordStore;
   private readonly ttlSeconds: number;
-  private readonly createCommand: CreateRecordsCommand;
+  private readonly createScript: BoundScript;
 
   constructor(options: RecordStoreOptions) {
     this.redis = options.redis;
     this.store = new RecordStore(options);
     this.ttlSeconds = options.ttlSeconds ?? 7 * 24 * 3600;
-    if (!('wxdCreateRecords' in this.redis)) {
-      // No numberOfKeys: the key count varies with the batch, so it is the first argument.
-      this.redis.defineCommand('wxdCreateRecords', { lua: CREATE_RECORDS_LUA });
-    }
-    const command = (this.redis as unknown as Record<string, CreateRecordsCommand>)
-      .wxdCreateRecords;
-    this.createCommand = command!.bind(this.redis);
+    this.createScript = bindScript(this.redis, CREATE_RECORDS);
   }
 
   /**
@@ -48,57 +48,45 @@ export class RecordBatch {
     if (items.length === 0) {
       return 0;
     }
-    const [numKeys, ...args] = this.createArgs(items);
-    return this.createCommand(Number(numKeys), ...args);
+    const { keys, args } = this.createArgs(items);
+    return (await this.createScript.run(keys, args)) as number;
   }
 
   /**
    * Queues the same creation onto `tx`, a pipeline (or MULTI) of this store's connection, so
    * the records can go to Redis in one round trip with other commands — the API's send jobs.
    * Its reply in `exec()` is the number of records created.
+   * @throws Error when `tx` is not of this store's connection, or was created before the store
    */
   createMissingIn(tx: ChainableCommander, items: readonly NewRecord[]): void {
     if (items.length === 0) {
       return;
     }
-    const command = (tx as unknown as Record<string, (...args: string[]) => unknown>)
-      .wxdCreateRecords;
-    if (!command) {
-      throw new Error('createMissingIn needs a transaction of the RecordBatch connection');
-    }
-    command.apply(tx, this.createArgs(items));
+    const { keys, args } = this.createArgs(items);
+    this.createScript.queue(tx, keys, args);
   }
 
-  /** The script's arguments for `items`: the key count, the keys, then ARGV. */
-  private createArgs(items: readonly NewRecord[]): string[] {
+  /** The script's keys and arguments for `items` (create-records.lua). */
+  private createArgs(items: readonly NewRecord[]): { keys: string[]; args: ScriptArg[] } {
     const keys: string[] = [];
-    const args: string[] = [String(this.ttlSeconds)];
+    const args: ScriptArg[] = [this.ttlSeconds];
     for (const { record, message } of items) {
       keys.push(this.store.recordKey(record.id), this.store.appIndexKey(record.appId));
       const entry: HistoryEntry = { at: record.createdAt, event: record.status };
       const fields = [...encodeRecord(record, message), HISTORY_FIELD, JSON.stringify(entry)];
-      args.push(
-        String(Date.parse(record.createdAt)),
-        record.id,
-        String(fields.length / 2),
-        ...fields,
-      );
+      args.push(Date.parse(record.createdAt), record.id, fields.length / 2, ...fields);
     }
-    return [String(keys.length), ...keys, ...args];
+    return { keys, args };
   }
 
-  /**
-   * Removes records that were never queued (their enqueue failed), in one MULTI. Also deletes the
-   * history list of the previous version's layout, which a record created by an older API
-   * process still has (see `readHistory`).
-   */
+  /** Removes records that were never queued (their enqueue failed), in one MULTI. */
   async remove(items: ReadonlyArray<{ id: string; appId: string }>): Promise<void> {
     if (items.length === 0) {
       return;
     }
     const multi = this.redis.multi();
     for (const { id, appId } of items) {
-      multi.del(this.store.recordKey(id), this.store.legacyHistoryKey(id));
+      multi.del(this.store.recordKey(id));
       multi.zrem(this.store.appIndexKey(appId), id);
     }
     throwOnMultiError(await multi.exec());

@@ -1,6 +1,6 @@
 import type { Message } from '../messages/message.schema';
-import { HISTORY_FIELD } from './history-field';
-import type { DeliveryRecord, HistoryEntry, MessageStatus } from './record.types';
+import { HISTORY_FIELD, parseHistory } from './history-field';
+import type { DeliveryRecord, MessageStatus, StoredMessage } from './record.schema';
 
 /** Fields of the record hash that hold JSON. */
 const JSON_FIELDS = new Set(['lastError', 'metadata', 'message']);
@@ -31,11 +31,8 @@ export function encodeField(field: string, value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** A record hash back into objects, with `history` (read apart: see `readHistory`). */
-export function decodeRecord(
-  hash: Record<string, string>,
-  history: HistoryEntry[],
-): { record: DeliveryRecord; message: Message } {
+/** A record hash back into objects; `history` is empty when the hash has no history field. */
+export function decodeRecord(hash: Record<string, string>): StoredMessage {
   const parse = <T>(field: string): T | undefined =>
     hash[field] === undefined ? undefined : (JSON.parse(hash[field]) as T);
   const record: DeliveryRecord = {
@@ -56,7 +53,7 @@ export function decodeRecord(
     caller: hash.caller ?? '',
     metadata: parse('metadata'),
     traceId: hash.traceId ?? '',
-    history,
+    history: parseHistory(hash[HISTORY_FIELD]),
   };
   return { record, message: parse<Message>('message') as Message };
 }

@@ -1,13 +1,20 @@
-import type { Keyspace, RedisClient } from '@wechat-dispatch/shared';
+import { join } from 'node:path';
+import {
+  bindPerTurn,
+  bindScript,
+  luaScript,
+  type BoundScript,
+  type Keyspace,
+  type RedisClient,
+} from '@wechat-dispatch/shared';
 import { decodeRecord, encodeField } from './record-codec';
-import { HISTORY_FIELD, readHistory } from './history-field';
-import type { DeliveryRecord, HistoryEntry, MessageStatus, StoredMessage } from './record.types';
+import type { DeliveryRecord, HistoryEntry, MessageStatus, StoredMessage } from './record.schema';
 import { canMove } from './status-machine';
-import { TRANSITION_LUA } from './transition-script';
-import { CLAIM_LUA } from './claim-script';
-import { RecordScript } from './record-script';
-import { INDEXED_TRANSITION_LUA } from './indexed-transition-script';
 import type { MsgIdEntry } from '../events/msgid-index';
+
+const TRANSITION = luaScript(join(__dirname, 'transition.lua'));
+const INDEXED_TRANSITION = luaScript(join(__dirname, 'indexed-transition.lua'));
+const CLAIM = luaScript(join(__dirname, 'claim.lua'));
 
 /** Options of {@link RecordStore}. */
 export interface RecordStoreOptions {
@@ -18,8 +25,9 @@ export interface RecordStoreOptions {
   /** Most history entries kept per record (at least 1). @defaultValue 50 */
   historyCap?: number;
   /**
-   * Run the claims and transitions of one event-loop turn as one script call (the worker, which
-   * claims and finishes many messages per turn). @defaultValue false: each call its own
+   * Run the claims and transitions of one event-loop turn as one script call (`bindPerTurn`;
+   * the worker, which claims and finishes many messages per turn). @defaultValue false: each
+   * call its own
    */
   perTurn?: boolean;
 }
@@ -60,7 +68,10 @@ export type TransitionResult =
 export interface ClaimRequest {
   from: readonly MessageStatus[];
   to: MessageStatus;
-  /** The history line; `at` and `attempt` are filled in. */
+  /**
+   * The history line; `at` and `attempt` are filled in. The script re-encodes it (Redis' cjson),
+   * so its values are strings, numbers and booleans (an empty array would come back as `{}`).
+   */
   event: Omit<HistoryEntry, 'at' | 'attempt'>;
   /** The clock. @defaultValue now */
   at?: Date;
@@ -73,6 +84,9 @@ export type ClaimResult =
 
 type TransitionAnswer = [number, string, (string | null)?];
 
+/** A script about one record, bound one call at a time or per turn. */
+type RecordScript = Pick<BoundScript, 'run'>;
+
 type ClaimAnswer = [code: number, status?: string, third?: number | string, fields?: string[]];
 
 /**
@@ -83,10 +97,8 @@ type ClaimAnswer = [code: number, status?: string, third?: number | string, fiel
 export class RecordStore {
   private readonly redis: RedisClient;
   private readonly keyspace: Keyspace;
-  private readonly historyCapArg: string;
-  private readonly ttlArg: string;
-  private readonly ttlSeconds: number;
   private readonly historyCap: number;
+  private readonly ttlSeconds: number;
   private readonly transitionScript: RecordScript;
   private readonly indexedTransitionScript: RecordScript;
   private readonly claimScript: RecordScript;
@@ -96,27 +108,15 @@ export class RecordStore {
     this.keyspace = options.keyspace;
     this.ttlSeconds = options.ttlSeconds ?? 7 * 24 * 3600;
     this.historyCap = options.historyCap ?? 50;
-    this.historyCapArg = String(this.historyCap);
-    this.ttlArg = String(this.ttlSeconds);
-    const perTurn = options.perTurn ?? false;
-    const script = (name: string, keys: number, lua: string) =>
-      new RecordScript(this.redis, name, keys, lua, perTurn);
-    this.transitionScript = script('wxdTransition', 1, TRANSITION_LUA);
-    this.indexedTransitionScript = script('wxdIndexedTransition', 3, INDEXED_TRANSITION_LUA);
-    this.claimScript = script('wxdClaim', 1, CLAIM_LUA);
+    const bind = options.perTurn ? bindPerTurn : bindScript;
+    this.transitionScript = bind(this.redis, TRANSITION);
+    this.indexedTransitionScript = bind(this.redis, INDEXED_TRANSITION);
+    this.claimScript = bind(this.redis, CLAIM);
   }
 
   /** Key of a record hash. */
   recordKey(id: string): string {
     return this.keyspace.key('msg', id);
-  }
-
-  /**
-   * Key of the history list of the previous version's layout, which kept a record's history
-   * apart from its hash. Read and deleted, never written (see `readHistory`).
-   */
-  legacyHistoryKey(id: string): string {
-    return this.keyspace.key('msg', id, 'history');
   }
 
   /** Key of an app's index of messages by creation time. */
@@ -126,17 +126,8 @@ export class RecordStore {
 
   /** The record and message of `id`, or undefined. */
   async load(id: string): Promise<StoredMessage | undefined> {
-    // Two commands sent back to back: one round trip, like a pipeline, without building one
-    // (an ioredis pipeline copies every script defined on the connection — BullMQ's dozens).
-    // Only a record of the previous layout has entries in the list (see readHistory).
-    const [hash, legacyHistory] = await Promise.all([
-      this.redis.hgetall(this.recordKey(id)),
-      this.redis.lrange(this.legacyHistoryKey(id), 0, -1),
-    ]);
-    if (Object.keys(hash).length === 0) {
-      return undefined;
-    }
-    return decodeRecord(hash, readHistory(hash[HISTORY_FIELD], legacyHistory, this.historyCap));
+    const hash = await this.redis.hgetall(this.recordKey(id));
+    return Object.keys(hash).length === 0 ? undefined : decodeRecord(hash);
   }
 
   /** The record of `id` as the API shows it, or undefined. */
@@ -160,14 +151,14 @@ export class RecordStore {
       to,
       at,
       JSON.stringify({ at, ...request.event }),
-      this.historyCapArg,
-      this.ttlArg,
+      this.historyCap,
+      this.ttlSeconds,
       request.incrementAttempts ? '1' : '0',
-      String(from.length),
+      from.length,
       ...from,
-      String(set.length),
+      set.length,
       ...set.flatMap(([field, value]) => [field, encodeField(field, value)]),
-      String(unset.length),
+      unset.length,
       ...unset,
       ...(index ? [index.messageId, index.ttlSeconds] : []),
     ];
@@ -192,12 +183,11 @@ export class RecordStore {
   async claim(id: string, request: ClaimRequest): Promise<ClaimResult> {
     assertForward(request.from, request.to);
     const at = (request.at ?? new Date()).toISOString();
-    // The entry's JSON up to the attempt number, which only the script knows; the script closes
-    // it, so the line reads exactly as transition() would write `{ at, ...event, attempt }`.
-    const head = JSON.stringify({ at, ...request.event, attempt: 0 }).slice(0, -2);
+    // The entry without its attempt, which only the script knows; the script adds it.
+    const entry = JSON.stringify({ at, ...request.event });
     const [code, status, third, fields] = (await this.claimScript.run(
       [this.recordKey(id)],
-      [request.to, at, head, this.historyCapArg, String(request.from.length), ...request.from],
+      [request.to, at, entry, this.historyCap, request.from.length, ...request.from],
     )) as ClaimAnswer;
     if (code !== 1) {
       return {
@@ -214,7 +204,7 @@ export class RecordStore {
       ok: true,
       previous: status as MessageStatus,
       attempt: Number(third),
-      stored: decodeRecord(hash, []),
+      stored: decodeRecord(hash),
     };
   }
 }

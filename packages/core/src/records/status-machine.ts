@@ -1,4 +1,4 @@
-import type { MessageStatus } from './record.types';
+import type { MessageStatus } from './record.schema';
 
 /**
  * The edges a message's status may move along (CONTRACT §3). Statuses only move forward; the one

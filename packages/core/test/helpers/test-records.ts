@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Keyspace } from '@wechat-dispatch/shared';
 import { newMessageId } from '../../src/messages/message-id';
 import type { Message } from '../../src/messages/message.schema';
-import type { DeliveryRecord } from '../../src/records/record.types';
+import type { DeliveryRecord } from '../../src/records/record.schema';
 
 /** The message of the records these tests create. */
 export const testMessage: Message = {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MESSAGE_STATUSES, MESSAGE_TYPES, messageSchema } from '@wechat-dispatch/core';
+import { deliveryRecordSchema as recordSchema, messageSchema } from '@wechat-dispatch/core';
 
 /** Most messages in one batch (CONTRACT §3). */
 export const MAX_BATCH = 1000;
@@ -44,33 +44,5 @@ export const cancelledSchema = z
   .object({ id: z.string(), status: z.literal('cancelled') })
   .meta({ id: 'Cancelled' });
 
-/** A message's delivery record (`GET /v1/messages/:id`, dead-letter items). */
-export const deliveryRecordSchema = z
-  .object({
-    id: z.string(),
-    type: z.enum(MESSAGE_TYPES),
-    appId: z.string(),
-    toUser: z.string(),
-    templateId: z.string(),
-    status: z.enum(MESSAGE_STATUSES),
-    attempts: z.number().int(),
-    wechatMsgId: z
-      .string()
-      .optional()
-      .meta({ description: "WeChat's 64-bit msgid, as a string so no digit is lost." }),
-    lastError: z.object({ errcode: z.number().int(), errmsg: z.string() }).optional(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-    sentAt: z.string().optional(),
-    sendAt: z.string().optional(),
-    nextAttemptAt: z.string().optional(),
-    caller: z.string(),
-    metadata: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
-    traceId: z.string(),
-    history: z.array(
-      z
-        .object({ at: z.string(), event: z.string(), errcode: z.number().int().optional() })
-        .catchall(z.unknown()),
-    ),
-  })
-  .meta({ id: 'DeliveryRecord' });
+/** A message's delivery record (`GET /v1/messages/:id`, dead-letter items): core's own schema. */
+export const deliveryRecordSchema = recordSchema.meta({ id: 'DeliveryRecord' });

@@ -1,14 +1,14 @@
-/**
- * Creates many delivery records in one atomic step, skipping every record that already exists,
- * so a retried batch (same ids, reused through its Idempotency-Key) never resets a record a
- * worker has already moved on. Each record is one hash (its fields, the first history entry
- * among them) with the retention TTL, plus an entry in its app's index.
- *
- * KEYS: per record, in order: record hash, app index (two keys each).
- * ARGV: ttlSeconds, then per record: createdMs, id, nFields, (field, value)…
- * Returns the number of records created.
- */
-export const CREATE_RECORDS_LUA = `
+--[[
+  Creates many delivery records in one atomic step, skipping every record that already exists,
+  so a retried batch (same ids, reused through its Idempotency-Key) never resets a record a
+  worker has already moved on. Each record is one hash (its fields, the first history entry
+  among them) with the retention TTL, plus an entry in its app's index; each app index drops
+  the entries older than the retention and takes the TTL too.
+
+  KEYS: per record, in order: record hash, app index (two keys each).
+  ARGV: ttlSeconds, then per record: createdMs, id, nFields, (field, value)…
+  Returns the number of records created.
+]]
 local ttl = tonumber(ARGV[1])
 local a = 2
 local created = 0
@@ -36,4 +36,3 @@ for indexKey, createdMs in pairs(newest) do
   redis.call('EXPIRE', indexKey, ttl)
 end
 return created
-`;
