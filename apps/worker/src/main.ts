@@ -91,7 +91,13 @@ async function main(): Promise<void> {
     return queue;
   };
   const deadLetters = new DeadLetterStore({ redis, keyspace, records, deadLetterQueue, sendQueue });
-  const pauses = new AppPauses(redis, keyspace, sendQueue, logger, metrics.onPause);
+  const pauses = new AppPauses({
+    redis,
+    keyspace,
+    queueOf: sendQueue,
+    logger,
+    onPause: metrics.onPause,
+  });
   const pacer = new SendPacer(redis, keyspace, {
     perSecond: config.rateLimitPerSec,
     inFlightMs: 3 * config.wechatTimeoutMs,
