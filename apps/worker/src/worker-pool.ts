@@ -1,4 +1,4 @@
-import type { Job, Worker } from 'bullmq';
+import type { Job } from 'bullmq';
 import {
   QUEUE_CATALOGUE,
   openWorker,
@@ -25,7 +25,6 @@ export interface WorkerPoolOptions {
 
 /** The running send workers of one process. */
 export interface WorkerPool {
-  workers: Array<Worker<SendJob>>;
   run(): void;
   close(): Promise<void>;
 }
@@ -69,7 +68,6 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     return worker;
   });
   return {
-    workers,
     run() {
       runWorkers(workers, logger);
     },

@@ -26,20 +26,14 @@ export {
 export {
   QUEUE_CATALOGUE,
   SEND_JOB_OPTIONS,
-  WECHAT_EVENT_JOB_OPTIONS,
   callbackJobOptions,
   catalogueQueues,
   type QueueSpec,
 } from './jobs/queue-catalogue';
+export { openWorker, type QueueContext, type CatalogueWorkerOptions } from './jobs/open-queue';
 export {
-  openQueue,
-  openWorker,
-  type QueueContext,
-  type CatalogueWorkerOptions,
-} from './jobs/open-queue';
-export {
-  SendQueues,
   openServiceQueues,
+  type SendQueues,
   type ServiceQueues,
   type ServiceQueuesOptions,
 } from './jobs/service-queues';

@@ -16,15 +16,8 @@ export class CallbackOutbox {
   /** @param queue the `callbacks` queue, opened with the worker's callback job options */
   constructor(private readonly queue: Queue<CallbackJob>) {}
 
-  /** Queues the callback of `record` reaching `status`, when it has a callback URL. */
-  async notify(
-    record: DeliveryRecord,
-    status: CallbackStatus,
-    url: string | undefined,
-  ): Promise<void> {
-    if (url === undefined) {
-      return;
-    }
+  /** Queues the callback of `record` reaching `status` to the message's callback `url`. */
+  async notify(record: DeliveryRecord, status: CallbackStatus, url: string): Promise<void> {
     const body = JSON.stringify({
       event: `message.${status}`,
       messageId: record.id,

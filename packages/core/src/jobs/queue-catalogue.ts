@@ -39,7 +39,7 @@ export const SEND_JOB_OPTIONS: DefaultJobOptions = {
 };
 
 /** Job options of event jobs: a handful of retries for Redis hiccups, then kept as failed. */
-export const WECHAT_EVENT_JOB_OPTIONS = {
+const WECHAT_EVENT_JOB_OPTIONS = {
   attempts: 5,
   backoff: { type: 'exponential', delay: 1000 },
   removeOnComplete: { age: 3600, count: 10000 },
