@@ -16,7 +16,7 @@ import {
   type ShutdownStep,
 } from '@wechat-dispatch/shared';
 import { AccessTokenService, WeChatClient } from '@wechat-dispatch/wechat-client';
-import type { WorkerConfig } from './config';
+import type { WorkerSettings } from './config';
 import { Semaphore } from './domain/semaphore';
 import { createFollowUpWorkers } from './follow-up-workers';
 import { AppPauses } from './infra/app-pauses';
@@ -29,12 +29,6 @@ import { MessageLifecycle } from './processors/message-lifecycle';
 import { createSendProcessor } from './processors/send-message.processor';
 import { withLifecycle } from './processors/with-lifecycle';
 import { createWorkerPool } from './worker-pool';
-
-/** What the composition reads from the configuration (the rest is main.ts'). */
-export type WorkerSettings = Omit<
-  WorkerConfig,
-  'redis' | 'logLevel' | 'httpPort' | 'shutdownTimeoutMs'
->;
 
 /** What {@link buildWorker} needs: connected connections and the settings. */
 export interface BuildWorkerOptions {
@@ -76,11 +70,9 @@ export function buildWorker(options: BuildWorkerOptions): WorkerRuntime {
   const keyspace = new Keyspace(settings.queuePrefix);
   const appIds = settings.apps.map((app) => app.appId);
   const context = { connection: redis, keyspace, logger };
+  const { callbacks } = settings;
   const queues = openServiceQueues(context, appIds, {
-    callbackJobOptions: callbackJobOptions(
-      settings.callbacks.maxAttempts,
-      settings.callbacks.backoffMs,
-    ),
+    callbackJobOptions: callbackJobOptions(callbacks.maxAttempts, callbacks.backoffMs),
   });
   const sendQueue = (appId: string) => queues.send.forApp(appId);
   const metrics = createWorkerMetrics(queues.send.all());
@@ -170,7 +162,7 @@ export function buildWorker(options: BuildWorkerOptions): WorkerRuntime {
     lifecycle,
     consents,
     deadCallbacks: queues.callbackDeadLetters,
-    callbacks: settings.callbacks,
+    callbacks,
   });
 
   const shutdownSteps: ShutdownStep[] = [

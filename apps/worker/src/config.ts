@@ -62,6 +62,12 @@ export interface WorkerConfig extends ServiceConfig {
   };
 }
 
+/** What the composition root reads from the configuration (the rest is main.ts'). */
+export type WorkerSettings = Omit<
+  WorkerConfig,
+  'redis' | 'logLevel' | 'httpPort' | 'shutdownTimeoutMs'
+>;
+
 /**
  * Reads the worker's environment (CONTRACT §2).
  * @throws ConfigError naming every bad variable
