@@ -6,6 +6,7 @@
  */
 
 const { randomBytes } = require('node:crypto');
+const { sendQueueName } = require('@wechat-dispatch/core');
 const { sleep, startNode } = require('./processes');
 const { freePort } = require('./net');
 
@@ -14,7 +15,7 @@ const APP = { appId: 'wx0b1e2c3d4e5f6a7b', appSecret: 'bench-secret-0123456789ab
 const API_KEY = 'bench-key-0123456789abcdef';
 const AUTH = { authorization: `Bearer ${API_KEY}` };
 /** The queue both stacks use (ours names it after the app; the bare one just reuses it). */
-const QUEUE = `send-${APP.appId}`;
+const QUEUE = sendQueueName(APP.appId);
 
 /** The message every POST carries: a template message as the README's example. */
 const MESSAGE = Object.freeze({
@@ -151,8 +152,7 @@ async function startBareWorker({ redisUrl, logDir, api, sandboxUrl, concurrency,
       WECHAT_API_BASE: sandboxUrl,
       BENCH_ACCESS_TOKEN: token,
       WORKER_CONCURRENCY: String(concurrency),
-      // The bare worker uses the same HTTP library as ours: axios (the project's client) unless
-      // BENCH_BARE_HTTP=node, to compare against our WECHAT_HTTP_CLIENT=node.
+      // The bare worker's HTTP library: axios (the project's client) unless BENCH_BARE_HTTP=node.
       BENCH_BARE_HTTP: process.env.BENCH_BARE_HTTP || 'axios',
     },
   });

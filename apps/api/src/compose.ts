@@ -1,4 +1,10 @@
-import { ConsentLedger, DeadLetterStore, RecordBatch, RecordStore } from '@wechat-dispatch/core';
+import {
+  ConsentLedger,
+  DeadLetterStore,
+  RecordBatch,
+  RecordStore,
+  openServiceQueues,
+} from '@wechat-dispatch/core';
 import {
   SsrfGuard,
   type ApiKeyEntry,
@@ -14,12 +20,10 @@ import { MessageAdmission, type ConsentPolicy } from './domain/message-admission
 import { IdempotencyGuard } from './domain/idempotency';
 import { MessageService } from './domain/message-service';
 import { RequestQuota } from './domain/request-quota';
-import { createDeadLetterQueue } from './infra/dead-letter-queue';
 import { RedisIdempotencyStore } from './infra/idempotency-store';
 import { redisQuotaLease } from './infra/redis-quota-lease';
 import { RedisEventInbox } from './infra/redis-event-inbox';
 import { RedisMessageQueue } from './infra/redis-message-queue';
-import { SendQueues } from './infra/send-queues';
 import { createApiMetrics } from './metrics';
 
 /** What {@link buildApiDeps} needs: a connected producer connection and the settings. */
@@ -68,23 +72,22 @@ export function buildApiDeps(options: BuildApiDepsOptions): ApiRuntime {
   const { redis, keyspace, logger } = options;
   const storeOptions = { redis, keyspace, ttlSeconds: options.recordTtlSeconds };
   const records = new RecordStore(storeOptions);
-  const sendQueues = new SendQueues(redis, keyspace, options.appIds, logger);
-  const deadLetterQueue = createDeadLetterQueue(redis, keyspace, logger);
+  const queues = openServiceQueues({ connection: redis, keyspace, logger }, options.appIds);
   const deadLetterStore = new DeadLetterStore({
     redis,
     keyspace,
     records,
-    deadLetterQueue,
-    sendQueue: (appId) => sendQueues.forApp(appId),
+    deadLetterQueue: queues.deadLetters,
+    sendQueue: (appId) => queues.send.forApp(appId),
   });
   const metrics = createApiMetrics({
-    sendQueues,
-    deadLetterQueue,
+    sendQueues: queues.send,
+    deadLetterQueue: queues.deadLetters,
     redis,
     keyspace,
     processMetrics: options.processMetrics,
   });
-  const eventInbox = new RedisEventInbox(redis, keyspace, logger);
+  const eventInbox = new RedisEventInbox(redis, keyspace, queues.wechatEvents);
   const events = new EventReceiver({
     tokens: options.eventTokens ?? [],
     inbox: eventInbox,
@@ -106,7 +109,7 @@ export function buildApiDeps(options: BuildApiDepsOptions): ApiRuntime {
   });
   const messages = new MessageService({
     records,
-    queue: new RedisMessageQueue(new RecordBatch(storeOptions), sendQueues),
+    queue: new RedisMessageQueue(new RecordBatch(storeOptions), queues.send),
     idempotency: new IdempotencyGuard({
       store: new RedisIdempotencyStore({ redis, keyspace }),
       waitMs: options.idempotencyWaitMs,
@@ -124,7 +127,7 @@ export function buildApiDeps(options: BuildApiDepsOptions): ApiRuntime {
     events,
     consents,
     admission,
-    queues: [...sendQueues.all(), deadLetterQueue, eventInbox.queue],
+    queues: queues.all(),
     metrics,
     quota: requestQuota(options),
     apiKeys: options.apiKeys,
@@ -135,9 +138,7 @@ export function buildApiDeps(options: BuildApiDepsOptions): ApiRuntime {
   };
   return {
     deps,
-    close: async () => {
-      await Promise.all([sendQueues.close(), deadLetterQueue.close(), eventInbox.close()]);
-    },
+    close: () => queues.close(),
   };
 }
 

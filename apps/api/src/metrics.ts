@@ -1,8 +1,7 @@
 import type { Queue } from 'bullmq';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { deadIndexKey, type MessageType } from '@wechat-dispatch/core';
+import { deadIndexKey, type MessageType, type SendQueues } from '@wechat-dispatch/core';
 import { withTimeout, type Keyspace, type RedisClient } from '@wechat-dispatch/shared';
-import type { SendQueues } from './infra/send-queues';
 
 /** The API's Prometheus metrics, served at `/metrics`. */
 export interface ApiMetrics {

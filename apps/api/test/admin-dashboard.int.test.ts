@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { sendQueueName } from '@wechat-dispatch/core';
+import { catalogueQueues, sendQueueName } from '@wechat-dispatch/core';
 import { APP_ID, startTestApi, type TestApi } from './helpers/test-api';
 
 const ADMIN = { user: 'operator', password: 'dashboard-pw-0001' };
@@ -59,7 +59,7 @@ describe('/admin/queues (Bull Board)', () => {
     expect(asset.headers['content-type']).toContain('javascript');
   });
 
-  it('when its API lists queues, then every queue the service uses is there (each send queue, dead-letters), read-only', async () => {
+  it('when its API lists queues, then every queue the API opened is there, read-only', async () => {
     const res = await request(api.app)
       .get('/admin/queues/api/queues')
       .auth(ADMIN.user, ADMIN.password);
@@ -73,6 +73,20 @@ describe('/admin/queues (Bull Board)', () => {
       expect.arrayContaining(['dead-letters', sendQueueName(APP_ID)]),
     );
     expect(queues.every((q) => q.readOnlyMode)).toBe(true);
+  });
+
+  it('when its API lists queues, then every queue of the catalogue is there, callbacks and callback dead letters included', async () => {
+    const res = await request(api.app)
+      .get('/admin/queues/api/queues')
+      .auth(ADMIN.user, ADMIN.password);
+
+    const names = (res.body as { queues: Array<{ name: string }> }).queues.map((q) => q.name);
+    expect(names.sort()).toEqual(
+      catalogueQueues([APP_ID])
+        .map((spec) => spec.name)
+        .sort(),
+    );
+    expect(names).toEqual(expect.arrayContaining(['callbacks', 'callback-dead-letters']));
   });
 
   it('when a write is attempted through its API, then it is refused', async () => {

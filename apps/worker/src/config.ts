@@ -15,7 +15,6 @@ const envSchema = z.object({
   ...serviceEnvShape,
   WECHAT_API_BASE: urlEnv('https://api.weixin.qq.com'),
   WECHAT_TOKEN_MODE: z.enum(['stable', 'classic']).default('stable'),
-  WECHAT_HTTP_CLIENT: z.enum(['axios', 'node']).default('axios'),
   WORKER_CONCURRENCY: intEnv(50, 1, 10000),
   SEND_MAX_ATTEMPTS: intEnv(8, 1, 100),
   SEND_BACKOFF_MS: intEnv(1000, 1, 3600000),
@@ -38,8 +37,6 @@ const envSchema = z.object({
 export interface WorkerConfig extends ServiceConfig {
   wechatApiBase: string;
   tokenMode: 'stable' | 'classic';
-  /** axios (default) or node:http for WeChat calls. */
-  httpClient: 'axios' | 'node';
   concurrency: number;
   maxAttempts: number;
   backoffBaseMs: number;
@@ -65,6 +62,12 @@ export interface WorkerConfig extends ServiceConfig {
   };
 }
 
+/** What the composition root reads from the configuration (the rest is main.ts'). */
+export type WorkerSettings = Omit<
+  WorkerConfig,
+  'redis' | 'logLevel' | 'httpPort' | 'shutdownTimeoutMs'
+>;
+
 /**
  * Reads the worker's environment (CONTRACT §2).
  * @throws ConfigError naming every bad variable
@@ -75,7 +78,6 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     ...serviceConfigOf(e, redis),
     wechatApiBase: e.WECHAT_API_BASE,
     tokenMode: e.WECHAT_TOKEN_MODE,
-    httpClient: e.WECHAT_HTTP_CLIENT,
     concurrency: e.WORKER_CONCURRENCY,
     maxAttempts: e.SEND_MAX_ATTEMPTS,
     backoffBaseMs: e.SEND_BACKOFF_MS,

@@ -1,42 +1,36 @@
-import { Queue, Worker } from 'bullmq';
+import type { Queue, Worker } from 'bullmq';
 import {
-  CALLBACKS_QUEUE,
-  CALLBACK_DEAD_LETTER_QUEUE,
-  ConsentLedger,
-  MsgIdIndex,
-  WECHAT_EVENTS_QUEUE,
-  type CallbackJob,
-  type RecordStore,
-  type WeChatEventJob,
+  QUEUE_CATALOGUE,
+  openWorker,
+  type ConsentLedger,
+  type DeadCallback,
+  type QueueContext,
 } from '@wechat-dispatch/core';
-import { SsrfGuard, type Keyspace, type Logger, type RedisClient } from '@wechat-dispatch/shared';
+import { SsrfGuard } from '@wechat-dispatch/shared';
 import type { WorkerConfig } from './config';
-import { CallbackOutbox } from './infra/callback-outbox';
 import { CallbackSender } from './infra/callback-sender';
-import { createCallbackProcessor, type DeadCallback } from './processors/callback.processor';
-import { MessageLifecycle } from './processors/message-lifecycle';
-import { createEventProcessor } from './processors/wechat-event.processor';
 import { closeWorkers, runWorkers } from './infra/worker-group';
+import { createCallbackProcessor } from './processors/callback.processor';
+import type { MessageLifecycle } from './processors/message-lifecycle';
+import { createEventProcessor } from './processors/wechat-event.processor';
+
+/** How many WeChat events one process applies at once. */
+const EVENT_CONCURRENCY = 20;
 
 /** Options of {@link createFollowUpWorkers}. */
 export interface FollowUpWorkersOptions {
-  connection: RedisClient;
-  keyspace: Keyspace;
-  records: RecordStore;
-  logger: Logger;
-  recordTtlSeconds: number;
-  eventParkTtlSeconds: number;
+  context: QueueContext;
+  /** What delivery events move on. */
+  lifecycle: MessageLifecycle;
+  /** What consent events change. */
+  consents: ConsentLedger;
+  /** Where callbacks go after their last attempt. */
+  deadCallbacks: Queue<DeadCallback>;
   callbacks: WorkerConfig['callbacks'];
 }
 
 /** The event and callback side of a worker process. */
 export interface FollowUpWorkers {
-  /** Handed to the send processor: what follows `sent` and `dead`. */
-  lifecycle: MessageLifecycle;
-  /** Handed to the send processor, whose `sent` transition writes it. */
-  msgIds: MsgIdIndex;
-  /** `wechat-events`, `callbacks` and `callback-dead-letters`, for metrics and dashboards. */
-  queues: Queue[];
   run(): void;
   close(): Promise<void>;
 }
@@ -47,85 +41,42 @@ export interface FollowUpWorkers {
  * events never takes a send slot. Created with `autorun: false`.
  */
 export function createFollowUpWorkers(options: FollowUpWorkersOptions): FollowUpWorkers {
-  const { connection, keyspace, logger } = options;
-  const consents = new ConsentLedger({ redis: connection, keyspace });
-  const msgIds = new MsgIdIndex({
-    redis: connection,
-    keyspace,
-    indexTtlSeconds: options.recordTtlSeconds,
-    parkTtlSeconds: options.eventParkTtlSeconds,
-  });
-  const outbox = new CallbackOutbox({
-    connection,
-    keyspace,
-    logger,
-    maxAttempts: options.callbacks.maxAttempts,
-    backoffMs: options.callbacks.backoffMs,
-  });
-  const lifecycle = new MessageLifecycle({
-    records: options.records,
-    msgIds,
-    consents,
-    callbacks: outbox,
-    logger,
-  });
-  const deadCallbacks = new Queue<DeadCallback>(CALLBACK_DEAD_LETTER_QUEUE, {
-    connection,
-    prefix: keyspace.root,
-  });
-  const eventsQueue = new Queue<WeChatEventJob>(WECHAT_EVENTS_QUEUE, {
-    connection,
-    prefix: keyspace.root,
-  });
+  const { context, callbacks } = options;
+  const { logger } = context;
   const sender = new CallbackSender({
-    ssrf: new SsrfGuard(options.callbacks.allowlist),
-    timeoutMs: options.callbacks.timeoutMs,
+    ssrf: new SsrfGuard(callbacks.allowlist),
+    timeoutMs: callbacks.timeoutMs,
   });
-  const eventWorker = new Worker<WeChatEventJob>(
-    WECHAT_EVENTS_QUEUE,
-    createEventProcessor({ lifecycle, consents, logger }),
-    { connection, prefix: keyspace.root, concurrency: 20, autorun: false },
+  const eventWorker = openWorker(
+    QUEUE_CATALOGUE.wechatEvents,
+    createEventProcessor({ lifecycle: options.lifecycle, consents: options.consents, logger }),
+    context,
+    { concurrency: EVENT_CONCURRENCY },
   );
-  const callbackWorker = new Worker<CallbackJob>(
-    CALLBACKS_QUEUE,
-    createCallbackProcessor({
-      sender,
-      secrets: options.callbacks.secrets,
-      deadLetters: deadCallbacks,
-      logger,
-    }),
-    {
-      connection,
-      prefix: keyspace.root,
-      concurrency: options.callbacks.concurrency,
-      lockDuration: Math.max(30000, 3 * options.callbacks.timeoutMs),
-      autorun: false,
-    },
-  );
-  const workers = [eventWorker, callbackWorker] as Worker[];
-  const queues = [eventsQueue, outbox.queue, deadCallbacks] as Queue[];
-  for (const worker of workers) {
-    worker.on('error', (err) =>
-      logger.warn('worker error', { queue: worker.name, error: err.message }),
-    );
-  }
   eventWorker.on('failed', (job, err) =>
     logger.error('wechat event job failed', { jobId: job?.id, err }),
   );
-  for (const queue of queues) {
-    queue.on('error', (err) =>
-      logger.warn('queue error', { queue: queue.name, error: err.message }),
-    );
-  }
+  const callbackWorker = openWorker(
+    QUEUE_CATALOGUE.callbacks,
+    createCallbackProcessor({
+      sender,
+      secrets: callbacks.secrets,
+      deadLetters: options.deadCallbacks,
+      logger,
+    }),
+    context,
+    {
+      concurrency: callbacks.concurrency,
+      lockDuration: Math.max(30000, 3 * callbacks.timeoutMs),
+    },
+  );
+  const workers = [eventWorker, callbackWorker] as Worker[];
   return {
-    lifecycle,
-    msgIds,
-    queues,
     run() {
       runWorkers(workers, logger);
     },
     async close() {
-      await closeWorkers(workers, queues);
+      await closeWorkers(workers);
       sender.close();
     },
   };

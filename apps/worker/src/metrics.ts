@@ -16,9 +16,10 @@ export interface WorkerMetrics {
 
 /**
  * Builds the worker's metrics: sends by app, result and errcode; send latency; waits (quota
- * pauses, token-config waits); token fetches; queue depths read from Redis at scrape time.
+ * pauses, token-config waits); token fetches; the depths of `queues` (the send queues) read
+ * from Redis at scrape time.
  */
-export function createWorkerMetrics(queues: () => Queue[]): WorkerMetrics {
+export function createWorkerMetrics(queues: readonly Queue[]): WorkerMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'wxd_worker_' });
   const sends = new Counter({
@@ -63,7 +64,7 @@ export function createWorkerMetrics(queues: () => Queue[]): WorkerMetrics {
       // would look down to Prometheus while Redis is. Depths are simply absent then.
       const depths = await withTimeout(
         Promise.all(
-          queues().map(
+          queues.map(
             async (q) =>
               [
                 q.name,

@@ -1,12 +1,15 @@
-import { Queue, Worker, type Job } from 'bullmq';
-import { sendQueueName, type SendJob } from '@wechat-dispatch/core';
-import type { Keyspace, Logger, RedisClient } from '@wechat-dispatch/shared';
+import type { Job } from 'bullmq';
+import {
+  QUEUE_CATALOGUE,
+  openWorker,
+  type QueueContext,
+  type SendJob,
+} from '@wechat-dispatch/core';
 import { closeWorkers, runWorkers } from './infra/worker-group';
 
 /** Options of {@link createWorkerPool}. */
 export interface WorkerPoolOptions {
-  connection: RedisClient;
-  keyspace: Keyspace;
+  context: QueueContext;
   appIds: readonly string[];
   processor: (job: Job<SendJob>, token?: string) => Promise<unknown>;
   concurrency: number;
@@ -18,27 +21,23 @@ export interface WorkerPoolOptions {
   keepCompletedJobs: number;
   /** How often stalled jobs (of a dead worker) are looked for. @defaultValue 30000 */
   stalledIntervalMs?: number;
-  logger: Logger;
 }
 
-/** The running workers of one process and the queues they serve. */
+/** The running send workers of one process. */
 export interface WorkerPool {
-  workers: Array<Worker<SendJob>>;
-  queues: Array<Queue<SendJob>>;
   run(): void;
   close(): Promise<void>;
 }
 
 /**
  * One BullMQ Worker per app queue, created with `autorun: false` so nothing is fetched before
- * `run()`; every worker and queue has an `error` listener.
+ * `run()`.
  */
 export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
-  const { connection, keyspace, logger } = options;
+  const { context } = options;
+  const { logger } = context;
   const workers = options.appIds.map((appId) => {
-    const worker = new Worker<SendJob>(sendQueueName(appId), options.processor, {
-      connection,
-      prefix: keyspace.root,
+    const worker = openWorker(QUEUE_CATALOGUE.send(appId), options.processor, context, {
       concurrency: options.concurrency,
       lockDuration: options.lockDurationMs,
       stalledInterval: options.stalledIntervalMs ?? 30000,
@@ -48,11 +47,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       // Completed send jobs are removed unless kept for the dashboard: the delivery record,
       // not the job, is the audit trail (jobs that carry their own option keep theirs).
       removeOnComplete: { count: options.keepCompletedJobs },
-      autorun: false,
     });
-    worker.on('error', (err) =>
-      logger.warn('worker error', { queue: worker.name, error: err.message }),
-    );
     worker.on('failed', (job, err) => {
       // Dead letters end with UnrecoverableError and are logged by the processor; anything else
       // is an unexpected exception, retried by BullMQ's safety-net attempts.
@@ -72,21 +67,10 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     );
     return worker;
   });
-  const queues = options.appIds.map((appId) => {
-    const queue = new Queue<SendJob>(sendQueueName(appId), { connection, prefix: keyspace.root });
-    queue.on('error', (err) =>
-      logger.warn('queue error', { queue: queue.name, error: err.message }),
-    );
-    return queue;
-  });
   return {
-    workers,
-    queues,
     run() {
       runWorkers(workers, logger);
     },
-    async close() {
-      await closeWorkers(workers, queues);
-    },
+    close: () => closeWorkers(workers),
   };
 }

@@ -23,14 +23,12 @@ describe('createWorkerPool: completed send jobs (real Redis, real BullMQ)', () =
     const queue = new Queue(sendQueueName(APP), { connection, prefix: keyspace.root });
     let done = 0;
     const pool = createWorkerPool({
-      connection,
-      keyspace,
+      context: { connection, keyspace, logger },
       appIds: [APP],
       processor: () => Promise.resolve(void (done += 1)),
       concurrency: 1,
       lockDurationMs: 30000,
       keepCompletedJobs: keep,
-      logger,
     });
     try {
       await queue.addBulk(

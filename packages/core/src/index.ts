@@ -13,11 +13,27 @@ export {
 export {
   sendQueueName,
   DEAD_LETTER_QUEUE,
+  WECHAT_EVENTS_QUEUE,
+  CALLBACKS_QUEUE,
+  CALLBACK_DEAD_LETTER_QUEUE,
   JOB_NAMES,
   sendJobSchema,
-  SEND_JOB_OPTIONS,
   type SendJob,
 } from './jobs/queues';
+export {
+  QUEUE_CATALOGUE,
+  SEND_JOB_OPTIONS,
+  callbackJobOptions,
+  catalogueQueues,
+  type QueueSpec,
+} from './jobs/queue-catalogue';
+export { openWorker, type QueueContext, type CatalogueWorkerOptions } from './jobs/open-queue';
+export {
+  openServiceQueues,
+  type SendQueues,
+  type ServiceQueues,
+  type ServiceQueuesOptions,
+} from './jobs/service-queues';
 export {
   MESSAGE_STATUSES,
   deliveryRecordSchema,
@@ -44,8 +60,6 @@ export {
 export { RecordBatch, type NewRecord } from './records/record-batch';
 export { deadIndexKey } from './dead-letters/dead-index';
 export {
-  WECHAT_EVENTS_QUEUE,
-  WECHAT_EVENT_JOB_OPTIONS,
   wechatEventSchema,
   wechatEventJobSchema,
   subscribeEventItemSchema,
@@ -55,12 +69,11 @@ export {
   type SubscribeEventItem,
 } from './events/wechat-event';
 export {
-  CALLBACKS_QUEUE,
-  CALLBACK_DEAD_LETTER_QUEUE,
   CALLBACK_STATUSES,
   callbackJobSchema,
   callbackJobId,
   type CallbackJob,
+  type DeadCallback,
   type CallbackStatus,
 } from './callbacks/callback-job';
 export {

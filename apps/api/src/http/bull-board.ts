@@ -8,13 +8,14 @@ import type { Router } from 'express';
 export const BULL_BOARD_PATH = '/admin/queues';
 
 /**
- * Bull Board over every queue the service uses (each app's send queue and `dead-letters`),
- * read-only. The delivery records, not the jobs, are the source of truth: retrying a job from
- * the dashboard would not touch its record (the worker would skip it), promoting a delayed job
- * would send a scheduled message before its `sendAt`, and removing one would strand its record
- * as `queued`. State changes go through the API (cancel, redrive). Job data holds only the
- * message id and trace id (dead letters add appId and WeChat's errcode), so no formatter is
- * needed to hide secrets or message content.
+ * Bull Board over the given queues, read-only; the API gives it every queue of the catalogue
+ * (each app's send queue, `dead-letters`, `wechat-events`, `callbacks`,
+ * `callback-dead-letters`). The delivery records, not the jobs, are the source of truth:
+ * retrying a job from the dashboard would not touch its record (the worker would skip it),
+ * promoting a delayed job would send a scheduled message before its `sendAt`, and removing one
+ * would strand its record as `queued`. State changes go through the API (cancel, redrive). Job
+ * data holds ids, statuses and errcodes, WeChat's event pushes and the record a callback
+ * reports — never a secret (callbacks are signed as they are sent), so no formatter is needed.
  */
 export function bullBoardRouter(queues: readonly Queue[], basePath = BULL_BOARD_PATH): Router {
   const serverAdapter = new ExpressAdapter();

@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import {
-  WECHAT_EVENTS_QUEUE,
-  WECHAT_EVENT_JOB_OPTIONS,
+  QUEUE_CATALOGUE,
   eventDedupeId,
   type WeChatEvent,
   type WeChatEventJob,
 } from '@wechat-dispatch/core';
-import type { Keyspace, Logger, RedisClient } from '@wechat-dispatch/shared';
+import type { Keyspace, RedisClient } from '@wechat-dispatch/shared';
 import type { EventInbox } from '../domain/event-receiver';
 
 /** How long an event identity is remembered; WeChat's retries come within seconds. */
@@ -19,23 +18,12 @@ const SEEN_TTL_SECONDS = 24 * 3600;
  * WeChat's retry gets in.
  */
 export class RedisEventInbox implements EventInbox {
-  /** The producer side of `wechat-events`, also shown on the dashboard. */
-  readonly queue: Queue<WeChatEventJob>;
-
+  /** @param queue the `wechat-events` queue, opened on `redis` */
   constructor(
     private readonly redis: RedisClient,
     private readonly keyspace: Keyspace,
-    logger: Logger,
-  ) {
-    this.queue = new Queue<WeChatEventJob>(WECHAT_EVENTS_QUEUE, {
-      connection: redis,
-      prefix: keyspace.root,
-      defaultJobOptions: WECHAT_EVENT_JOB_OPTIONS,
-    });
-    this.queue.on('error', (err) =>
-      logger.warn('queue error', { queue: WECHAT_EVENTS_QUEUE, error: err.message }),
-    );
-  }
+    private readonly queue: Queue<WeChatEventJob>,
+  ) {}
 
   /** @inheritdoc */
   async accept(appId: string, event: WeChatEvent, traceId: string): Promise<boolean> {
@@ -46,7 +34,7 @@ export class RedisEventInbox implements EventInbox {
       return false;
     }
     try {
-      await this.queue.add('handleEvent', {
+      await this.queue.add(QUEUE_CATALOGUE.wechatEvents.jobName, {
         appId,
         event,
         receivedAt: new Date().toISOString(),
@@ -57,10 +45,5 @@ export class RedisEventInbox implements EventInbox {
       throw err;
     }
     return true;
-  }
-
-  /** Closes the queue (the connection is the caller's). */
-  close(): Promise<void> {
-    return this.queue.close();
   }
 }

@@ -3,7 +3,7 @@ import type { ChainableCommander } from 'ioredis';
 import { inOneWrite } from '@wechat-dispatch/shared';
 import { JOB_NAMES, type RecordBatch, type SendJob } from '@wechat-dispatch/core';
 import type { MessageQueue, PreparedMessage } from '../domain/message-queue';
-import type { SendQueues } from './send-queues';
+import type { SendQueues } from '@wechat-dispatch/core';
 
 /**
  * Accepted messages into Redis in one round trip: the Lua script that creates every missing

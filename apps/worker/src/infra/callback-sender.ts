@@ -47,9 +47,9 @@ export class CallbackSender {
   ): Promise<CallbackAnswer> {
     const url = new URL(rawUrl);
     const host = url.hostname.replace(/^\[|\]$/g, '');
-    if (isIP(host) !== 0) {
-      await this.options.ssrf.checkUrl(rawUrl);
-    } else if (url.protocol !== 'https:') {
+    // A literal IP skips the agent's lookup, and http is allowed only for listed hosts: both are
+    // checked here; an https host name is checked by the lookup as the socket connects.
+    if (isIP(host) !== 0 || url.protocol !== 'https:') {
       await this.options.ssrf.checkUrl(rawUrl);
     }
     const client = url.protocol === 'https:' ? https : http;

@@ -1,7 +1,7 @@
 import type { AccessTokenProvider } from '@wechat-dispatch/wechat-client';
 
 /** How long a token read from the shared cache is reused in-process. @defaultValue 1000 */
-export const RECENT_TOKEN_MS = 1000;
+const RECENT_TOKEN_MS = 1000;
 
 interface Recent {
   token: Promise<string>;

@@ -1,40 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { Keyspace, RedisClient } from '@wechat-dispatch/shared';
+import { join } from 'node:path';
+import {
+  bindScript,
+  luaScript,
+  type BoundScript,
+  type Keyspace,
+  type RedisClient,
+} from '@wechat-dispatch/shared';
 
-/**
- * A sliding window per app in a sorted set, on Redis' own clock so every worker agrees. Each
- * send is an entry scored with the moment it stopped being able to reach WeChat: while the
- * request is in flight that is "later" (now + the in-flight bound), once the answer is back it
- * is the answer's time. A new send may start only while fewer than `limit` entries lie within
- * the last window. Because WeChat receives a request somewhere between our start and our
- * answer, this bounds what WeChat sees in any window however much the latency varies.
- *
- * KEYS: the app's window. ARGV: limit, windowMs, member, inFlightMs.
- * Returns 0 (slot taken) or the ms to wait before asking again.
- */
-const ACQUIRE_LUA = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local window = tonumber(ARGV[2])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
-if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
-  redis.call('ZADD', KEYS[1], now + tonumber(ARGV[4]), ARGV[3])
-  redis.call('PEXPIRE', KEYS[1], window + tonumber(ARGV[4]) * 2)
-  return 0
-end
-local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-return math.min(math.max(1, tonumber(oldest[2]) + window - now + 1), window)
-`;
-
-/** Marks a send finished: its entry now counts from the answer's time. KEYS: window. ARGV: member. */
-const RELEASE_LUA = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-redis.call('ZADD', KEYS[1], 'XX', now, ARGV[1])
-return 0
-`;
-
-type PacerCommand = (key: string, ...args: string[]) => Promise<number>;
+const ACQUIRE = luaScript(join(__dirname, 'pace-acquire.lua'));
+const RELEASE = luaScript(join(__dirname, 'pace-release.lua'));
 
 /** Options of {@link SendPacer}. */
 export interface SendPacerOptions {
@@ -50,26 +25,26 @@ export interface SendPacerOptions {
 
 /**
  * Caps sends per app at `perSecond` in any one-second window (sliding, not fixed), across every
- * worker process (`WECHAT_RATE_LIMIT_PER_SEC`).
+ * worker process (`WECHAT_RATE_LIMIT_PER_SEC`). The window is a sorted set per app on Redis' own
+ * clock, so every worker agrees. Each send is an entry scored with the moment it stopped being
+ * able to reach WeChat: while in flight that is "later" (now + the in-flight bound), once the
+ * answer is back it is the answer's time. Because WeChat receives a request somewhere between
+ * our start and our answer, this bounds what WeChat sees in any window however much the latency
+ * varies (pace-acquire.lua, pace-release.lua).
  */
 export class SendPacer {
-  private readonly acquireCommand: PacerCommand;
-  private readonly releaseCommand: PacerCommand;
+  private readonly acquire: BoundScript;
+  private readonly release: BoundScript;
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(
-    private readonly redis: RedisClient,
+    redis: RedisClient,
     private readonly keyspace: Keyspace,
     private readonly options: SendPacerOptions,
   ) {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-    const commands = redis as unknown as Record<string, PacerCommand>;
-    if (!('wxdPaceAcquire' in redis)) {
-      redis.defineCommand('wxdPaceAcquire', { numberOfKeys: 1, lua: ACQUIRE_LUA });
-      redis.defineCommand('wxdPaceRelease', { numberOfKeys: 1, lua: RELEASE_LUA });
-    }
-    this.acquireCommand = commands.wxdPaceAcquire!.bind(redis);
-    this.releaseCommand = commands.wxdPaceRelease!.bind(redis);
+    this.acquire = bindScript(redis, ACQUIRE);
+    this.release = bindScript(redis, RELEASE);
   }
 
   /** Runs `send` once this app may send one more message. */
@@ -79,13 +54,10 @@ export class SendPacer {
     }
     const key = this.keyspace.key('pace', appId);
     const member = randomUUID();
+    const inFlightMs = this.options.inFlightMs ?? 30000;
     for (;;) {
-      const waitMs = await this.acquireCommand(
-        key,
-        String(this.options.perSecond),
-        '1000',
-        member,
-        String(this.options.inFlightMs ?? 30000),
+      const waitMs = Number(
+        await this.acquire.run([key], [this.options.perSecond, 1000, member, inFlightMs]),
       );
       if (waitMs === 0) {
         break;
@@ -95,7 +67,7 @@ export class SendPacer {
     try {
       return await send();
     } finally {
-      await this.releaseCommand(key, member);
+      await this.release.run([key], [member]);
     }
   }
 }

@@ -1,4 +1,4 @@
-import type { Queue, Worker } from 'bullmq';
+import type { Worker } from 'bullmq';
 import type { Logger } from '@wechat-dispatch/shared';
 
 /**
@@ -13,14 +13,7 @@ export function runWorkers(workers: readonly Worker[], logger: Logger): void {
   }
 }
 
-/**
- * Closes Workers first (they stop fetching and finish what they hold), then the Queues the
- * process used beside them.
- */
-export async function closeWorkers(
-  workers: readonly Worker[],
-  queues: readonly Queue[],
-): Promise<void> {
+/** Closes Workers: they stop fetching and finish the jobs they hold. */
+export async function closeWorkers(workers: readonly Worker[]): Promise<void> {
   await Promise.all(workers.map((w) => w.close()));
-  await Promise.all(queues.map((q) => q.close()));
 }

@@ -1,5 +1,10 @@
 import { UnrecoverableError, type Job, type Queue } from 'bullmq';
-import { callbackJobSchema, type CallbackJob } from '@wechat-dispatch/core';
+import {
+  QUEUE_CATALOGUE,
+  callbackJobSchema,
+  type CallbackJob,
+  type DeadCallback,
+} from '@wechat-dispatch/core';
 import {
   CALLBACK_SIGNATURE_HEADER,
   SsrfBlockedError,
@@ -8,13 +13,6 @@ import {
   type Logger,
 } from '@wechat-dispatch/shared';
 import type { CallbackSender } from '../infra/callback-sender';
-
-/** A callback that used its attempt budget, as kept on `callback-dead-letters`. */
-export interface DeadCallback extends CallbackJob {
-  reason: string;
-  attempts: number;
-  deadAt: string;
-}
 
 /** Dependencies of the callback processor. */
 export interface CallbackProcessorDeps {
@@ -36,7 +34,7 @@ export function createCallbackProcessor(deps: CallbackProcessorDeps) {
   const secrets = new Map(deps.secrets.map((entry) => [entry.caller, entry.secret]));
 
   const bury = async (job: Job<CallbackJob>, data: CallbackJob, reason: string, logger: Logger) => {
-    await deps.deadLetters.add('deadCallback', {
+    await deps.deadLetters.add(QUEUE_CATALOGUE.callbackDeadLetters.jobName, {
       ...data,
       reason,
       attempts: job.attemptsMade + 1,

@@ -78,7 +78,7 @@ export function createSendProcessor(deps: SendProcessorDeps) {
     const { messageId, traceId } = parsed.data;
     // The trace id goes on the job's logger rather than into AsyncLocalStorage: once enabled,
     // AsyncLocalStorage hooks every promise the process creates (BullMQ's, ioredis', axios'),
-    // which cost a busy worker about a tenth of its CPU.
+    // a cost paid on every send (docs/benchmarks.md, design figures: worker).
     const logger = deps.logger.child({ messageId, traceId, jobId: job.id, queue: job.queueName });
     // Read and claim in one step: the sent-guard and the move to `sending` are one script.
     const claim = await deps.records.claim(messageId, {

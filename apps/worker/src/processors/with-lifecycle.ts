@@ -24,11 +24,6 @@ export function withLifecycle(
       const result = await processor(job, token);
       if (result.sent) {
         await lifecycle.sent(result.sent);
-      } else if (result.outcome === 'sent') {
-        const stored = await records.load(job.data.messageId).catch(() => undefined);
-        if (stored) {
-          await lifecycle.sent({ stored, msgId: stored.record.wechatMsgId, indexed: false });
-        }
       }
       return { outcome: result.outcome };
     } catch (err) {

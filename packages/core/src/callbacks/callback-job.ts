@@ -1,11 +1,5 @@
 import { z } from 'zod';
 
-/** The queue of signed callbacks to callers; processed apart from sends so they never slow them. */
-export const CALLBACKS_QUEUE = 'callbacks';
-
-/** Where callbacks go after their attempt budget: kept for operators, never processed. */
-export const CALLBACK_DEAD_LETTER_QUEUE = 'callback-dead-letters';
-
 /** Final statuses a caller is told about. */
 export const CALLBACK_STATUSES = ['sent', 'delivered', 'undelivered', 'dead'] as const;
 export type CallbackStatus = (typeof CALLBACK_STATUSES)[number];
@@ -23,6 +17,13 @@ export const callbackJobSchema = z.strictObject({
   traceId: z.string().min(1),
 });
 export type CallbackJob = z.infer<typeof callbackJobSchema>;
+
+/** A callback that used its attempt budget, as kept on `callback-dead-letters`. */
+export interface DeadCallback extends CallbackJob {
+  reason: string;
+  attempts: number;
+  deadAt: string;
+}
 
 /** The job id of a callback: one per message and status, so a re-run never doubles it. */
 export function callbackJobId(messageId: string, status: CallbackStatus): string {

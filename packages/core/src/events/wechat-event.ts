@@ -1,8 +1,5 @@
 import { z } from 'zod';
 
-/** The queue the API puts verified WeChat event pushes on; the worker applies them. */
-export const WECHAT_EVENTS_QUEUE = 'wechat-events';
-
 /** One `List` item of a subscribe event (popup, change, sent), field names as WeChat's. */
 export const subscribeEventItemSchema = z.object({
   TemplateId: z.string().optional(),
@@ -39,14 +36,6 @@ export const wechatEventJobSchema = z.strictObject({
   traceId: z.string().min(1),
 });
 export type WeChatEventJob = z.infer<typeof wechatEventJobSchema>;
-
-/** Job options of event jobs: a handful of retries for Redis hiccups, then kept as failed. */
-export const WECHAT_EVENT_JOB_OPTIONS = {
-  attempts: 5,
-  backoff: { type: 'exponential', delay: 1000 },
-  removeOnComplete: { age: 3600, count: 10000 },
-  removeOnFail: { age: 7 * 24 * 3600, count: 100000 },
-} as const;
 
 /**
  * The dedupe identity of an event: WeChat retries a push up to 3 times and documents

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { DefaultJobOptions } from 'bullmq';
 
 /**
  * Sends are split into one BullMQ queue per WeChat app, so that a quota pause (45011/45009)
@@ -12,10 +11,22 @@ export function sendQueueName(appId: string): string {
 /** The queue final failures are copied to, so operators see them in Bull Board. */
 export const DEAD_LETTER_QUEUE = 'dead-letters';
 
-/** Job names, camelCase verbs. */
+/** The queue the API puts verified WeChat event pushes on; the worker applies them. */
+export const WECHAT_EVENTS_QUEUE = 'wechat-events';
+
+/** The queue of signed callbacks to callers; processed apart from sends so they never slow them. */
+export const CALLBACKS_QUEUE = 'callbacks';
+
+/** Where callbacks go after their attempt budget: kept for operators, never processed. */
+export const CALLBACK_DEAD_LETTER_QUEUE = 'callback-dead-letters';
+
+/** Job names, camelCase verbs: one per queue (see the queue catalogue). */
 export const JOB_NAMES = {
   sendMessage: 'sendMessage',
   deadLetter: 'deadLetter',
+  handleEvent: 'handleEvent',
+  deliverCallback: 'deliverCallback',
+  deadCallback: 'deadCallback',
 } as const;
 
 /**
@@ -28,18 +39,3 @@ export const sendJobSchema = z.strictObject({
   traceId: z.string().min(1),
 });
 export type SendJob = z.infer<typeof sendJobSchema>;
-
-/**
- * Default options of every send job. Attempts are counted by the worker in the delivery record
- * (`SEND_MAX_ATTEMPTS` is the worker's setting) and the worker reschedules transient failures
- * itself; BullMQ's own attempts are a safety net for unexpected exceptions. Failed jobs are
- * trimmed and completed ones left to the worker's `SEND_KEEP_COMPLETED_JOBS` (removed by
- * default), because the records, not the jobs, are the audit trail.
- */
-export const SEND_JOB_OPTIONS: DefaultJobOptions = {
-  // Only an unexpected exception (a bug, not a WeChat answer) spends these: WeChat failures are
-  // rescheduled by the worker without touching BullMQ's count, or end with UnrecoverableError.
-  attempts: 5,
-  backoff: { type: 'exponential', delay: 5000 },
-  removeOnFail: { age: 7 * 24 * 3600, count: 100000 },
-};

@@ -1,0 +1,175 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import {
+  JOB_NAMES,
+  RecordBatch,
+  RecordStore,
+  newMessageId,
+  type DeadLetterJob,
+  type DeliveryRecord,
+  type Message,
+} from '@wechat-dispatch/core';
+import {
+  Keyspace,
+  closeRedis,
+  connectRedis,
+  createLogger,
+  createRedis,
+} from '@wechat-dispatch/shared';
+import {
+  startSandbox,
+  type SandboxHandle,
+  type StartSandboxOptions,
+} from '@wechat-dispatch/sandbox';
+import { TEST_REDIS_URL, uniquePrefix, waitFor } from '@wechat-dispatch/testkit';
+import { buildWorker, type WorkerRuntime } from '../../src/compose';
+import { loadWorkerConfig } from '../../src/config';
+import type { TestApp } from './stack';
+
+/** Options of {@link startInProcessWorker}. */
+export interface InProcessOptions {
+  /** The apps WeChat (the sandbox) knows. */
+  apps: TestApp[];
+  /** The apps the worker is configured with, when they differ (e.g. a wrong secret). */
+  workerApps?: TestApp[];
+  /** Worker environment over the fast defaults below (parsed by the worker's own config). */
+  env?: Record<string, string>;
+  sandbox?: Partial<StartSandboxOptions>;
+}
+
+/** What a message to enqueue may set; the rest is a template message to the first app. */
+export type TestMessage = Partial<Message> & { toUser: string };
+
+/** A worker built by compose.ts, running in this process against the in-process sandbox. */
+export interface InProcessWorker {
+  sandbox: SandboxHandle;
+  runtime: WorkerRuntime;
+  /** The worker's own consumer connection (for stores a test reads through). */
+  redis: Redis;
+  keyspace: Keyspace;
+  records: RecordStore;
+  /** Creates the record of `message` and its send job, as the API does; returns its id. */
+  enqueue(message: TestMessage): Promise<string>;
+  /** Waits (polling every 10 ms) until the record has one of `statuses`, and returns it. */
+  waitForStatus(id: string, statuses: readonly string[]): Promise<DeliveryRecord>;
+  /** Waits until the record's history has `event`, and returns the record. */
+  waitForEvent(id: string, event: string): Promise<DeliveryRecord>;
+  /** Waits for the message's job on `dead-letters`, and returns its data. */
+  deadLetter(id: string): Promise<DeadLetterJob>;
+  stop(): Promise<void>;
+}
+
+/** Short timeouts and backoffs, so every failure class plays out in well under a second. */
+const FAST_ENV = {
+  SEND_BACKOFF_MS: '20',
+  SEND_BACKOFF_MAX_MS: '100',
+  SEND_MAX_ATTEMPTS: '3',
+  WECHAT_TIMEOUT_MS: '300',
+  WORKER_HTTP_PORT: '0',
+};
+
+/** Polls `probe` every 10 ms for up to 3 s: long enough under load, short enough to name a failure. */
+function soon<T>(probe: () => Promise<T | undefined>, description: string): Promise<T> {
+  return waitFor(probe, { intervalMs: 10, timeoutMs: 3000, description });
+}
+
+const appsEnv = (apps: readonly TestApp[]) =>
+  apps.map((app) => `${app.appId}:${app.appSecret}`).join(',');
+
+/**
+ * Starts the sandbox and a worker built exactly as main.ts builds it (`buildWorker`), on real
+ * Redis under a unique prefix, and runs it. No process is spawned.
+ */
+export async function startInProcessWorker(options: InProcessOptions): Promise<InProcessWorker> {
+  const sandbox = await startSandbox({ apps: options.apps, ...options.sandbox });
+  const prefix = uniquePrefix('wip');
+  const config = loadWorkerConfig({
+    ...FAST_ENV,
+    REDIS_URL: TEST_REDIS_URL,
+    QUEUE_PREFIX: prefix,
+    WECHAT_APPS: appsEnv(options.workerApps ?? options.apps),
+    WECHAT_API_BASE: sandbox.url,
+    ...options.env,
+  });
+  const redis = await connectRedis(createRedis(TEST_REDIS_URL, 'consumer', 'wxd-worker-test'));
+  const tokenRedis = await connectRedis(createRedis(TEST_REDIS_URL, 'client', 'wxd-tokens-test'));
+  const level = process.env.LOG_LEVEL;
+  const logger = createLogger({ service: 'worker', level: level ?? 'info', silent: !level });
+  const runtime = buildWorker({ settings: config, redis, tokenRedis, logger });
+  runtime.run();
+
+  const keyspace = new Keyspace(prefix);
+  const storeOptions = { redis, keyspace, ttlSeconds: config.recordTtlSeconds };
+  const records = new RecordStore(storeOptions);
+  const batch = new RecordBatch(storeOptions);
+  const defaultApp = options.apps[0]!.appId;
+
+  return {
+    sandbox,
+    runtime,
+    redis,
+    keyspace,
+    records,
+    async enqueue(overrides) {
+      const message: Message = {
+        type: 'template',
+        appId: defaultApp,
+        templateId: 'TPL_TEST',
+        data: { thing1: { value: '测试消息' } },
+        ...overrides,
+      };
+      const id = newMessageId();
+      const now = new Date().toISOString();
+      const traceId = randomUUID();
+      await batch.createMissing([
+        {
+          record: {
+            id,
+            type: message.type,
+            appId: message.appId,
+            toUser: message.toUser,
+            templateId: message.templateId,
+            status: 'queued',
+            attempts: 0,
+            createdAt: now,
+            updatedAt: now,
+            caller: 'tests',
+            traceId,
+          },
+          message,
+        },
+      ]);
+      await runtime.queues.send
+        .forApp(message.appId)
+        .add(JOB_NAMES.sendMessage, { messageId: id, traceId }, { jobId: id });
+      return id;
+    },
+    waitForStatus: (id, statuses) =>
+      soon(
+        async () => {
+          const record = await records.get(id);
+          return record && statuses.includes(record.status) ? record : undefined;
+        },
+        `${id} to be ${statuses.join('/')}`,
+      ),
+    waitForEvent: (id, event) =>
+      soon(async () => {
+        const record = await records.get(id);
+        return record?.history.some((h) => h.event === event) ? record : undefined;
+      }, `${id} to have a ${event} event`),
+    deadLetter: (id) =>
+      soon(
+        async () => (await runtime.queues.deadLetters.getJob(id))?.data,
+        `the dead letter of ${id}`,
+      ),
+    async stop() {
+      await runtime.close();
+      await sandbox.close();
+      const keys = await redis.keys(`${keyspace.root}*`);
+      if (keys.length > 0) {
+        await redis.unlink(...keys);
+      }
+      await Promise.all([closeRedis(redis), closeRedis(tokenRedis)]);
+    },
+  };
+}
