@@ -8,7 +8,6 @@ import {
 } from '@wechat-dispatch/core';
 import {
   Keyspace,
-  batchRedisWritesPerTurn,
   checkRedisSafety,
   closeRedis,
   createLogger,
@@ -43,8 +42,6 @@ async function main(): Promise<void> {
     label: 'worker',
   });
   await checkRedisSafety(redis, logger);
-  // BullMQ's job moves and the records' scripts of many jobs go out in one write per turn.
-  batchRedisWritesPerTurn(redis);
   const tokenRedis = await openRedis(config.redis, 'client', 'wxd-worker-tokens', {
     logger,
     label: 'worker-tokens',
