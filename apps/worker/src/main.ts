@@ -55,7 +55,6 @@ async function main(): Promise<void> {
   const client = new WeChatClient({
     baseUrl: config.wechatApiBase,
     timeoutMs: config.wechatTimeoutMs,
-    httpClient: config.httpClient,
   });
   const tokens = new AccessTokenService({
     redis: tokenRedis,
