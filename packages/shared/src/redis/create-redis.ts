@@ -5,56 +5,24 @@ import type { RedisTopology } from './redis-topology';
 export type RedisClient = Redis | Cluster;
 
 /**
- * How a connection behaves while Redis is away, and whether it batches.
+ * How a connection behaves while Redis is away.
  * - `producer`: commands fail at once (`enableOfflineQueue: false`), so the API answers 503
  *   instead of hanging; BullMQ's documented profile for a Queue that must fail fast.
  * - `consumer`: commands wait for reconnection forever (`maxRetriesPerRequest: null`), as
  *   BullMQ requires for Workers.
  * - `client`: ioredis defaults with a short per-command retry budget, for caches.
  *
- * `producer` and `consumer` use ioredis' auto-pipelining: every command issued within one turn
- * of the event loop leaves, per connection (per node on a Cluster), as one pipeline, in the
- * order issued. The API relies on it to send a message's record and its job in one round trip,
- * records first; a busy worker's turn carries many claims, transitions and BullMQ job moves.
- * `client` does not: a token cache's calls are single round trips a caller waits on.
+ * None uses ioredis' auto-pipelining (`enableAutoPipelining`): measured, it made the API's
+ * enqueue and the worker's drain slower than one socket write per command (docs/benchmarks.md,
+ * "Design figures: Redis connections, logger and WeChat HTTP transport"). Commands issued back
+ * to back without awaiting each other still share one round trip and run in the order issued.
  */
 export type RedisProfile = 'producer' | 'consumer' | 'client';
-
-/**
- * Commands never auto-pipelined. A blocking command holds its connection's pipeline until it
- * returns, so every command queued behind it would wait that long; BullMQ sends them on a
- * duplicate of the connection it is given, and a duplicate inherits these options.
- */
-const BLOCKING_COMMANDS = [
-  'blpop',
-  'brpop',
-  'brpoplpush',
-  'blmove',
-  'blmpop',
-  'bzpopmin',
-  'bzpopmax',
-  'bzmpop',
-  'xread',
-  'xreadgroup',
-  'wait',
-];
-
-const AUTO_PIPELINING: Pick<
-  RedisOptions,
-  'enableAutoPipelining' | 'autoPipeliningIgnoredCommands'
-> = { enableAutoPipelining: true, autoPipeliningIgnoredCommands: BLOCKING_COMMANDS };
 
 const PROFILES: Record<RedisProfile, RedisOptions> = {
   producer: { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 },
   consumer: { maxRetriesPerRequest: null, enableReadyCheck: true },
   client: { maxRetriesPerRequest: 2, connectTimeout: 5000 },
-};
-
-/** Whether a profile batches each turn's commands (see {@link RedisProfile}). */
-const PIPELINED: Record<RedisProfile, boolean> = {
-  producer: true,
-  consumer: true,
-  client: false,
 };
 
 /** Reconnect every 100 ms growing to 2 s: a restarted Redis is found again within seconds. */
@@ -79,10 +47,8 @@ export function createRedis(
 ): RedisClient {
   const topology: RedisTopology =
     typeof where === 'string' ? { kind: 'single', url: where } : where;
-  const batching = PIPELINED[profile] ? AUTO_PIPELINING : {};
   const base: RedisOptions = {
     ...PROFILES[profile],
-    ...batching,
     retryStrategy,
     lazyConnect: true,
     connectionName: name,
@@ -102,7 +68,6 @@ export function createRedis(
       });
     case 'cluster':
       return new Cluster(topology.nodes, {
-        ...batching,
         lazyConnect: true,
         enableOfflineQueue: profile !== 'producer',
         enableReadyCheck: true,
