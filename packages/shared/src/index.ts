@@ -42,7 +42,6 @@ export {
 export { redisAnswers } from './redis/redis-answers';
 export { withTimeout, TimeoutError } from './async/with-timeout';
 export { watchRedis } from './redis/watch-redis';
-export { inOneWrite, batchWritesPerTurn, batchRedisWritesPerTurn } from './redis/socket-writes';
 export { openRedis } from './redis/open-redis';
 export {
   readLua,

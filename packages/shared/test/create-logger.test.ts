@@ -48,6 +48,15 @@ describe('createLogger', () => {
     expect(lines.map((line) => line.message)).toEqual(['kept']);
   });
 
+  it('applies a level changed at run time to existing children too', () => {
+    const { logger, lines } = capture('info');
+    const child = logger.child({ component: 'c2' });
+    child.debug('dropped');
+    logger.level = 'debug';
+    child.debug('kept');
+    expect(lines).toEqual([expect.objectContaining({ message: 'kept', component: 'c2' })]);
+  });
+
   it('keeps the meta of child loggers', () => {
     const { logger, lines } = capture('info');
     logger.child({ component: 'c1' }).info('from the child');

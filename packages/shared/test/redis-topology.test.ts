@@ -99,6 +99,10 @@ describe('createRedis', () => {
     expect((cluster as Cluster).options.redisOptions?.maxRetriesPerRequest).toBeNull();
     expect(sentinel).toBeInstanceOf(Redis);
     expect((sentinel as Redis).options.sentinels).toEqual([{ host: '127.0.0.1', port: 1 }]);
+    // Off by measurement (see RedisProfile): turning it on needs new numbers, not just a flag.
+    expect(single.options.enableAutoPipelining).toBe(false);
+    expect((cluster as Cluster).options.enableAutoPipelining).toBe(false);
+    expect((sentinel as Redis).options.enableAutoPipelining).toBe(false);
     [single, cluster, sentinel].forEach((c) => c.disconnect());
   });
 });

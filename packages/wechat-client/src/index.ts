@@ -14,7 +14,6 @@ export {
 } from './errors/wechat-transport-error';
 export { isWeChatError } from './errors/is-wechat-error';
 export { WeChatClient, type WeChatClientOptions } from './wechat-client';
-export type { HttpClientKind } from './http/create-http';
 export type { MessageData, MiniprogramLink, SendResult } from './endpoints/endpoint-context';
 export {
   CLASSIC_TOKEN_PATH,

@@ -1,4 +1,5 @@
-import { createHttp, type HttpClientKind, type HttpHandle } from './http/create-http';
+import type { HttpTransport } from './http/http-transport';
+import { createNodeTransport } from './http/node-transport';
 import type { EndpointContext, SendResult } from './endpoints/endpoint-context';
 import { sendBizSubscribe, type BizSubscribeSendRequest } from './endpoints/bizsend';
 import { sendSubscribe, type SubscribeSendRequest } from './endpoints/subscribe-send';
@@ -9,15 +10,14 @@ import { getClassicToken, getStableToken, type AccessTokenResult } from './endpo
 export interface WeChatClientOptions {
   /** Origin of the WeChat API, e.g. `https://api.weixin.qq.com` or a sandbox URL. */
   baseUrl: string;
-  /** Total time allowed per call, in ms (`WECHAT_TIMEOUT_MS`). */
+  /** Total time allowed per call, answer included, in ms (`WECHAT_TIMEOUT_MS`). */
   timeoutMs: number;
-  /** The HTTP library (`WECHAT_HTTP_CLIENT`). @defaultValue 'axios' */
-  httpClient?: HttpClientKind;
 }
 
 /**
- * Typed WeChat HTTP client, one method per endpoint. Owns one HTTP transport (axios by default) with keep-alive
- * agents; call {@link WeChatClient.close} on shutdown.
+ * Typed WeChat HTTP client, one method per endpoint. Owns one node:http(s) transport with a
+ * keep-alive agent, through the proxy that `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` (and
+ * `NO_PROXY`) name when the client is built; call {@link WeChatClient.close} on shutdown.
  *
  * Every method throws {@link WeChatApiError} for a non-zero errcode and
  * {@link WeChatTransportError} for timeouts, connection failures, non-2xx answers and bodies
@@ -26,7 +26,7 @@ export interface WeChatClientOptions {
 export class WeChatClient {
   /** Total time allowed per call, in ms. */
   readonly timeoutMs: number;
-  private readonly handle: HttpHandle;
+  private readonly http: HttpTransport;
   private readonly ctx: EndpointContext;
 
   constructor(options: WeChatClientOptions) {
@@ -34,8 +34,8 @@ export class WeChatClient {
       throw new RangeError('WeChatClient timeoutMs must be a positive number');
     }
     this.timeoutMs = options.timeoutMs;
-    this.handle = createHttp(options.baseUrl, options.timeoutMs, options.httpClient);
-    this.ctx = { http: this.handle.http, timeoutMs: options.timeoutMs };
+    this.http = createNodeTransport(options.baseUrl);
+    this.ctx = { http: this.http, timeoutMs: options.timeoutMs };
   }
 
   /** `GET /cgi-bin/token`. Each call replaces the app's previous classic token. */
@@ -72,10 +72,10 @@ export class WeChatClient {
   }
 
   /**
-   * Destroys the keep-alive agents. In-flight calls and any later call fail with a transient
+   * Destroys the keep-alive agent. In-flight calls and any later call fail with a transient
    * {@link WeChatTransportError} of kind `connection`.
    */
   close(): void {
-    this.handle.close();
+    this.http.close();
   }
 }

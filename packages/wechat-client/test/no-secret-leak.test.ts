@@ -2,14 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import nock from 'nock';
 import type { WeChatClient } from '../src';
 import { captureLogger } from './helpers/capture-logger';
-import {
-  APP_ID,
-  HTTP_CLIENTS,
-  SECRET,
-  TOKEN,
-  WECHAT_ORIGIN,
-  useNockedClient,
-} from './helpers/nock-wechat';
+import { APP_ID, SECRET, TOKEN, WECHAT_ORIGIN, useNockedClient } from './helpers/nock-wechat';
 
 const SEND = '/cgi-bin/message/template/send';
 
@@ -101,8 +94,8 @@ const FAILURES: Failure[] = [
   ],
 ];
 
-describe.each(HTTP_CLIENTS)('WeChatClient over %s', (httpClient) => {
-  const client = useNockedClient(httpClient);
+describe('WeChatClient', () => {
+  const client = useNockedClient();
 
   describe('errors', () => {
     it.each(FAILURES)(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { withQuery } from '../src/http/axios-transport';
+import { withQuery } from '../src/http/with-query';
 
 describe('withQuery', () => {
   it('when there are no parameters, then the path is unchanged', () => {

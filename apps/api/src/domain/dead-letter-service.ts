@@ -6,7 +6,7 @@ import {
 } from '@wechat-dispatch/core';
 import { ConflictError, NotFoundError, type Logger } from '@wechat-dispatch/shared';
 import type { RequestContext } from './message-service';
-import { redisCall } from './redis-call';
+import { storageCall } from './storage-call';
 import { canSee, type Viewer } from './visibility';
 
 /** A dead-letter listing request. */
@@ -38,7 +38,7 @@ export class DeadLetterService {
   async list(query: DeadLetterQuery, viewer: Viewer): Promise<DeadLetterPage> {
     let cursor = query.cursor;
     for (let round = 0; ; round += 1) {
-      const page = await redisCall(() =>
+      const page = await storageCall(() =>
         this.store.list({ appId: query.appId, limit: query.limit, cursor }),
       );
       const items = page.items.filter((record) => canSee(viewer, record));
@@ -60,11 +60,11 @@ export class DeadLetterService {
     viewer: Viewer,
     ctx: RequestContext,
   ): Promise<{ id: string; status: 'queued' }> {
-    const record = isMessageId(id) ? await redisCall(() => this.records.get(id)) : undefined;
+    const record = isMessageId(id) ? await storageCall(() => this.records.get(id)) : undefined;
     if (!record || !canSee(viewer, record)) {
       throw new NotFoundError(`No message with id ${id}`);
     }
-    const result = await redisCall(() => this.store.redrive(id, ctx));
+    const result = await storageCall(() => this.store.redrive(id, ctx));
     if (!result.ok) {
       if (result.reason === 'not_found') {
         throw new NotFoundError(`No message with id ${id}`);

@@ -8,7 +8,7 @@ import {
 } from '@wechat-dispatch/shared';
 import type { WeChatEvent } from '@wechat-dispatch/core';
 import { parseWeChatEvent, readPushBody } from './parse-wechat-event';
-import { redisCall } from './redis-call';
+import { storageCall } from './storage-call';
 import { decryptPush, pushSignature, sameSignature } from './wechat-push-crypto';
 
 /** The query WeChat adds to every push (and to the URL-verification GET). */
@@ -85,7 +85,7 @@ export class EventReceiver {
     const entry = this.entryOf(appId);
     this.checkSignature(entry, query);
     const event = this.readEvent(entry, query, body);
-    const fresh = await redisCall(() => this.deps.inbox.accept(appId, event, traceId));
+    const fresh = await storageCall(() => this.deps.inbox.accept(appId, event, traceId));
     this.deps.logger.info(fresh ? 'wechat event queued' : 'repeated wechat event ignored', {
       traceId,
       appId,

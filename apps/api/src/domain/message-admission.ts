@@ -9,7 +9,7 @@ import {
   type SsrfGuard,
 } from '@wechat-dispatch/shared';
 import type { PreparedMessage } from './message-queue';
-import { redisCall } from './redis-call';
+import { storageCall } from './storage-call';
 
 /** Which apps need a consent grant for subscribe and bizsend messages. */
 export interface ConsentPolicy {
@@ -113,7 +113,7 @@ export class MessageAdmission {
       openId: message.toUser,
       templateId: message.templateId,
     }));
-    const missing = await redisCall(() => this.deps.consents.reserve(subjects));
+    const missing = await storageCall(() => this.deps.consents.reserve(subjects));
     if (missing >= 0) {
       const at = items.length > 1 ? ` (messages[${items.indexOf(needing[missing]!)}])` : '';
       throw new ConflictError(

@@ -20,7 +20,7 @@ import type { MessageAdmission } from './message-admission';
 import type { MessageQueue, PreparedMessage } from './message-queue';
 import { requestFingerprint } from './request-fingerprint';
 import { resolveAppId } from './resolve-app';
-import { redisCall } from './redis-call';
+import { storageCall } from './storage-call';
 import { canSee, type Viewer } from './visibility';
 
 /** Who asks, for the record and the logs. */
@@ -111,7 +111,7 @@ export class MessageService {
    * @throws NotFoundError for an unknown id or another caller's message
    */
   async get(id: string, viewer: Viewer): Promise<DeliveryRecord> {
-    const record = isMessageId(id) ? await redisCall(() => this.deps.records.get(id)) : undefined;
+    const record = isMessageId(id) ? await storageCall(() => this.deps.records.get(id)) : undefined;
     if (!record || !canSee(viewer, record)) {
       throw new NotFoundError(`No message with id ${id}`);
     }
@@ -127,7 +127,7 @@ export class MessageService {
    */
   async cancel(id: string, viewer: Viewer): Promise<{ id: string; status: 'cancelled' }> {
     const record = await this.get(id, viewer);
-    const result = await redisCall(() =>
+    const result = await storageCall(() =>
       this.deps.records.transition(id, {
         from: CANCELLABLE,
         to: 'cancelled',
@@ -180,7 +180,7 @@ export class MessageService {
       fingerprint: requestFingerprint(operation, body),
       ids: fresh,
     };
-    return redisCall(() =>
+    return storageCall(() =>
       this.deps.idempotency.run(request, async (ids) => {
         const items = this.prepare(messages, ids, ctx);
         // The ids are bound to the key: a retry reuses them, so whatever got in stays and is

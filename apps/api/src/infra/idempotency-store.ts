@@ -1,12 +1,18 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Keyspace, RedisClient } from '@wechat-dispatch/shared';
+import { join } from 'node:path';
+import {
+  bindScript,
+  luaScript,
+  type BoundScript,
+  type Keyspace,
+  type RedisClient,
+} from '@wechat-dispatch/shared';
 import type {
   ClaimResult,
   IdempotencyStore,
   IdempotentRequest,
   StoredResponse,
 } from '../domain/idempotency';
-import { CLAIM_LUA, FINISH_LUA } from './idempotency-script';
 
 /** How long a key is remembered (Stripe: 24 h). */
 export const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
@@ -14,8 +20,8 @@ export const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
 /** How long a claim holds before another request may take it over (its owner died). */
 export const IDEMPOTENCY_LEASE_MS = 30_000;
 
-type ClaimCommand = (key: string, ...args: string[]) => Promise<string[]>;
-type FinishCommand = (key: string, ...args: string[]) => Promise<number>;
+const CLAIM = luaScript(join(__dirname, 'idempotency-claim.lua'));
+const FINISH = luaScript(join(__dirname, 'idempotency-finish.lua'));
 
 /** Options of {@link RedisIdempotencyStore}. */
 export interface RedisIdempotencyStoreOptions {
@@ -30,11 +36,12 @@ export interface RedisIdempotencyStoreOptions {
 /**
  * Idempotency keys in Redis: one hash per caller and key, `{prefix}:idem:<caller>:<sha256(key)>`
  * (hashed so any key text is a safe Redis key, scoped by caller so two callers can never see
- * each other's keys or answers). Claim and finish are Lua scripts, hence atomic.
+ * each other's keys or answers). Claim and finish are Lua scripts (idempotency-claim.lua,
+ * idempotency-finish.lua), hence atomic.
  */
 export class RedisIdempotencyStore implements IdempotencyStore {
-  private readonly claimCommand: ClaimCommand;
-  private readonly finishCommand: FinishCommand;
+  private readonly claimScript: BoundScript;
+  private readonly finishScript: BoundScript;
   private readonly ttlMs: number;
   private readonly leaseMs: number;
 
@@ -42,13 +49,8 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     const { redis } = options;
     this.ttlMs = options.ttlMs ?? IDEMPOTENCY_TTL_MS;
     this.leaseMs = options.leaseMs ?? IDEMPOTENCY_LEASE_MS;
-    if (!('wxdIdemClaim' in redis)) {
-      redis.defineCommand('wxdIdemClaim', { numberOfKeys: 1, lua: CLAIM_LUA });
-      redis.defineCommand('wxdIdemFinish', { numberOfKeys: 1, lua: FINISH_LUA });
-    }
-    const commands = redis as unknown as Record<string, ClaimCommand & FinishCommand>;
-    this.claimCommand = commands.wxdIdemClaim!.bind(redis);
-    this.finishCommand = commands.wxdIdemFinish!.bind(redis);
+    this.claimScript = bindScript(redis, CLAIM);
+    this.finishScript = bindScript(redis, FINISH);
   }
 
   /** The Redis key of one caller's Idempotency-Key. */
@@ -60,15 +62,17 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   /** @inheritdoc */
   async claim(request: IdempotentRequest): Promise<ClaimResult> {
     const owner = randomUUID();
-    const [kind, payload] = await this.claimCommand(
-      this.keyOf(request),
-      request.fingerprint,
-      JSON.stringify(request.ids),
-      owner,
-      String(Date.now()),
-      String(this.leaseMs),
-      String(this.ttlMs),
-    );
+    const [kind, payload] = (await this.claimScript.run(
+      [this.keyOf(request)],
+      [
+        request.fingerprint,
+        JSON.stringify(request.ids),
+        owner,
+        Date.now(),
+        this.leaseMs,
+        this.ttlMs,
+      ],
+    )) as [string, string | undefined];
     switch (kind) {
       case 'claimed':
         return { kind, owner, ids: JSON.parse(payload ?? '[]') as string[] };
@@ -87,11 +91,11 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     owner: string,
     response: StoredResponse,
   ): Promise<void> {
-    await this.finishCommand(this.keyOf(request), owner, 'done', JSON.stringify(response));
+    await this.finishScript.run([this.keyOf(request)], [owner, 'done', JSON.stringify(response)]);
   }
 
   /** @inheritdoc */
   async release(request: IdempotentRequest, owner: string): Promise<void> {
-    await this.finishCommand(this.keyOf(request), owner, 'failed', '');
+    await this.finishScript.run([this.keyOf(request)], [owner, 'failed', '']);
   }
 }

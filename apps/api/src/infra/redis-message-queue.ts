@@ -1,18 +1,18 @@
 import { Job } from 'bullmq';
 import type { ChainableCommander } from 'ioredis';
-import { inOneWrite } from '@wechat-dispatch/shared';
 import { JOB_NAMES, type RecordBatch, type SendJob } from '@wechat-dispatch/core';
 import type { MessageQueue, PreparedMessage } from '../domain/message-queue';
 import type { SendQueues } from '@wechat-dispatch/core';
 
 /**
  * Accepted messages into Redis in one round trip: the Lua script that creates every missing
- * record (existing ones untouched), then one BullMQ add per message, sent together on the one
- * connection (a pipeline for a batch). Redis runs them in that order, so a worker never sees a
- * job before its record. Not a MULTI: as with BullMQ's own addBulk (also a pipeline), records
- * that went in stay when a job add fails, so a retry with the same Idempotency-Key completes
- * them and a request without one removes them (see MessageService). Every key shares the `{prefix}` hash tag (Cluster-safe).
- * Job id = message id, so adding the same message again is a no-op.
+ * record (existing ones untouched), then one BullMQ add per message, all on the API's producer
+ * connection, where Redis runs them in the order sent: the records go first, so a worker never
+ * sees a job before its record. Not a MULTI: as with BullMQ's own addBulk (also a pipeline),
+ * records that went in stay when a job add fails, so a retry with the same Idempotency-Key
+ * completes them and a request without one removes them (see MessageService). Every key shares
+ * the `{prefix}` hash tag (Cluster-safe). Job id = message id, so adding the same message again
+ * is a no-op.
  */
 export class RedisMessageQueue implements MessageQueue {
   constructor(
@@ -28,14 +28,13 @@ export class RedisMessageQueue implements MessageQueue {
     // Every send queue shares the API's connection; BullMQ's wrapper of it knows its scripts.
     const client = await this.queues.forApp(items[0]!.record.appId).backend.client;
     if (items.length === 1) {
-      // One message: the two commands back to back, still one round trip and in this order,
-      // without building a pipeline (ioredis copies every script of the connection into each
-      // pipeline — BullMQ's dozens — which cost a single enqueue more than its Redis calls).
-      await inOneWrite(client, () =>
-        Promise.all([this.records.createMissing(items), this.jobOf(items[0]!).addJob(client)]),
-      );
+      // One message: the two commands sent back to back, nothing awaited between them, so one
+      // round trip answers both. No pipeline: ioredis copies every script of the connection
+      // (BullMQ's dozens) into each one, which costs a single enqueue more than a socket write.
+      await Promise.all([this.records.createMissing(items), this.jobOf(items[0]!).addJob(client)]);
       return;
     }
+    // A batch: one pipeline, so a thousand messages leave in one write, not a thousand.
     const tx = client.pipeline();
     // BullMQ's pipeline is an ioredis pipeline underneath, which knows the record script.
     this.records.createMissingIn(tx as unknown as ChainableCommander, items);

@@ -30,17 +30,29 @@ function redactFormat(redactor: Redactor) {
 }
 
 /**
+ * Drops a line below the logger's level before any later format sees it. winston itself filters
+ * by level only in its transports, after every format has run; this format is that filter moved
+ * to the front, so a disabled `http` or `debug` line is never redacted or stringified. It reads
+ * the logger's level on every line, so a later `logger.level = …` applies, to children too.
+ */
+function enabledLevels(logger: () => Logger) {
+  return winston.format((info) => (logger().isLevelEnabled(info.level) ? info : false))();
+}
+
+/**
  * A winston logger writing one JSON object per line to stdout, with `level`, `message`,
  * `timestamp`, `service`, the `traceId` a line or its child logger carries, and every secret
- * masked.
+ * masked. Lines below the level cost no formatting; a hot call site that builds its metadata
+ * can also ask first (`logger.isLevelEnabled('http')`).
  */
 export function createLogger(options: LoggerOptions): Logger {
   const redactor = options.redactor ?? secretRedactor;
-  const logger = winston.createLogger({
+  const logger: Logger = winston.createLogger({
     level: options.level ?? 'info',
     silent: options.silent ?? false,
     defaultMeta: { service: options.service },
     format: winston.format.combine(
+      enabledLevels(() => logger),
       winston.format.errors({ stack: true }),
       winston.format.timestamp(),
       redactFormat(redactor),
@@ -48,26 +60,5 @@ export function createLogger(options: LoggerOptions): Logger {
     ),
     transports: [new winston.transports.Console()],
   });
-  skipDisabledLevels(logger);
   return logger;
-}
-
-/**
- * winston formats (redacts, stringifies) every line before its transport drops the ones below
- * the level, so a per-request `http` or `debug` line costs nearly as much as a written one.
- * Each level method checks the level first; a later `logger.level = …` still applies, and
- * children (whose prototype is the logger) keep their own meta.
- */
-function skipDisabledLevels(logger: Logger): void {
-  const methods = logger as unknown as Record<string, (...args: unknown[]) => Logger>;
-  for (const level of Object.keys(logger.levels)) {
-    const write = methods[level];
-    if (typeof write !== 'function') {
-      continue;
-    }
-    methods[level] = function (this: Logger | undefined, ...args: unknown[]): Logger {
-      const self = this ?? logger;
-      return self.isLevelEnabled(level) ? write.apply(self, args) : self;
-    };
-  }
 }

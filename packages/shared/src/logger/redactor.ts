@@ -15,7 +15,7 @@ const SECRET_KEYS = new Set(
   ].map((k) => k.toLowerCase()),
 );
 
-/** Query-string parameters that carry secrets in WeChat URLs (axios errors carry the URL). */
+/** Query-string parameters that carry secrets in WeChat URLs, which an HTTP error may carry. */
 const SECRET_QUERY = /\b(access_token|secret|appsecret)=([^&\s"'#]+)/gi;
 
 /** Shortest value worth masking by content; shorter ones would mask ordinary words. */
@@ -97,7 +97,7 @@ export class Redactor {
     };
     for (const [key, inner] of Object.entries(err)) {
       if (key === 'config' || key === 'request' || key === 'response') {
-        continue; // axios internals: full URLs, headers and sockets
+        continue; // an HTTP library's request state (axios-style): full URLs, headers, sockets
       }
       out[key] = SECRET_KEYS.has(key.toLowerCase()) ? REDACTED : this.walk(inner, seen);
     }

@@ -18,7 +18,7 @@ export interface RedisCheckResult {
 }
 
 async function configValue(redis: Redis, key: string): Promise<string | undefined> {
-  const reply = (await redis.call('CONFIG', 'GET', key)) as string[];
+  const reply = (await redis.config('GET', key)) as string[];
   return reply[1];
 }
 

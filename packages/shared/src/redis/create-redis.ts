@@ -11,6 +11,11 @@ export type RedisClient = Redis | Cluster;
  * - `consumer`: commands wait for reconnection forever (`maxRetriesPerRequest: null`), as
  *   BullMQ requires for Workers.
  * - `client`: ioredis defaults with a short per-command retry budget, for caches.
+ *
+ * None uses ioredis' auto-pipelining (`enableAutoPipelining`): measured, it made the API's
+ * enqueue and the worker's drain slower than one socket write per command (docs/benchmarks.md,
+ * "Design figures: Redis connections, logger and WeChat HTTP transport"). Commands issued back
+ * to back without awaiting each other still share one round trip and run in the order issued.
  */
 export type RedisProfile = 'producer' | 'consumer' | 'client';
 

@@ -20,7 +20,10 @@ export interface AccessTokenHooks {
 
 /** Options of {@link AccessTokenService}. */
 export interface AccessTokenServiceOptions {
-  /** An ioredis connection of its own (the `client` profile), already connecting or ready. */
+  /**
+   * An ioredis connection of its own (the `client` profile), already connecting or ready. The
+   * token scripts are defined on it as commands (`wxd_*` names, beside any of its owner's).
+   */
   redis: RedisClient;
   /** Every key goes under it, so all share one Redis Cluster hash tag. */
   keyspace: Keyspace;

@@ -1,7 +1,12 @@
-import type { RedisClient } from '@wechat-dispatch/shared';
 import { randomUUID } from 'node:crypto';
-import { COMPARE_AND_DELETE, INVALIDATE, PEEK, STORE } from './token-scripts';
+import { join } from 'node:path';
+import { bindScript, luaScript, type BoundScript, type RedisClient } from '@wechat-dispatch/shared';
 import type { TokenKeys } from './token-keys';
+
+const PEEK = luaScript(join(__dirname, 'peek-token.lua'));
+const STORE = luaScript(join(__dirname, 'store-token.lua'));
+const RELEASE_LOCK = luaScript(join(__dirname, 'release-lock.lua'));
+const INVALIDATE = luaScript(join(__dirname, 'invalidate-token.lua'));
 
 /** A cached token-endpoint error, as stored in the negative cache. */
 export interface CachedTokenError {
@@ -50,17 +55,28 @@ function parseCachedError(raw: unknown): CachedTokenError | undefined {
   return undefined;
 }
 
-/** Redis operations on one app's token keys; every multi-key step is one Lua script. */
+/**
+ * Redis operations on the apps' token keys; every multi-key step is one Lua script. The scripts
+ * are registered on `redis` as commands (ioredis `defineCommand`, named `wxd_<script>_<hash>`,
+ * see the shared scripts loader): on a connection lent by its owner they sit beside the owner's
+ * own commands and never replace one.
+ */
 export class TokenStore {
-  constructor(private readonly redis: RedisClient) {}
+  private readonly peekScript: BoundScript;
+  private readonly storeScript: BoundScript;
+  private readonly releaseScript: BoundScript;
+  private readonly invalidateScript: BoundScript;
+
+  constructor(private readonly redis: RedisClient) {
+    this.peekScript = bindScript(redis, PEEK);
+    this.storeScript = bindScript(redis, STORE);
+    this.releaseScript = bindScript(redis, RELEASE_LOCK);
+    this.invalidateScript = bindScript(redis, INVALIDATE);
+  }
 
   /** Reads token, remaining life, lock and cached error in one round trip. */
   async peek(keys: TokenKeys): Promise<TokenPeek> {
-    const reply = (await PEEK.run(
-      this.redis,
-      [keys.token, keys.lock, keys.error],
-      [],
-    )) as unknown[];
+    const reply = (await this.peekScript.run([keys.token, keys.lock, keys.error], [])) as unknown[];
     const [token, expiresIn, pttl, locked, error] = reply;
     return {
       token: typeof token === 'string' && token.length > 0 ? token : undefined,
@@ -80,10 +96,10 @@ export class TokenStore {
 
   /** Releases the lock if `owner` still holds it. */
   async unlock(keys: TokenKeys, owner: string): Promise<void> {
-    await COMPARE_AND_DELETE.run(this.redis, [keys.lock], [owner]);
+    await this.releaseScript.run([keys.lock], [owner]);
   }
 
-  /** Stores a token (see the STORE script for the fencing rule); true when stored. */
+  /** Stores a token (see store-token.lua for the fencing rule); true when stored. */
   async store(
     keys: TokenKeys,
     token: string,
@@ -92,7 +108,7 @@ export class TokenStore {
     owner: string,
   ): Promise<boolean> {
     const args = [token, expiresIn, Math.max(1, Math.floor(ttlMs)), Date.now(), owner];
-    const stored = await STORE.run(this.redis, [keys.token, keys.lock, keys.error], args);
+    const stored = await this.storeScript.run([keys.token, keys.lock, keys.error], args);
     return stored === 1;
   }
 
@@ -103,6 +119,6 @@ export class TokenStore {
 
   /** Deletes the cached token if it is still `failedToken`; true when deleted. */
   async invalidate(keys: TokenKeys, failedToken: string): Promise<boolean> {
-    return (await INVALIDATE.run(this.redis, [keys.token], [failedToken])) === 1;
+    return (await this.invalidateScript.run([keys.token], [failedToken])) === 1;
   }
 }

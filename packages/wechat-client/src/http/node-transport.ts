@@ -1,5 +1,5 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import {
   ACCEPT,
   MAX_RESPONSE_BYTES,
@@ -8,6 +8,8 @@ import {
   type HttpCall,
   type HttpTransport,
 } from './http-transport';
+import { keepAliveAgent } from './keep-alive-agent';
+import { withQuery } from './with-query';
 
 /** The error code of a failed request, without the rest of the error (which names the host). */
 function failureOf(err: unknown): Error {
@@ -16,18 +18,20 @@ function failureOf(err: unknown): Error {
 }
 
 /**
- * A transport straight on node:http(s) with its own keep-alive agent (LIFO, so idle sockets
- * age out). No redirects are followed (a redirect would replay `access_token` elsewhere): a 3xx
- * comes back as an answer like any other status. One timer bounds the whole call, so a server
- * that trickles bytes cannot hold a job. Answers over {@link MAX_RESPONSE_BYTES} are refused.
+ * The transport of a WeChatClient, on node:http(s) with its own keep-alive agent (through the
+ * environment's proxy, if it names one as the transport is built: see {@link keepAliveAgent}).
+ * - No redirects are followed (a redirect would replay `access_token` elsewhere): a 3xx comes
+ *   back as an answer like any other status, for the caller to map.
+ * - One timer bounds the whole call, so a server that trickles bytes cannot hold a job.
+ * - The body is read as text (JSON.parse would corrupt 64-bit msgids); answers over
+ *   {@link MAX_RESPONSE_BYTES} are refused.
+ * - Errors carry only a code: the request's own (which names the host, and whose request holds
+ *   the URL with `access_token`) never escapes.
  */
 export function createNodeTransport(baseUrl: string): HttpTransport {
   const base = new URL(baseUrl);
-  const secure = base.protocol === 'https:';
-  const agent = secure
-    ? new HttpsAgent({ keepAlive: true, scheduling: 'lifo' })
-    : new HttpAgent({ keepAlive: true, scheduling: 'lifo' });
-  const send = secure ? httpsRequest : httpRequest;
+  const agent = keepAliveAgent(base);
+  const send = base.protocol === 'https:' ? httpsRequest : httpRequest;
   const hostname = base.hostname.replace(/^\[(.*)\]$/, '$1');
   const port = base.port === '' ? undefined : Number(base.port);
   const pathPrefix = base.pathname.replace(/\/+$/, '');
@@ -37,7 +41,6 @@ export function createNodeTransport(baseUrl: string): HttpTransport {
     if (closed) {
       return Promise.reject(transportFailure('ERR_CLIENT_CLOSED', 'WeChat client closed'));
     }
-    const query = params ? `?${new URLSearchParams(params).toString()}` : '';
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const headers: Record<string, string | number> = { accept: ACCEPT };
     if (payload !== undefined) {
@@ -81,7 +84,7 @@ export function createNodeTransport(baseUrl: string): HttpTransport {
         });
       };
       const req = send(
-        { agent, hostname, port, path: `${pathPrefix}${path}${query}`, method, headers },
+        { agent, hostname, port, path: withQuery(`${pathPrefix}${path}`, params), method, headers },
         onAnswer,
       );
       const timer = setTimeout(

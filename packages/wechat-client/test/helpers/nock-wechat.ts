@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll } from '@jest/globals';
 import nock from 'nock';
-import { WeChatClient, type HttpClientKind } from '../../src';
+import { WeChatClient } from '../../src';
 
 /** The real WeChat origin; nock intercepts it, nothing leaves the machine. */
 export const WECHAT_ORIGIN = 'https://api.weixin.qq.com';
@@ -27,9 +27,6 @@ export function restoreNetwork(): void {
   nock.restore();
 }
 
-/** Both HTTP transports; the client tests run over each. */
-export const HTTP_CLIENTS: HttpClientKind[] = ['axios', 'node'];
-
 /**
  * The client timeout of these tests: short, so a timeout test is quick, yet long enough that a
  * nock'd answer on a loaded CI machine (every suite runs at once) never hits it — 150 ms did.
@@ -38,25 +35,22 @@ export const HTTP_CLIENTS: HttpClientKind[] = ['axios', 'node'];
 export const TEST_TIMEOUT_MS = 1000;
 
 /** A client against the nock'd origin with {@link TEST_TIMEOUT_MS}. */
-export function nockClient(
-  timeoutMs = TEST_TIMEOUT_MS,
-  httpClient: HttpClientKind = 'axios',
-): WeChatClient {
-  return new WeChatClient({ baseUrl: WECHAT_ORIGIN, timeoutMs, httpClient });
+export function nockClient(timeoutMs = TEST_TIMEOUT_MS): WeChatClient {
+  return new WeChatClient({ baseUrl: WECHAT_ORIGIN, timeoutMs });
 }
 
 /** A WeChat answer as WeChat sends it: JSON text labelled text/plain. */
 export const TEXT_PLAIN = { 'Content-Type': 'text/plain' };
 
 /**
- * The hooks of a describe block that talks to nock'd WeChat over `httpClient`: no real network,
- * interceptors cleared after each test, the client closed at the end. Returns the block's client.
+ * The hooks of a describe block that talks to nock'd WeChat: no real network, interceptors
+ * cleared after each test, the client closed at the end. Returns the block's client.
  */
-export function useNockedClient(httpClient: HttpClientKind): () => WeChatClient {
+export function useNockedClient(): () => WeChatClient {
   let client: WeChatClient | undefined;
   beforeAll(() => {
     blockNetwork();
-    client = nockClient(TEST_TIMEOUT_MS, httpClient);
+    client = nockClient(TEST_TIMEOUT_MS);
   });
   afterEach(() => {
     nock.abortPendingRequests();

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { ConsentLedger } from '@wechat-dispatch/core';
-import { redisCall } from '../../domain/redis-call';
+import { storageCall } from '../../domain/storage-call';
 import type { MessageAdmission } from '../../domain/message-admission';
 import { inputOf, validate } from '../middleware/validate';
 import { consentParamsSchema } from '../schemas/wechat-events.schema';
@@ -12,7 +12,7 @@ export function consentsRoutes(consents: ConsentLedger, admission: MessageAdmiss
   const router = Router();
   router.get('/:appId/:openid', validate(input), async (_req, res) => {
     const { params } = inputOf(res, input);
-    const templates = await redisCall(() => consents.list(params.appId, params.openid));
+    const templates = await storageCall(() => consents.list(params.appId, params.openid));
     res.json({
       appId: params.appId,
       openid: params.openid,

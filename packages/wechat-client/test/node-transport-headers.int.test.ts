@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createAxiosTransport } from '../src/http/axios-transport';
+import { createNodeTransport } from '../src/http/node-transport';
 import type { HttpTransport } from '../src/http/http-transport';
 
-describe('the axios transport: what WeChat receives', () => {
+describe('the HTTP transport: what WeChat receives', () => {
   let server: Server;
   let transport: HttpTransport;
   const received: Array<{
@@ -34,7 +34,7 @@ describe('the axios transport: what WeChat receives', () => {
   }
 
   it('when a POST and a GET go out, then each carries Accept, and the POST its JSON body with its type', async () => {
-    transport = createAxiosTransport(await start(), 2000, false);
+    transport = createNodeTransport(await start());
 
     await transport.call({
       method: 'POST',

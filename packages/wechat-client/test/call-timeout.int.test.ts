@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { WeChatClient } from '../src';
 
-describe('WeChatClient call deadline (axios)', () => {
+describe('WeChatClient call timeout', () => {
   let server: Server;
   let client: WeChatClient;
 
@@ -14,8 +14,8 @@ describe('WeChatClient call deadline (axios)', () => {
   });
 
   it('when WeChat answers slowly but never goes quiet, then the call still ends at its timeout', async () => {
-    // A byte every 50 ms keeps axios' inactivity timeout from firing; only the whole-call
-    // deadline can end this call.
+    // A byte every 50 ms would keep a socket-inactivity timeout from ever firing; only a timer
+    // over the whole call can end this one.
     server = createServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       const drip = setInterval(() => res.write(' '), 50);

@@ -5,7 +5,7 @@ import { AppError, DependencyUnavailableError } from '@wechat-dispatch/shared';
  * and becomes a 503 saying nothing was stored.
  * @throws DependencyUnavailableError wrapping the original error as `cause`
  */
-export async function redisCall<T>(call: () => Promise<T>): Promise<T> {
+export async function storageCall<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (err) {
