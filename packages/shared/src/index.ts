@@ -1,5 +1,5 @@
 export { createLogger, type Logger, type LoggerOptions } from './logger/create-logger';
-export { Redactor, secretRedactor, REDACTED } from './logger/redactor';
+export { secretRedactor, REDACTED, type Redactor } from './logger/redactor';
 export { newTraceId, sanitizeTraceId } from './logger/trace-context';
 export { ERROR_CODES, type ErrorCode } from './errors/error-codes';
 export {
@@ -12,14 +12,10 @@ export {
   type ErrorDetail,
   type AppErrorOptions,
 } from './errors/app-error';
-export { ConfigError, parseEnv, parseEnvParts, loadConfigOrExit } from './config/parse-env';
+export { ConfigError, parseEnvParts, loadConfigOrExit } from './config/parse-env';
 export { serviceEnvShape, serviceConfigOf, type ServiceConfig } from './config/service-env';
 export {
-  wechatAppsEnv,
   apiKeysEnv,
-  redisUrlEnv,
-  queuePrefixEnv,
-  logLevelEnv,
   intEnv,
   portEnv,
   urlEnv,
@@ -41,14 +37,11 @@ export {
 } from './redis/redis-topology';
 export { redisAnswers } from './redis/redis-answers';
 export { withTimeout, TimeoutError } from './async/with-timeout';
-export { watchRedis } from './redis/watch-redis';
 export { openRedis } from './redis/open-redis';
 export {
-  readLua,
   luaScript,
   bindScript,
   bindPerTurn,
-  perTurnDef,
   type ScriptDef,
   type BoundScript,
   type ScriptArg,
@@ -63,12 +56,10 @@ export {
 export { Keyspace } from './keyspace';
 export {
   eventTokensEnv,
-  callbackSecretsEnv,
-  callbackAllowlistEnv,
   type EventTokenEntry,
   type CallbackSecretEntry,
 } from './config/event-env-schemas';
-export { SsrfGuard, SsrfBlockedError, isBlockedAddress } from './net/ssrf-guard';
+export { SsrfGuard, SsrfBlockedError } from './net/ssrf-guard';
 export {
   signCallback,
   verifyCallbackSignature,

@@ -2,12 +2,12 @@ import { describe, expect, it } from '@jest/globals';
 import {
   SsrfBlockedError,
   SsrfGuard,
-  callbackAllowlistEnv,
   eventTokensEnv,
-  isBlockedAddress,
   signCallback,
   verifyCallbackSignature,
 } from '../src';
+import { callbackAllowlistEnv } from '../src/config/event-env-schemas';
+import { isBlockedAddress } from '../src/net/ssrf-guard';
 
 describe('isBlockedAddress', () => {
   it.each([

@@ -77,12 +77,6 @@ export const apiKeysEnv = z
     return pairs.map(([name, key]) => ({ name, key }));
   });
 
-/** `REDIS_URL` @defaultValue redis://127.0.0.1:6379 */
-export const redisUrlEnv = z
-  .string()
-  .default('redis://127.0.0.1:6379')
-  .refine((v) => /^rediss?:\/\//.test(v), 'must be a redis:// or rediss:// URL');
-
 /** `QUEUE_PREFIX`: no `{`, `}` or `:` because it becomes a Redis hash tag. @defaultValue wxd */
 export const queuePrefixEnv = z
   .string()

@@ -97,7 +97,7 @@ export class Redactor {
     };
     for (const [key, inner] of Object.entries(err)) {
       if (key === 'config' || key === 'request' || key === 'response') {
-        continue; // an HTTP library's request state (axios-style): full URLs, headers, sockets
+        continue; // an HTTP library's request state on its errors: full URLs, headers, sockets
       }
       out[key] = SECRET_KEYS.has(key.toLowerCase()) ? REDACTED : this.walk(inner, seen);
     }
