@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import type { Job } from 'bullmq';
-import { WECHAT_EVENTS_QUEUE, type WeChatEventJob } from '@wechat-dispatch/core';
+import { QUEUE_CATALOGUE, type WeChatEventJob } from '@wechat-dispatch/core';
 import { APP_ID, OTHER_APP_ID, startTestApi, type TestApi } from './helpers/test-api';
 import { encrypt, pushQuery, sign, templateFinishXml } from './helpers/wechat-push';
 
@@ -28,7 +28,9 @@ describe('/wechat/events/:appId', () => {
   });
 
   const queuedEvents = async () => {
-    const queue = api.runtime.deps.queues.find((q) => q.name === WECHAT_EVENTS_QUEUE)!;
+    const queue = api.runtime.deps.queues.find(
+      (q) => q.name === QUEUE_CATALOGUE.wechatEvents.name,
+    )!;
     return (await queue.getJobs(['waiting', 'active', 'completed', 'failed', 'delayed'])) as Array<
       Job<WeChatEventJob>
     >;

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import {
-  DEAD_LETTER_QUEUE,
   DeadLetterStore,
+  QUEUE_CATALOGUE,
   RecordBatch,
   RecordStore,
   newMessageId,
@@ -28,7 +28,7 @@ beforeAll(() => {
   records = new RecordStore({ redis, keyspace });
   batch = new RecordBatch({ redis, keyspace });
   sendQueue = new Queue<SendJob>('send-abandon', { connection: redis, prefix: keyspace.root });
-  deadLetterQueue = new Queue<DeadLetterJob>(DEAD_LETTER_QUEUE, {
+  deadLetterQueue = new Queue<DeadLetterJob>(QUEUE_CATALOGUE.deadLetters.name, {
     connection: redis,
     prefix: keyspace.root,
   });

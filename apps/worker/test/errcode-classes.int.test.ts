@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { DEAD_LETTER_QUEUE } from '@wechat-dispatch/core';
+import { QUEUE_CATALOGUE } from '@wechat-dispatch/core';
 import { TEST_REDIS_URL, waitFor } from '@wechat-dispatch/testkit';
 import { startStack, templateBody, type Stack } from './helpers/stack';
 
@@ -23,7 +23,10 @@ describe('worker errcode classes', () => {
       workerEnv: { SEND_BACKOFF_MS: '50', SEND_MAX_ATTEMPTS: '3', WECHAT_TIMEOUT_MS: '500' },
     });
     redis = new Redis(TEST_REDIS_URL);
-    deadLetters = new Queue(DEAD_LETTER_QUEUE, { connection: redis, prefix: `{${stack.prefix}}` });
+    deadLetters = new Queue(QUEUE_CATALOGUE.deadLetters.name, {
+      connection: redis,
+      prefix: `{${stack.prefix}}`,
+    });
   });
 
   afterAll(async () => {

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { CALLBACKS_QUEUE } from '@wechat-dispatch/core';
+import { QUEUE_CATALOGUE } from '@wechat-dispatch/core';
 import { verifyCallbackSignature } from '@wechat-dispatch/shared';
 import { TEST_REDIS_URL, waitFor } from '@wechat-dispatch/testkit';
 import { API_KEY, startStack, templateBody, type Stack } from './helpers/stack';
@@ -208,7 +208,7 @@ describe('WeChat events and callbacks end to end', () => {
           },
           { description: 'the sent and delivered callbacks to be accepted' },
         );
-        const queue = new Queue(CALLBACKS_QUEUE, {
+        const queue = new Queue(QUEUE_CATALOGUE.callbacks.name, {
           connection: redis,
           prefix: `{${stack.prefix}}`,
         });

@@ -1,8 +1,6 @@
 export { newMessageId, isMessageId } from './messages/message-id';
-export { checkDataValue, keyType, isTypedKey } from './messages/value-rules';
 export { issuesToDetails } from './messages/issue-path';
 export {
-  MESSAGE_TYPES,
   messageSchema,
   normalizeMessage,
   type MessageType,
@@ -10,21 +8,11 @@ export {
   type MessageData,
   type Message,
 } from './messages/message.schema';
-export {
-  sendQueueName,
-  DEAD_LETTER_QUEUE,
-  WECHAT_EVENTS_QUEUE,
-  CALLBACKS_QUEUE,
-  CALLBACK_DEAD_LETTER_QUEUE,
-  JOB_NAMES,
-  sendJobSchema,
-  type SendJob,
-} from './jobs/queues';
+export { sendQueueName, JOB_NAMES, sendJobSchema, type SendJob } from './jobs/queues';
 export {
   QUEUE_CATALOGUE,
   SEND_JOB_OPTIONS,
   callbackJobOptions,
-  catalogueQueues,
   type QueueSpec,
 } from './jobs/queue-catalogue';
 export { openWorker, type QueueContext, type CatalogueWorkerOptions } from './jobs/open-queue';
@@ -35,7 +23,6 @@ export {
   type ServiceQueuesOptions,
 } from './jobs/service-queues';
 export {
-  MESSAGE_STATUSES,
   deliveryRecordSchema,
   type MessageStatus,
   type LastError,
@@ -43,7 +30,6 @@ export {
   type DeliveryRecord,
   type StoredMessage,
 } from './records/record.schema';
-export { STATUS_EDGES, canMove } from './records/status-machine';
 export {
   RecordStore,
   type RecordStoreOptions,
@@ -62,14 +48,11 @@ export { deadIndexKey } from './dead-letters/dead-index';
 export {
   wechatEventSchema,
   wechatEventJobSchema,
-  subscribeEventItemSchema,
   eventDedupeId,
   type WeChatEvent,
   type WeChatEventJob,
-  type SubscribeEventItem,
 } from './events/wechat-event';
 export {
-  CALLBACK_STATUSES,
   callbackJobSchema,
   callbackJobId,
   type CallbackJob,

@@ -17,8 +17,6 @@ export interface QueueSpec<Data> {
   readonly name: string;
   readonly jobName: (typeof JOB_NAMES)[keyof typeof JOB_NAMES];
   readonly defaultJobOptions: DefaultJobOptions;
-  /** Whether a worker processes its jobs; the others are there to be seen (Bull Board). */
-  readonly processed: boolean;
   /** Type only, never set: what its jobs carry, so a queue opened from the spec is typed. */
   readonly data?: Data;
 }
@@ -68,28 +66,24 @@ const deadLetters: QueueSpec<DeadLetterJob> = {
   name: DEAD_LETTER_QUEUE,
   jobName: JOB_NAMES.deadLetter,
   defaultJobOptions: {},
-  processed: false,
 };
 
 const wechatEvents: QueueSpec<WeChatEventJob> = {
   name: WECHAT_EVENTS_QUEUE,
   jobName: JOB_NAMES.handleEvent,
   defaultJobOptions: WECHAT_EVENT_JOB_OPTIONS,
-  processed: true,
 };
 
 const callbacks: QueueSpec<CallbackJob> = {
   name: CALLBACKS_QUEUE,
   jobName: JOB_NAMES.deliverCallback,
   defaultJobOptions: CALLBACK_RETENTION,
-  processed: true,
 };
 
 const callbackDeadLetters: QueueSpec<DeadCallback> = {
   name: CALLBACK_DEAD_LETTER_QUEUE,
   jobName: JOB_NAMES.deadCallback,
   defaultJobOptions: {},
-  processed: false,
 };
 
 /**
@@ -104,9 +98,8 @@ export const QUEUE_CATALOGUE = {
     name: sendQueueName(appId),
     jobName: JOB_NAMES.sendMessage,
     defaultJobOptions: SEND_JOB_OPTIONS,
-    processed: true,
   }),
-  /** A copy of every final send failure; the records' dead index is what the API pages. */
+  /** A copy of every final send failure, never processed; the API pages the records' dead index. */
   deadLetters,
   /** Verified WeChat pushes (delivery results, consent changes), queued by the API. */
   wechatEvents,
@@ -115,14 +108,3 @@ export const QUEUE_CATALOGUE = {
   /** Callbacks that used their attempt budget, kept for operators. */
   callbackDeadLetters,
 } as const;
-
-/** Every queue of a service with these apps, in catalogue order (send queues first). */
-export function catalogueQueues(appIds: readonly string[]): Array<QueueSpec<unknown>> {
-  return [
-    ...appIds.map((appId) => QUEUE_CATALOGUE.send(appId)),
-    deadLetters,
-    wechatEvents,
-    callbacks,
-    callbackDeadLetters,
-  ];
-}

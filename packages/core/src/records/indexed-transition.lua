@@ -1,7 +1,7 @@
 --[[
   The transition followed, when it applied, by the msgid index of delivery events (#7): the
   `sent` of a message and its msgid → message id entry are written together, in one round trip
-  instead of two, and a record can no longer say `sent` without its index entry.
+  instead of two, so a record never says `sent` without its index entry.
 
   KEYS: record hash, msgid index, parked event.
   ARGV: those of transition.lua, then messageId, indexTtlSeconds (always the last two).
