@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { tokenKeys, WeChatApiError, WeChatTransportError } from '../src';
+import { WeChatApiError, WeChatTransportError } from '../src';
+import { tokenKeys } from '../src/access-token/token-keys';
 import { captureLogger } from './helpers/capture-logger';
 import { APPS, eventually, settle, TokenRig } from './helpers/token-rig';
 

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { tokenKeys, UnknownAppError } from '../src';
+import { UnknownAppError } from '../src';
+import { tokenKeys } from '../src/access-token/token-keys';
 import { keysOf } from './helpers/redis';
 import { APPS, eventually, TokenRig } from './helpers/token-rig';
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { tokenKeys } from '../src';
+import { tokenKeys } from '../src/access-token/token-keys';
 import { APPS, TokenRig } from './helpers/token-rig';
 
 const A = APPS[0]!;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { isWeChatError, parseRid, WeChatApiError, WeChatTransportError } from '../src';
+import { isWeChatError, WeChatApiError, WeChatTransportError } from '../src';
+import { parseRid } from '../src/errors/wechat-api-error';
 
 describe('WeChatApiError', () => {
   describe('rid', () => {

@@ -13,8 +13,8 @@ function parseNumber(value: string): number | string {
 
 /**
  * WeChat's answer to a successful send, exactly as it writes it (keys in this order): the
- * one body a busy worker parses thousands of times a second, so it is read with one regex
- * instead of lossless-json's parser (what that saves: docs/benchmarks.md). Any other
+ * one body the worker parses on every send, so it is read with one regex instead of
+ * lossless-json's parser (what that saves: docs/benchmarks.md). Any other
  * body, or this one written differently, goes through lossless-json.
  */
 const SEND_OK = new RegExp(
