@@ -61,7 +61,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Sandbo
   const state = createSandboxState({ apps, settings, now, logger });
   const control = createSandboxControl(state, { templates, eventTargets });
   const server = createServer(createSandboxApp(state, control));
-  // Clients (axios agents, benchmarks) keep connections alive longer than Node's 5 s default.
+  // Clients (keep-alive agents, benchmarks) keep connections alive longer than Node's 5 s default.
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

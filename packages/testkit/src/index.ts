@@ -1,8 +1,8 @@
 export { freePort } from './ports';
 export { waitFor, type WaitForOptions } from './wait-for';
 export { uniquePrefix, TEST_REDIS_URL } from './unique';
-export { startProcess, ENTRY_POINTS, type RunningProcess } from './processes';
+export { startProcess, type RunningProcess } from './processes';
 export { startPrivateRedis, type PrivateRedis, type PrivateRedisOptions } from './redis-server';
 export { startPrivateCluster, type PrivateCluster } from './redis-cluster';
 export { startPrivateSentinelSet, type PrivateSentinelSet } from './redis-sentinel';
-export { launchHeadlessChromium, CHROMIUM_ARGS } from './chromium';
+export { launchHeadlessChromium } from './chromium';

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, randomBytes } from 'node:crypto';
 
 const BLOCK = 32;
 
@@ -29,29 +29,4 @@ export function encryptMessage(message: string, encodingAESKey: string, appid: s
   const cipher = createCipheriv('aes-256-cbc', key, key.subarray(0, 16));
   cipher.setAutoPadding(false);
   return Buffer.concat([cipher.update(padded), cipher.final()]).toString('base64');
-}
-
-/**
- * Reverses {@link encryptMessage}, as a receiving server would.
- *
- * @throws Error when the padding is wrong
- */
-export function decryptMessage(
-  encrypt: string,
-  encodingAESKey: string,
-): { message: string; appid: string } {
-  const key = aesKeyFrom(encodingAESKey);
-  const decipher = createDecipheriv('aes-256-cbc', key, key.subarray(0, 16));
-  decipher.setAutoPadding(false);
-  const padded = Buffer.concat([decipher.update(Buffer.from(encrypt, 'base64')), decipher.final()]);
-  const pad = padded[padded.length - 1] ?? 0;
-  if (pad < 1 || pad > BLOCK) {
-    throw new Error('bad PKCS#7 padding');
-  }
-  const plain = padded.subarray(0, padded.length - pad);
-  const length = plain.readUInt32BE(16);
-  return {
-    message: plain.subarray(20, 20 + length).toString('utf8'),
-    appid: plain.subarray(20 + length).toString('utf8'),
-  };
 }
