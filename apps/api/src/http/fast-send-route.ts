@@ -54,8 +54,8 @@ export interface FastSendDeps {
  * `POST /v1/messages` without Express: the same steps as its Express route, in the same
  * order and from the same functions — request id, request log and metrics, security headers,
  * API key, rate limit, body, validation, accept, answer, or the error answer — straight through
- * instead of through Express's router and request/response wrappers, which cost the send path
- * as much as everything else the API does (docs/benchmarks.md). Only for requests
+ * instead of through Express's router and request/response wrappers, the largest cost of the
+ * send path before it (docs/benchmarks.md, design figures: api). Only for requests
  * {@link takesFastPath} accepts.
  */
 export function fastSendRoute(

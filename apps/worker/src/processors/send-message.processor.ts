@@ -36,8 +36,6 @@ export interface SendProcessorDeps {
   logger: Logger;
   hooks?: SendHooks;
   now?: () => Date;
-  /** How long a token is reused in-process before the shared cache is asked again. */
-  tokenReuseMs?: number;
 }
 
 /** Statuses after which WeChat already has the message: never send again (the sent-guard). */
@@ -68,7 +66,7 @@ function callWeChat(
  */
 export function createSendProcessor(deps: SendProcessorDeps) {
   const now = deps.now ?? (() => new Date());
-  const tokens = new RecentTokens(deps.tokens, deps.tokenReuseMs);
+  const tokens = new RecentTokens(deps.tokens);
 
   return async (job: Job<SendJob>, token?: string): Promise<SendRun> => {
     const parsed = sendJobSchema.safeParse(job.data);
@@ -77,8 +75,8 @@ export function createSendProcessor(deps: SendProcessorDeps) {
     }
     const { messageId, traceId } = parsed.data;
     // The trace id goes on the job's logger rather than into AsyncLocalStorage: once enabled,
-    // AsyncLocalStorage hooks every promise the process creates (BullMQ's, ioredis', axios'),
-    // a cost paid on every send (docs/benchmarks.md, design figures: worker).
+    // AsyncLocalStorage hooks every promise the process creates (BullMQ's, ioredis', the HTTP
+    // transport's), a cost paid on every send (docs/benchmarks.md, design figures: worker).
     const logger = deps.logger.child({ messageId, traceId, jobId: job.id, queue: job.queueName });
     // Read and claim in one step: the sent-guard and the move to `sending` are one script.
     const claim = await deps.records.claim(messageId, {

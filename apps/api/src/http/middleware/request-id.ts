@@ -10,8 +10,8 @@ export function traceIdOf(requestIdHeader: string | string[] | undefined): strin
  * Takes `X-Request-Id` from the caller (if it is a sane token) or makes one and echoes it. The
  * id rides in `res.locals.traceId`, from where every log line of the request names it and the
  * job carries it to the worker. Passed explicitly rather than through AsyncLocalStorage: on
- * Node 20 that turns on async hooks for every promise of the process, a tenth of the API's CPU
- * per message (measured, docs/benchmarks.md).
+ * Node 20 that turns on async hooks for every promise of the process, a cost paid on every
+ * request (docs/benchmarks.md, design figures: api).
  */
 export function requestId(): RequestHandler {
   return (req, res, next) => {

@@ -62,10 +62,6 @@ export const wechatBizsendBodySchema = z
   })
   .meta({ id: 'WeChatBizsendSend' });
 
-export type WeChatTemplateBody = z.infer<typeof wechatTemplateBodySchema>;
-export type WeChatSubscribeBody = z.infer<typeof wechatSubscribeBodySchema>;
-export type WeChatBizsendBody = z.infer<typeof wechatBizsendBodySchema>;
-
 /** The query of every compat route: our API key in WeChat's `access_token` slot. */
 export const wechatQuerySchema = z.object({
   access_token: z.string().optional().meta({ description: 'An API key from API_KEYS.' }),
