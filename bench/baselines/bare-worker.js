@@ -6,7 +6,8 @@
  * metrics. Run as its own process, like the real worker.
  *
  * Environment: REDIS_URL, QUEUE_PREFIX, BENCH_QUEUE, WECHAT_API_BASE, BENCH_ACCESS_TOKEN,
- * WORKER_CONCURRENCY, BENCH_BARE_HTTP (`axios`, the project's HTTP client, or `node`).
+ * WORKER_CONCURRENCY, BENCH_BARE_HTTP (`axios`, the project's HTTP client before #15, or `node`,
+ * what it uses since).
  */
 
 const http = require('node:http');

@@ -152,7 +152,8 @@ async function startBareWorker({ redisUrl, logDir, api, sandboxUrl, concurrency,
       WECHAT_API_BASE: sandboxUrl,
       BENCH_ACCESS_TOKEN: token,
       WORKER_CONCURRENCY: String(concurrency),
-      // The bare worker's HTTP library: axios (the project's client) unless BENCH_BARE_HTTP=node.
+      // The bare worker's HTTP library: axios (the project's client before #15) unless
+      // BENCH_BARE_HTTP=node (node:http, as ours since #15).
       BENCH_BARE_HTTP: process.env.BENCH_BARE_HTTP || 'axios',
     },
   });
