@@ -67,3 +67,11 @@ export {
   type ConsentOp,
 } from './consents/consent-ledger';
 export { MsgIdIndex, type MsgIdIndexOptions } from './events/msgid-index';
+export {
+  staticAppDirectory,
+  type AppDirectory,
+  type AppCredentials,
+  type AppEntry,
+  type AppKind,
+  type StaticApp,
+} from './apps/app-directory';
