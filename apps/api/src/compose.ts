@@ -54,6 +54,8 @@ export interface BuildApiDepsOptions {
   callbackCallers?: readonly string[];
   /** `CALLBACK_ALLOWLIST`. @defaultValue none */
   callbackAllowlist?: readonly string[];
+  /** Ports an allow-list entry opens only by naming them. @defaultValue none */
+  callbackProtectedPorts?: readonly number[];
 }
 
 /** The API's dependencies and how to release them. */
@@ -104,7 +106,7 @@ export function buildApiDeps(options: BuildApiDepsOptions): ApiRuntime {
       eventApps: events.appIds(),
     },
     callbackCallers: options.callbackCallers ?? [],
-    ssrf: new SsrfGuard(options.callbackAllowlist ?? []),
+    ssrf: new SsrfGuard(options.callbackAllowlist ?? [], undefined, options.callbackProtectedPorts),
     logger,
   });
   const messages = new MessageService({

@@ -87,6 +87,8 @@ export interface ApiConfig extends ServiceConfig {
   callbackSecrets: CallbackSecretEntry[];
   /** Hosts/IPs/CIDRs callbacks may reach despite the SSRF rules. */
   callbackAllowlist: string[];
+  /** Ports an allow-list entry opens only by naming them (this process's own included). */
+  callbackProtectedPorts: number[];
 }
 
 /**
@@ -114,5 +116,6 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     consentExemptApps: e.WECHAT_CONSENT_EXEMPT_APPS,
     callbackSecrets: e.CALLBACK_SECRETS,
     callbackAllowlist: e.CALLBACK_ALLOWLIST,
+    callbackProtectedPorts: [e.PORT, ...e.CALLBACK_PROTECTED_PORTS],
   });
 }

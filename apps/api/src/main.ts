@@ -49,6 +49,7 @@ async function main(): Promise<void> {
     consent: { mode: config.consentMode, exemptApps: config.consentExemptApps },
     callbackCallers: config.callbackSecrets.map((entry) => entry.caller),
     callbackAllowlist: config.callbackAllowlist,
+    callbackProtectedPorts: config.callbackProtectedPorts,
   });
   const app = createApp(runtime.deps);
   const server: Server = createServer(app.listener).listen(config.port, () => {

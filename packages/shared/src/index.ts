@@ -59,7 +59,7 @@ export {
   type EventTokenEntry,
   type CallbackSecretEntry,
 } from './config/event-env-schemas';
-export { SsrfGuard, SsrfBlockedError } from './net/ssrf-guard';
+export { SsrfGuard, SsrfBlockedError, callbackPortOf, type CallbackTarget } from './net/ssrf-guard';
 export {
   signCallback,
   verifyCallbackSignature,
