@@ -1,5 +1,5 @@
 export { createLogger, type Logger, type LoggerOptions } from './logger/create-logger';
-export { secretRedactor, REDACTED, type Redactor } from './logger/redactor';
+export { secretRedactor, registerSecret, REDACTED, type Redactor } from './logger/redactor';
 export { newTraceId, sanitizeTraceId } from './logger/trace-context';
 export { ERROR_CODES, type ErrorCode } from './errors/error-codes';
 export {
