@@ -53,6 +53,17 @@ const envSchema = z
       }
     }
     const appIds = new Set(env.WECHAT_APPS.map((app) => app.appId));
+    for (const entry of env.API_KEYS) {
+      for (const appId of entry.appIds ?? []) {
+        if (!appIds.has(appId)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['API_KEYS'],
+            message: `caller ${entry.name} names ${appId}, which is not an appId from WECHAT_APPS`,
+          });
+        }
+      }
+    }
     for (const entry of env.WECHAT_EVENT_TOKENS) {
       if (!appIds.has(entry.appId)) {
         ctx.addIssue({

@@ -9,6 +9,7 @@ import {
   openRedis,
   registerShutdown,
   secretRedactor,
+  weakApiKeyWarnings,
 } from '@wechat-dispatch/shared';
 import { createApp } from './app';
 import { buildApiDeps } from './compose';
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
   });
   config.callbackSecrets.forEach((entry) => secretRedactor.registerSecret(entry.secret));
   const logger = createLogger({ service: 'api', level: config.logLevel });
+  weakApiKeyWarnings(config.apiKeys).forEach((warning) => logger.warn(warning));
 
   const redis = await openRedis(config.redis, 'producer', 'wxd-api', { logger, label: 'api' });
   await checkRedisSafety(redis, logger);

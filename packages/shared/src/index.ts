@@ -16,6 +16,7 @@ export { ConfigError, parseEnvParts, loadConfigOrExit } from './config/parse-env
 export { serviceEnvShape, serviceConfigOf, type ServiceConfig } from './config/service-env';
 export {
   apiKeysEnv,
+  weakApiKeyWarnings,
   intEnv,
   portEnv,
   urlEnv,
