@@ -14,6 +14,7 @@ import {
   type RedisClient,
 } from '@wechat-dispatch/shared';
 import type { ApiDeps } from './app';
+import { DeadLetterCursors, cursorKeyFrom } from './domain/dead-letter-cursor';
 import { DeadLetterService } from './domain/dead-letter-service';
 import { EventReceiver } from './domain/event-receiver';
 import { MessageAdmission, type ConsentPolicy } from './domain/message-admission';
@@ -125,7 +126,12 @@ export function buildApiDeps(options: BuildApiDepsOptions): ApiRuntime {
     logger,
     redis,
     messages,
-    deadLetters: new DeadLetterService(deadLetterStore, records, logger),
+    deadLetters: new DeadLetterService(
+      deadLetterStore,
+      records,
+      new DeadLetterCursors(cursorKeyFrom(options.apiKeys)),
+      logger,
+    ),
     events,
     consents,
     admission,
