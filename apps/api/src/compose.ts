@@ -24,6 +24,7 @@ import { RequestQuota } from './domain/request-quota';
 import { RedisIdempotencyStore } from './infra/idempotency-store';
 import { redisQuotaLease } from './infra/redis-quota-lease';
 import { RedisEventInbox } from './infra/redis-event-inbox';
+import { RedisPushTuples } from './infra/redis-push-tuples';
 import { RedisMessageQueue } from './infra/redis-message-queue';
 import { createApiMetrics } from './metrics';
 
@@ -94,6 +95,7 @@ export function buildApiDeps(options: BuildApiDepsOptions): ApiRuntime {
   const events = new EventReceiver({
     tokens: options.eventTokens ?? [],
     inbox: eventInbox,
+    tuples: new RedisPushTuples(redis, keyspace),
     logger,
     maxAgeSeconds: options.eventMaxAgeSeconds,
   });
