@@ -14,6 +14,7 @@ import {
   type RedisClient,
 } from '@wechat-dispatch/shared';
 import type { ApiDeps } from './app';
+import { DeadLetterCursors, cursorKeyFrom } from './domain/dead-letter-cursor';
 import { DeadLetterService } from './domain/dead-letter-service';
 import { EventReceiver } from './domain/event-receiver';
 import { MessageAdmission, type ConsentPolicy } from './domain/message-admission';
@@ -23,6 +24,7 @@ import { RequestQuota } from './domain/request-quota';
 import { RedisIdempotencyStore } from './infra/idempotency-store';
 import { redisQuotaLease } from './infra/redis-quota-lease';
 import { RedisEventInbox } from './infra/redis-event-inbox';
+import { RedisPushTuples } from './infra/redis-push-tuples';
 import { RedisMessageQueue } from './infra/redis-message-queue';
 import { createApiMetrics } from './metrics';
 
@@ -54,6 +56,8 @@ export interface BuildApiDepsOptions {
   callbackCallers?: readonly string[];
   /** `CALLBACK_ALLOWLIST`. @defaultValue none */
   callbackAllowlist?: readonly string[];
+  /** Ports an allow-list entry opens only by naming them. @defaultValue none */
+  callbackProtectedPorts?: readonly number[];
 }
 
 /** The API's dependencies and how to release them. */
@@ -91,6 +95,7 @@ export function buildApiDeps(options: BuildApiDepsOptions): ApiRuntime {
   const events = new EventReceiver({
     tokens: options.eventTokens ?? [],
     inbox: eventInbox,
+    tuples: new RedisPushTuples(redis, keyspace),
     logger,
     maxAgeSeconds: options.eventMaxAgeSeconds,
   });
@@ -104,7 +109,7 @@ export function buildApiDeps(options: BuildApiDepsOptions): ApiRuntime {
       eventApps: events.appIds(),
     },
     callbackCallers: options.callbackCallers ?? [],
-    ssrf: new SsrfGuard(options.callbackAllowlist ?? []),
+    ssrf: new SsrfGuard(options.callbackAllowlist ?? [], undefined, options.callbackProtectedPorts),
     logger,
   });
   const messages = new MessageService({
@@ -123,7 +128,12 @@ export function buildApiDeps(options: BuildApiDepsOptions): ApiRuntime {
     logger,
     redis,
     messages,
-    deadLetters: new DeadLetterService(deadLetterStore, records, logger),
+    deadLetters: new DeadLetterService(
+      deadLetterStore,
+      records,
+      new DeadLetterCursors(cursorKeyFrom(options.apiKeys)),
+      logger,
+    ),
     events,
     consents,
     admission,

@@ -53,6 +53,17 @@ const envSchema = z
       }
     }
     const appIds = new Set(env.WECHAT_APPS.map((app) => app.appId));
+    for (const entry of env.API_KEYS) {
+      for (const appId of entry.appIds ?? []) {
+        if (!appIds.has(appId)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['API_KEYS'],
+            message: `caller ${entry.name} names ${appId}, which is not an appId from WECHAT_APPS`,
+          });
+        }
+      }
+    }
     for (const entry of env.WECHAT_EVENT_TOKENS) {
       if (!appIds.has(entry.appId)) {
         ctx.addIssue({
@@ -87,6 +98,8 @@ export interface ApiConfig extends ServiceConfig {
   callbackSecrets: CallbackSecretEntry[];
   /** Hosts/IPs/CIDRs callbacks may reach despite the SSRF rules. */
   callbackAllowlist: string[];
+  /** Ports an allow-list entry opens only by naming them (this process's own included). */
+  callbackProtectedPorts: number[];
 }
 
 /**
@@ -114,5 +127,6 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     consentExemptApps: e.WECHAT_CONSENT_EXEMPT_APPS,
     callbackSecrets: e.CALLBACK_SECRETS,
     callbackAllowlist: e.CALLBACK_ALLOWLIST,
+    callbackProtectedPorts: [e.PORT, ...e.CALLBACK_PROTECTED_PORTS],
   });
 }

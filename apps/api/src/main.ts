@@ -9,6 +9,7 @@ import {
   openRedis,
   registerShutdown,
   secretRedactor,
+  weakApiKeyWarnings,
 } from '@wechat-dispatch/shared';
 import { createApp } from './app';
 import { buildApiDeps } from './compose';
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
   });
   config.callbackSecrets.forEach((entry) => secretRedactor.registerSecret(entry.secret));
   const logger = createLogger({ service: 'api', level: config.logLevel });
+  weakApiKeyWarnings(config.apiKeys).forEach((warning) => logger.warn(warning));
 
   const redis = await openRedis(config.redis, 'producer', 'wxd-api', { logger, label: 'api' });
   await checkRedisSafety(redis, logger);
@@ -49,6 +51,7 @@ async function main(): Promise<void> {
     consent: { mode: config.consentMode, exemptApps: config.consentExemptApps },
     callbackCallers: config.callbackSecrets.map((entry) => entry.caller),
     callbackAllowlist: config.callbackAllowlist,
+    callbackProtectedPorts: config.callbackProtectedPorts,
   });
   const app = createApp(runtime.deps);
   const server: Server = createServer(app.listener).listen(config.port, () => {

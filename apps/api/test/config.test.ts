@@ -2,7 +2,10 @@ import { describe, expect, it } from '@jest/globals';
 import { ConfigError } from '@wechat-dispatch/shared';
 import { loadApiConfig } from '../src/config';
 
-const BASE = { WECHAT_APPS: 'wxconfig000000001:secret-1', API_KEYS: 'orders:key-1,ops:key-2' };
+const BASE = {
+  WECHAT_APPS: 'wxconfig000000001:secret-1',
+  API_KEYS: 'orders:orders-key-000001,ops:ops-key-0000001',
+};
 
 describe('loadApiConfig', () => {
   it('when only the required variables are set, then the new settings have their defaults', () => {
@@ -50,5 +53,14 @@ describe('loadApiConfig', () => {
       user: 'op',
       password: 'pw',
     });
+  });
+
+  it('when an API_KEYS app list names an app that is not configured, then it fails naming API_KEYS', () => {
+    expect(() =>
+      loadApiConfig({ ...BASE, API_KEYS: 'orders:orders-key-000001:wxconfig000000001|wxghost' }),
+    ).toThrow(/API_KEYS: caller orders names wxghost, which is not an appId from WECHAT_APPS/);
+    expect(
+      loadApiConfig({ ...BASE, API_KEYS: 'orders:orders-key-000001:wxconfig000000001' }).apiKeys,
+    ).toEqual([{ name: 'orders', key: 'orders-key-000001', appIds: ['wxconfig000000001'] }]);
   });
 });

@@ -180,4 +180,81 @@ describe('/v1/dead-letters', () => {
 
     expect(res.status).toBe(404);
   });
+
+  describe('cursors and the per-caller index (issue #18, findings 2 and 3)', () => {
+    it('when a caller pages, then the cursor reveals no message id and another caller using it gets 400', async () => {
+      const first = await request(api.app).get('/v1/dead-letters?limit=1').set(bearer(ORDERS_KEY));
+      const cursor = (first.body as Page).nextCursor!;
+      const decoded = Buffer.from(cursor, 'base64url').toString('latin1');
+
+      const foreign = await request(api.app)
+        .get(`/v1/dead-letters?limit=1&cursor=${encodeURIComponent(cursor)}`)
+        .set(bearer(BILLING_KEY));
+      const otherListing = await request(api.app)
+        .get(`/v1/dead-letters?limit=1&appId=${APP_ID}&cursor=${encodeURIComponent(cursor)}`)
+        .set(bearer(ORDERS_KEY));
+      const tampered = await request(api.app)
+        .get(`/v1/dead-letters?limit=1&cursor=${encodeURIComponent(`A${cursor.slice(1)}`)}`)
+        .set(bearer(ORDERS_KEY));
+      const own = await request(api.app)
+        .get(`/v1/dead-letters?limit=1&cursor=${encodeURIComponent(cursor)}`)
+        .set(bearer(ORDERS_KEY));
+
+      expect(cursor).toBeTruthy();
+      for (const id of [...deadIds.orders!, ...deadIds.billing!]) {
+        expect(decoded).not.toContain(id);
+      }
+      expect(foreign.status).toBe(400);
+      expect(foreign.body).toMatchObject({
+        error: { code: 'validation_failed', details: [{ path: 'cursor' }] },
+      });
+      expect([otherListing.status, tampered.status, own.status]).toEqual([400, 400, 200]);
+    });
+
+    it('when a caller’s few dead letters are older than many of another caller, then its first page holds them all', async () => {
+      const t0 = Date.now() - 50_000;
+      for (let i = 0; i < 300; i += 1) {
+        await killOne(BILLING_KEY, t0 + i);
+      }
+      const own = await request(api.app).get('/v1/dead-letters?limit=10').set(bearer(ORDERS_KEY));
+
+      // The first two were redriven by the tests above; the other four are still dead.
+      expect(own.status).toBe(200);
+      expect((own.body as Page).items.map((r) => r.id)).toEqual(
+        [...deadIds.orders!.slice(2)].reverse(),
+      );
+      expect((own.body as Page).nextCursor).toBeNull();
+    });
+
+    it('when dead letters were buried before caller indexes existed, then the first non-operator listing backfills them', async () => {
+      const fresh = await startTestApi();
+      try {
+        const id = (
+          (
+            await request(fresh.app)
+              .post('/v1/messages')
+              .set(bearer(ORDERS_KEY))
+              .send(templateBody())
+          ).body as { id: string }
+        ).id;
+        await fresh.redis
+          .multi()
+          .zadd(`${fresh.keyspace.root}:dead-index`, Date.now(), id)
+          .zadd(`${fresh.keyspace.root}:dead-index:${APP_ID}`, Date.now(), id)
+          .exec();
+        const freshRecords = new RecordStore({ redis: fresh.redis, keyspace: fresh.keyspace });
+        await freshRecords.transition(id, {
+          from: ['queued'],
+          to: 'dead',
+          event: { event: 'dead' },
+        });
+
+        const res = await request(fresh.app).get('/v1/dead-letters').set(bearer(ORDERS_KEY));
+
+        expect((res.body as Page).items.map((r) => r.id)).toEqual([id]);
+      } finally {
+        await fresh.close();
+      }
+    });
+  });
 });

@@ -99,6 +99,53 @@ describe('/wechat/events/:appId', () => {
       expect(await queuedEvents()).toHaveLength(before);
     });
 
+    it('when a signed plain-mode tuple is replayed with another body, then 401 and nothing more is queued (issue #18, finding 6)', async () => {
+      const query = pushQuery(TOKEN, nowS());
+      const first = await request(api.app)
+        .post(`/wechat/events/${APP_ID}`)
+        .query(query)
+        .set('content-type', 'text/xml')
+        .send(templateFinishXml('oTupleUser01', nowS(), '1700827132819554401', 'success'));
+      const before = (await queuedEvents()).length;
+
+      const forged = await request(api.app)
+        .post(`/wechat/events/${APP_ID}`)
+        .query(query)
+        .set('content-type', 'text/xml')
+        .send(
+          templateFinishXml('oTupleUser02', nowS(), '1700827132819554402', 'failed: user block'),
+        );
+
+      expect(first.status).toBe(200);
+      expect(forged.status).toBe(401);
+      expect(forged.body).toMatchObject({ error: { code: 'invalid_signature' } });
+      expect(await queuedEvents()).toHaveLength(before);
+    });
+
+    it('when WeChat retries a plain-mode push with the same tuple and body, then it answers success and queues it once', async () => {
+      const query = pushQuery(TOKEN, nowS());
+      const body = templateFinishXml('oTupleRetry1', nowS(), '1700827132819554403', 'success');
+      const before = (await queuedEvents()).length;
+
+      const answers = [];
+      for (let i = 0; i < 3; i += 1) {
+        answers.push(
+          await request(api.app)
+            .post(`/wechat/events/${APP_ID}`)
+            .query(query)
+            .set('content-type', 'text/xml')
+            .send(body),
+        );
+      }
+
+      expect(answers.map((a) => [a.status, a.text])).toEqual([
+        [200, 'success'],
+        [200, 'success'],
+        [200, 'success'],
+      ]);
+      expect(await queuedEvents()).toHaveLength(before + 1);
+    });
+
     it('when the signature is forged, then 401 and nothing is queued or remembered', async () => {
       const before = (await queuedEvents()).length;
       const keysBefore = await api.storedKeys();

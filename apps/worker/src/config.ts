@@ -55,6 +55,8 @@ export interface WorkerConfig extends ServiceConfig {
   callbacks: {
     secrets: CallbackSecretEntry[];
     allowlist: string[];
+    /** Ports an allow-list entry opens only by naming them (this process's own included). */
+    protectedPorts: number[];
     maxAttempts: number;
     backoffMs: number;
     timeoutMs: number;
@@ -94,6 +96,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     callbacks: {
       secrets: e.CALLBACK_SECRETS,
       allowlist: e.CALLBACK_ALLOWLIST,
+      protectedPorts: [e.WORKER_HTTP_PORT, ...e.CALLBACK_PROTECTED_PORTS],
       maxAttempts: e.CALLBACK_MAX_ATTEMPTS,
       backoffMs: e.CALLBACK_BACKOFF_MS,
       timeoutMs: e.CALLBACK_TIMEOUT_MS,

@@ -44,7 +44,7 @@ export function createFollowUpWorkers(options: FollowUpWorkersOptions): FollowUp
   const { context, callbacks } = options;
   const { logger } = context;
   const sender = new CallbackSender({
-    ssrf: new SsrfGuard(callbacks.allowlist),
+    ssrf: new SsrfGuard(callbacks.allowlist, undefined, callbacks.protectedPorts),
     timeoutMs: callbacks.timeoutMs,
   });
   const eventWorker = openWorker(

@@ -44,7 +44,7 @@ export {
   type DeadLetterStoreOptions,
 } from './dead-letters/dead-letter-store';
 export { RecordBatch, type NewRecord } from './records/record-batch';
-export { deadIndexKey } from './dead-letters/dead-index';
+export { deadIndexKey, callerDeadIndexKey } from './dead-letters/dead-index';
 export {
   wechatEventSchema,
   wechatEventJobSchema,

@@ -1,5 +1,5 @@
 export { createLogger, type Logger, type LoggerOptions } from './logger/create-logger';
-export { secretRedactor, REDACTED, type Redactor } from './logger/redactor';
+export { secretRedactor, registerSecret, REDACTED, type Redactor } from './logger/redactor';
 export { newTraceId, sanitizeTraceId } from './logger/trace-context';
 export { ERROR_CODES, type ErrorCode } from './errors/error-codes';
 export {
@@ -16,6 +16,7 @@ export { ConfigError, parseEnvParts, loadConfigOrExit } from './config/parse-env
 export { serviceEnvShape, serviceConfigOf, type ServiceConfig } from './config/service-env';
 export {
   apiKeysEnv,
+  weakApiKeyWarnings,
   intEnv,
   portEnv,
   urlEnv,
@@ -59,7 +60,7 @@ export {
   type EventTokenEntry,
   type CallbackSecretEntry,
 } from './config/event-env-schemas';
-export { SsrfGuard, SsrfBlockedError } from './net/ssrf-guard';
+export { SsrfGuard, SsrfBlockedError, callbackPortOf, type CallbackTarget } from './net/ssrf-guard';
 export {
   signCallback,
   verifyCallbackSignature,

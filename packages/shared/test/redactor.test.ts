@@ -29,6 +29,63 @@ describe('Redactor', () => {
     });
   });
 
+  describe('configured and rolling secrets (issue #18, finding 9)', () => {
+    it('when 2,000 and more access tokens were fetched since, then a configured app secret is still masked', () => {
+      const redactor = new Redactor();
+      redactor.registerSecret('app-secret-configured-at-start');
+
+      for (let i = 0; i < 2500; i += 1) {
+        redactor.registerRollingSecret(`fetched-access-token-${i}-xxxxxxxx`);
+      }
+
+      expect(redactor.redactString('token call with app-secret-configured-at-start failed')).toBe(
+        `token call with ${REDACTED} failed`,
+      );
+      expect(redactor.redactString('fetched-access-token-2499-xxxxxxxx')).toBe(REDACTED);
+      expect(redactor.redactString('fetched-access-token-0-xxxxxxxx')).toBe(
+        'fetched-access-token-0-xxxxxxxx',
+      );
+      expect(redactor.knownSecrets).toEqual({ configured: 1, rolling: 2000 });
+    });
+
+    it('when a configured secret is shorter than 6 characters, then it is masked as a whole token only', () => {
+      const redactor = new Redactor();
+      redactor.registerSecret('k3y');
+
+      expect(redactor.redactString('token k3y rejected')).toBe(`token ${REDACTED} rejected`);
+      expect(redactor.redactString('{"token":"k3y"}')).toBe(`{"token":"${REDACTED}"}`);
+      expect(redactor.redactString('?t=k3y&x=1')).toBe(`?t=${REDACTED}&x=1`);
+      expect(redactor.redactString('monk3ys are fine')).toBe('monk3ys are fine');
+      expect(redactor.redact({ note: 'k3y' })).toEqual({ note: REDACTED });
+    });
+
+    it('when a rolling token equals a configured secret, then the configured one is never forgotten', () => {
+      const redactor = new Redactor();
+      redactor.registerSecret('shared-value-0001');
+      redactor.registerRollingSecret('shared-value-0001');
+
+      for (let i = 0; i < 2001; i += 1) {
+        redactor.registerRollingSecret(`rolling-token-${i}-yyyyyyyy`);
+      }
+
+      expect(redactor.redactString('shared-value-0001')).toBe(REDACTED);
+    });
+
+    it('when 10,000 secrets are registered, then each is masked and overlapping ones merge', () => {
+      const redactor = new Redactor();
+      for (let i = 0; i < 10_000; i += 1) {
+        redactor.registerSecret(`cfg-secret-${String(i).padStart(5, '0')}-zz`);
+      }
+      redactor.registerSecret('cfg-secret-00042-zz-and-more');
+
+      expect(redactor.redactString('a cfg-secret-09999-zz b cfg-secret-00000-zz c')).toBe(
+        `a ${REDACTED} b ${REDACTED} c`,
+      );
+      expect(redactor.redactString('xcfg-secret-00042-zz-and-more!')).toBe(`x${REDACTED}!`);
+      expect(redactor.knownSecrets.configured).toBe(10_001);
+    });
+  });
+
   describe('redact', () => {
     it('when an object has secret keys at any depth, then their values are masked and the rest kept', () => {
       const redactor = new Redactor();

@@ -7,7 +7,8 @@ import {
 import { ConflictError, NotFoundError, type Logger } from '@wechat-dispatch/shared';
 import type { RequestContext } from './message-service';
 import { storageCall } from './storage-call';
-import { canSee, type Viewer } from './visibility';
+import type { DeadLetterCursors } from './dead-letter-cursor';
+import { canSee, scopeOf, type Viewer } from './visibility';
 
 /** A dead-letter listing request. */
 export interface DeadLetterQuery {
@@ -21,29 +22,40 @@ const MAX_PAGES_PER_LISTING = 20;
 
 /**
  * Dead letters as callers see them: operators (`API_ADMIN_CALLERS`) list and redrive every
- * caller's; any other caller only its own, exactly like `GET /v1/messages/:id`.
+ * caller's; any other caller only its own of the apps in its scope, exactly like
+ * `GET /v1/messages/:id`.
  */
 export class DeadLetterService {
   constructor(
     private readonly store: DeadLetterStore,
     private readonly records: RecordStore,
+    private readonly cursors: DeadLetterCursors,
     private readonly logger: Logger,
   ) {}
 
   /**
-   * One page, newest first. For a non-operator the store's pages are filtered to its own
-   * records; pages with none of them are skipped (up to {@link MAX_PAGES_PER_LISTING}), so a
-   * page may hold fewer than `limit` items while `nextCursor` still leads on.
+   * One page, newest first. A non-operator pages its own index (what it costs is what it
+   * returns); records of apps outside its scope are skipped (up to
+   * {@link MAX_PAGES_PER_LISTING} store pages), so a page may hold fewer than `limit` items
+   * while `nextCursor` still leads on. Cursors are sealed for the caller and the listing.
+   * @throws NotFoundError when `appId` is outside the caller's scope
+   * @throws ValidationError naming `cursor` when it is not one this listing gave out
    */
   async list(query: DeadLetterQuery, viewer: Viewer): Promise<DeadLetterPage> {
-    let cursor = query.cursor;
+    if (query.appId !== undefined && !scopeOf(viewer).mayUse(query.appId)) {
+      throw new NotFoundError(`No app ${query.appId} for this caller`);
+    }
+    const owner = { caller: viewer.caller, appId: query.appId };
+    const caller = viewer.isAdmin ? undefined : viewer.caller;
+    let cursor = query.cursor === undefined ? undefined : this.cursors.open(query.cursor, owner);
     for (let round = 0; ; round += 1) {
       const page = await storageCall(() =>
-        this.store.list({ appId: query.appId, limit: query.limit, cursor }),
+        this.store.list({ appId: query.appId, caller, limit: query.limit, cursor }),
       );
       const items = page.items.filter((record) => canSee(viewer, record));
       if (items.length > 0 || page.nextCursor === null || round + 1 >= MAX_PAGES_PER_LISTING) {
-        return { items, nextCursor: page.nextCursor };
+        const next = page.nextCursor === null ? null : this.cursors.seal(page.nextCursor, owner);
+        return { items, nextCursor: next };
       }
       cursor = page.nextCursor;
     }

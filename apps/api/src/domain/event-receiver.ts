@@ -8,6 +8,7 @@ import {
 } from '@wechat-dispatch/shared';
 import type { WeChatEvent } from '@wechat-dispatch/core';
 import { parseWeChatEvent, readPushBody } from './parse-wechat-event';
+import { pushBodyDigest, tupleTtlSeconds, type PushTuples } from './push-replay';
 import { storageCall } from './storage-call';
 import { decryptPush, pushSignature, sameSignature } from './wechat-push-crypto';
 
@@ -31,6 +32,8 @@ export interface EventInbox {
 export interface EventReceiverDeps {
   tokens: readonly EventTokenEntry[];
   inbox: EventInbox;
+  /** Signed tuples of plain-mode pushes, single-use; without it they are not tracked. */
+  tuples?: PushTuples;
   logger: Logger;
   /** Pushes whose timestamp is further than this from now are refused. @defaultValue 300 */
   maxAgeSeconds?: number;
@@ -85,13 +88,51 @@ export class EventReceiver {
     const entry = this.entryOf(appId);
     this.checkSignature(entry, query);
     const event = this.readEvent(entry, query, body);
-    const fresh = await storageCall(() => this.deps.inbox.accept(appId, event, traceId));
+    const tuple = entry.encodingAESKey ? undefined : this.tupleOf(query);
+    if (tuple && !(await this.claimTuple(appId, tuple, body))) {
+      this.deps.logger.info('repeated wechat push ignored', { traceId, appId });
+      return false;
+    }
+    const fresh = await storageCall(() => this.deps.inbox.accept(appId, event, traceId)).catch(
+      async (err: unknown) => {
+        if (tuple) {
+          await this.deps.tuples?.release(appId, tuple).catch(() => undefined);
+        }
+        throw err;
+      },
+    );
     this.deps.logger.info(fresh ? 'wechat event queued' : 'repeated wechat event ignored', {
       traceId,
       appId,
       event: event.Event,
     });
     return fresh;
+  }
+
+  private tupleOf(query: PushQuery): string[] | undefined {
+    const { signature = '', timestamp = '', nonce = '' } = query;
+    return this.deps.tuples ? [signature, timestamp, nonce] : undefined;
+  }
+
+  /**
+   * A plain-mode signature covers the query, not the body, so its tuple is single-use within
+   * the freshness window: the same tuple with the same body is WeChat retrying (answered
+   * `success`, not queued again); with another body it is a replay (401, as a bad signature).
+   * @returns whether the push is new
+   */
+  private async claimTuple(appId: string, tuple: string[], body: string): Promise<boolean> {
+    const claim = await storageCall(() =>
+      this.deps.tuples!.claim(
+        appId,
+        tuple,
+        pushBodyDigest(body),
+        tupleTtlSeconds(this.maxAgeSeconds),
+      ),
+    );
+    if (claim === 'other_body') {
+      throw rejected('The signature was already used for another push');
+    }
+    return claim === 'first';
   }
 
   private entryOf(appId: string): EventTokenEntry {

@@ -82,7 +82,7 @@ export class MessageAdmission {
         continue;
       }
       try {
-        await this.deps.ssrf.checkUrl(message.callbackUrl);
+        await this.deps.ssrf.checkUrl(message.callbackUrl, caller);
       } catch (err) {
         if (!(err instanceof SsrfBlockedError)) {
           throw err;

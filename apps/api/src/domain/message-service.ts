@@ -20,6 +20,7 @@ import type { MessageAdmission } from './message-admission';
 import type { MessageQueue, PreparedMessage } from './message-queue';
 import { requestFingerprint } from './request-fingerprint';
 import { resolveAppId } from './resolve-app';
+import type { CallerScope } from './caller-scope';
 import { storageCall } from './storage-call';
 import { canSee, type Viewer } from './visibility';
 
@@ -27,6 +28,8 @@ import { canSee, type Viewer } from './visibility';
 export interface RequestContext {
   caller: string;
   traceId: string;
+  /** The apps the caller may send for. @defaultValue every app */
+  scope?: CallerScope;
 }
 
 /** The answer to an accepted message. */
@@ -72,6 +75,7 @@ export class MessageService {
   /**
    * Enqueues one validated message.
    * @throws ValidationError when its app is unknown or missing
+   * @throws NotFoundError when its app is outside the caller's scope
    * @throws ConflictError when its Idempotency-Key was used for another request
    * @throws DependencyUnavailableError when Redis does not take it
    */
@@ -80,7 +84,8 @@ export class MessageService {
     ctx: RequestContext,
     idempotencyKey?: string,
   ): Promise<IdempotentOutcome<Accepted>> {
-    const messages = [normalizeMessage(body, resolveAppId(body.appId, this.deps.appIds))];
+    const appId = resolveAppId(body.appId, this.deps.appIds, 'appId', ctx.scope);
+    const messages = [normalizeMessage(body, appId)];
     return this.acceptAll('messages.create', body, messages, ctx, idempotencyKey, (items) => ({
       id: items[0]!.record.id,
       status: items[0]!.record.status as Accepted['status'],
@@ -90,6 +95,7 @@ export class MessageService {
   /**
    * Enqueues a batch of validated messages, all or nothing.
    * @throws ValidationError naming `messages[i].appId` when an item's app is unknown or missing
+   * @throws NotFoundError naming `messages[i].appId` when an item's app is outside the scope
    * @throws ConflictError when its Idempotency-Key was used for another request
    * @throws DependencyUnavailableError when Redis does not take it
    */
@@ -99,7 +105,10 @@ export class MessageService {
     idempotencyKey?: string,
   ): Promise<IdempotentOutcome<AcceptedBatch>> {
     const messages = bodies.map((body, i) =>
-      normalizeMessage(body, resolveAppId(body.appId, this.deps.appIds, `messages[${i}].appId`)),
+      normalizeMessage(
+        body,
+        resolveAppId(body.appId, this.deps.appIds, `messages[${i}].appId`, ctx.scope),
+      ),
     );
     return this.acceptAll('messages.batch', bodies, messages, ctx, idempotencyKey, (items) => ({
       ids: items.map((item) => item.record.id),

@@ -69,14 +69,15 @@ export function fastSendRoute(
     observeWhenFinished(logger, metrics, 'POST', res, () => ({ route: ROUTE, caller, traceId }));
     deps.securityHeaders(req, res, () => undefined);
     const accept = async (): Promise<void> => {
-      caller = deps.apiKeys.authenticate(bearerKeyOf(req.headers.authorization)).caller;
+      const authenticated = deps.apiKeys.authenticate(bearerKeyOf(req.headers.authorization));
+      caller = authenticated.caller;
       const charged = chargeRequest(deps.quota, res, caller);
       if (charged) {
         await charged;
       }
       const body = await readJsonBody(req);
       const input = parseInput(createInput, CREATE_PARTS, { headers: req.headers, body });
-      const context = { caller, traceId };
+      const context = { caller, traceId, scope: authenticated.scope };
       const outcome = await deps.messages.accept(
         input.body,
         context,

@@ -1,16 +1,19 @@
 import type { Request, Response } from 'express';
 import type { RequestContext } from '../domain/message-service';
+import { CallerScope } from '../domain/caller-scope';
 import type { Viewer } from '../domain/visibility';
 
 /**
  * Typed access to what the middleware leaves in `res.locals` (Express types it as `any`):
- * the trace id (request-id), the caller and operator flag (api-key auth), the route template
+ * the trace id (request-id), the caller, operator flag and scope (api-key auth), the route template
  * (validate) and the parsed input (validate).
  */
 export interface ApiLocals {
   traceId: string;
   caller?: string;
   isAdmin?: boolean;
+  /** The apps the caller may use (api-key auth). */
+  scope?: CallerScope;
   route?: string;
   input?: unknown;
 }
@@ -23,13 +26,22 @@ export function localsOf(res: Response): ApiLocals {
 /** The authenticated caller as a viewer of records. */
 export function viewerOf(res: Response): Viewer {
   const locals = localsOf(res);
-  return { caller: locals.caller ?? '', isAdmin: locals.isAdmin === true, traceId: locals.traceId };
+  return {
+    caller: locals.caller ?? '',
+    isAdmin: locals.isAdmin === true,
+    scope: locals.scope ?? CallerScope.all(),
+    traceId: locals.traceId,
+  };
 }
 
 /** Caller and trace id, for the domain. */
 export function contextOf(res: Response): RequestContext {
   const locals = localsOf(res);
-  return { caller: locals.caller ?? '', traceId: locals.traceId };
+  return {
+    caller: locals.caller ?? '',
+    traceId: locals.traceId,
+    scope: locals.scope ?? CallerScope.all(),
+  };
 }
 
 /**

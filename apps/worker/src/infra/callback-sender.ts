@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
-import { SsrfBlockedError, type SsrfGuard } from '@wechat-dispatch/shared';
+import { SsrfBlockedError, callbackPortOf, type SsrfGuard } from '@wechat-dispatch/shared';
 
 /** Options of {@link CallbackSender}. */
 export interface CallbackSenderOptions {
@@ -17,26 +17,40 @@ export interface CallbackAnswer {
   status: number;
 }
 
+/** One caller's keep-alive agents: a socket opened under one caller's rules serves no other. */
+interface CallerAgents {
+  http: http.Agent;
+  https: https.Agent;
+}
+
 /**
- * POSTs callbacks with the SSRF rules applied at connect time: the agent's `lookup` refuses
- * blocked addresses, so the socket goes to the address that was checked; literal-IP hosts
- * (which skip lookup) are checked first. Redirects are never followed (a 3xx is a failure),
- * responses are capped, and each request has a timeout.
+ * POSTs callbacks with the SSRF rules applied at connect time: each request's `lookup` refuses
+ * addresses blocked for its caller and port, so the socket goes to the address that was
+ * checked; literal-IP hosts (which skip lookup) are checked first. Redirects are never followed
+ * (a 3xx is a failure), responses are capped, and each request has a timeout.
  */
 export class CallbackSender {
-  private readonly httpAgent: http.Agent;
-  private readonly httpsAgent: https.Agent;
+  private readonly agents = new Map<string, CallerAgents>();
   private readonly maxResponseBytes: number;
 
   constructor(private readonly options: CallbackSenderOptions) {
-    const lookup = options.ssrf.lookup;
-    this.httpAgent = new http.Agent({ keepAlive: true, lookup });
-    this.httpsAgent = new https.Agent({ keepAlive: true, lookup });
     this.maxResponseBytes = options.maxResponseBytes ?? 65536;
   }
 
+  private agentsOf(caller: string): CallerAgents {
+    let agents = this.agents.get(caller);
+    if (!agents) {
+      agents = {
+        http: new http.Agent({ keepAlive: true }),
+        https: new https.Agent({ keepAlive: true }),
+      };
+      this.agents.set(caller, agents);
+    }
+    return agents;
+  }
+
   /**
-   * Sends one callback.
+   * Sends one callback of `caller` (whose `CALLBACK_ALLOWLIST` entries apply).
    * @throws SsrfBlockedError when the URL is not allowed (never worth retrying)
    * @throws Error on a network failure or timeout
    */
@@ -44,21 +58,25 @@ export class CallbackSender {
     rawUrl: string,
     body: string,
     headers: Record<string, string>,
+    caller: string,
   ): Promise<CallbackAnswer> {
     const url = new URL(rawUrl);
     const host = url.hostname.replace(/^\[|\]$/g, '');
     // A literal IP skips the agent's lookup, and http is allowed only for listed hosts: both are
     // checked here; an https host name is checked by the lookup as the socket connects.
     if (isIP(host) !== 0 || url.protocol !== 'https:') {
-      await this.options.ssrf.checkUrl(rawUrl);
+      await this.options.ssrf.checkUrl(rawUrl, caller);
     }
     const client = url.protocol === 'https:' ? https : http;
+    const agents = this.agentsOf(caller);
+    const lookup = this.options.ssrf.lookupFor({ caller, port: callbackPortOf(rawUrl) });
     return new Promise<CallbackAnswer>((resolve, reject) => {
       const req = client.request(
         url,
         {
           method: 'POST',
-          agent: url.protocol === 'https:' ? this.httpsAgent : this.httpAgent,
+          agent: url.protocol === 'https:' ? agents.https : agents.http,
+          lookup,
           headers: {
             ...headers,
             'content-type': 'application/json',
@@ -88,8 +106,10 @@ export class CallbackSender {
 
   /** Closes idle keep-alive sockets. */
   close(): void {
-    this.httpAgent.destroy();
-    this.httpsAgent.destroy();
+    for (const agents of this.agents.values()) {
+      agents.http.destroy();
+      agents.https.destroy();
+    }
   }
 }
 

@@ -69,7 +69,7 @@ export function createCallbackProcessor(deps: CallbackProcessorDeps) {
     };
     let reason: string;
     try {
-      const answer = await deps.sender.post(data.url, data.body, headers);
+      const answer = await deps.sender.post(data.url, data.body, headers, data.caller);
       if (answer.status >= 200 && answer.status < 300) {
         logger.info('callback delivered', {
           messageId: data.messageId,

@@ -8,3 +8,18 @@ import type { Keyspace } from '@wechat-dispatch/shared';
 export function deadIndexKey(keyspace: Keyspace, appId?: string): string {
   return appId ? keyspace.key('dead-index', appId) : keyspace.key('dead-index');
 }
+
+/** The key of one caller's dead-letter time index (what a non-operator's listing pages). */
+export function callerDeadIndexKey(keyspace: Keyspace, caller: string): string {
+  return keyspace.key('dead-by-caller', caller);
+}
+
+/** The prefix {@link callerDeadIndexKey} appends the caller's name to, for scripts. */
+export function callerDeadIndexPrefix(keyspace: Keyspace): string {
+  return `${keyspace.key('dead-by-caller')}:`;
+}
+
+/** Set once every dead letter of the stack is in its caller's index. */
+export function callerIndexReadyKey(keyspace: Keyspace): string {
+  return keyspace.key('dead-by-caller-ready');
+}

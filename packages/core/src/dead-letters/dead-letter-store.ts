@@ -1,6 +1,18 @@
+import { join } from 'node:path';
 import type { Queue } from 'bullmq';
-import type { Keyspace, RedisClient } from '@wechat-dispatch/shared';
-import { deadIndexKey } from './dead-index';
+import {
+  bindScript,
+  luaScript,
+  type BoundScript,
+  type Keyspace,
+  type RedisClient,
+} from '@wechat-dispatch/shared';
+import {
+  callerDeadIndexKey,
+  callerDeadIndexPrefix,
+  callerIndexReadyKey,
+  deadIndexKey,
+} from './dead-index';
 import { JOB_NAMES, type SendJob } from '../jobs/queues';
 import type { RecordStore } from '../records/record-store';
 import type { DeliveryRecord } from '../records/record.schema';
@@ -36,31 +48,57 @@ export interface DeadLetterStoreOptions {
   sendQueue: (appId: string) => Queue<SendJob>;
 }
 
+const BURY = luaScript(join(__dirname, 'bury.lua'));
+const BACKFILL = luaScript(join(__dirname, 'backfill-caller-index.lua'));
+
+/** Entries of the all-apps index one backfill script call files. */
+const BACKFILL_SLICE = 500;
+
+/** What a listing pages through: one app's or every app's dead letters, or one caller's. */
+export interface DeadLetterListQuery {
+  appId?: string;
+  /** Page this caller's index (its own dead letters only); with `appId`, filtered to that app. */
+  caller?: string;
+  limit?: number;
+  cursor?: string;
+}
+
 const MAX_PAGE = 500;
 /** Dead letters filed in the same millisecond that a page boundary may have to skip over. */
 const MAX_TIES = 1000;
 
 /**
  * Dead letters: messages whose send failed for good. Each one is a record in status `dead`, an
- * entry in a time index (all apps, and per app) for paging, and a job in the `dead-letters`
- * queue so Bull Board shows it. Redrive gives the message a fresh attempt budget exactly once:
+ * entry in time indexes (all apps, its app's, its caller's) for paging, and a job in the
+ * `dead-letters` queue so Bull Board shows it. Redrive gives the message a fresh attempt budget exactly once:
  * the record's `dead → queued` transition is atomic, so a second redrive finds it `queued`.
  */
 export class DeadLetterStore {
-  constructor(private readonly options: DeadLetterStoreOptions) {}
+  private readonly buryScript: BoundScript;
+  private readonly backfillScript: BoundScript;
+  private callerIndexReady = false;
+
+  constructor(private readonly options: DeadLetterStoreOptions) {
+    this.buryScript = bindScript(options.redis, BURY);
+    this.backfillScript = bindScript(options.redis, BACKFILL);
+  }
 
   private indexKey(appId?: string): string {
     return deadIndexKey(this.options.keyspace, appId);
   }
 
-  /** Files a message the worker has just marked `dead`. Idempotent. */
+  /** Files a message the worker has just marked `dead` (its record says whose it is). Idempotent. */
   async bury(job: DeadLetterJob): Promise<void> {
-    const score = Date.parse(job.deadAt);
-    await this.options.redis
-      .multi()
-      .zadd(this.indexKey(), score, job.messageId)
-      .zadd(this.indexKey(job.appId), score, job.messageId)
-      .exec();
+    const { keyspace } = this.options;
+    await this.buryScript.run(
+      [
+        keyspace.key('msg', job.messageId),
+        this.indexKey(),
+        this.indexKey(job.appId),
+        callerDeadIndexPrefix(keyspace),
+      ],
+      [Date.parse(job.deadAt), job.messageId],
+    );
     await this.options.deadLetterQueue.add(JOB_NAMES.deadLetter, job, {
       jobId: job.messageId,
       removeOnComplete: true,
@@ -73,9 +111,15 @@ export class DeadLetterStore {
    * names the last item seen (time and id), so deaths filed meanwhile never shift a page.
    * Entries whose record has expired are dropped from the index on the way.
    */
-  async list(query: { appId?: string; limit?: number; cursor?: string }): Promise<DeadLetterPage> {
+  async list(query: DeadLetterListQuery): Promise<DeadLetterPage> {
     const limit = Math.min(Math.max(query.limit ?? 50, 1), MAX_PAGE);
-    const index = this.indexKey(query.appId);
+    if (query.caller !== undefined) {
+      await this.ensureCallerIndexes();
+    }
+    const index =
+      query.caller === undefined
+        ? this.indexKey(query.appId)
+        : callerDeadIndexKey(this.options.keyspace, query.caller);
     const after = decodeCursor(query.cursor);
     // Ties on the score are ordered by id (reverse), so skip up to and including the cursor's id.
     const raw = await this.options.redis.zrevrangebyscore(
@@ -100,8 +144,9 @@ export class DeadLetterStore {
     const records = await Promise.all(page.map((e) => this.options.records.get(e.id)));
     const items: DeliveryRecord[] = [];
     const gone: string[] = [];
+    const appOnly = query.caller !== undefined ? query.appId : undefined;
     records.forEach((record, i) => {
-      if (record?.status === 'dead') {
+      if (record?.status === 'dead' && (appOnly === undefined || record.appId === appOnly)) {
         items.push(record);
       } else if (!record) {
         gone.push(page[i]!.id);
@@ -156,9 +201,31 @@ export class DeadLetterStore {
       .multi()
       .zrem(this.indexKey(), messageId)
       .zrem(this.indexKey(record.appId), messageId)
+      .zrem(callerDeadIndexKey(this.options.keyspace, record.caller), messageId)
       .exec();
     await this.options.deadLetterQueue.remove(messageId);
     return { ok: true };
+  }
+
+  /**
+   * Files the dead letters buried before caller indexes existed into them, once per stack
+   * (a marker key says it is done; concurrent runs only repeat idempotent ZADDs).
+   */
+  async ensureCallerIndexes(): Promise<void> {
+    const { redis, keyspace } = this.options;
+    if (this.callerIndexReady || (await redis.exists(callerIndexReadyKey(keyspace))) === 1) {
+      this.callerIndexReady = true;
+      return;
+    }
+    const keys = [this.indexKey(), callerDeadIndexPrefix(keyspace), `${keyspace.key('msg')}:`];
+    for (let offset = 0; ; offset += BACKFILL_SLICE) {
+      const read = (await this.backfillScript.run(keys, [offset, BACKFILL_SLICE])) as number;
+      if (read < BACKFILL_SLICE) {
+        break;
+      }
+    }
+    await redis.set(callerIndexReadyKey(keyspace), '1');
+    this.callerIndexReady = true;
   }
 }
 

@@ -10,7 +10,16 @@ export interface WeChatAppCredentials {
 export interface ApiKeyEntry {
   name: string;
   key: string;
+  /** The apps the caller may send for and read; undefined: every app. */
+  appIds?: string[];
 }
+
+/** Keys shorter than this refuse to start. */
+export const MIN_API_KEY_LENGTH = 8;
+/** Keys shorter than this start with a warning. */
+export const WEAK_API_KEY_LENGTH = 24;
+
+const APP_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 const LOG_LEVELS = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'] as const;
 
@@ -53,7 +62,23 @@ export const wechatAppsEnv = z
     return pairs.map(([appId, appSecret]) => ({ appId, appSecret }));
   });
 
-/** `API_KEYS`: `name:key` pairs, comma-separated, at least one, keys unique. */
+/** `key` or `key:appId|appId…`: the app list follows the last `:` when every part is an appId. */
+function splitKeyAndApps(value: string): { key: string; appIds?: string[] } {
+  const at = value.lastIndexOf(':');
+  if (at < 0) {
+    return { key: value };
+  }
+  const appIds = value.slice(at + 1).split('|');
+  return appIds.every((id) => APP_ID.test(id))
+    ? { key: value.slice(0, at), appIds }
+    : { key: value };
+}
+
+/**
+ * `API_KEYS`: `name:key` or `name:key:appId|appId…` entries, comma-separated, at least one,
+ * keys unique, keys at least {@link MIN_API_KEY_LENGTH} characters. An entry without
+ * an app list may use every app. Messages name the caller, never the key.
+ */
 export const apiKeysEnv = z
   .string({ error: 'is required (name:key pairs, comma-separated)' })
   .transform((raw, ctx): ApiKeyEntry[] => {
@@ -63,9 +88,18 @@ export const apiKeysEnv = z
       return z.NEVER;
     }
     const keys = new Set<string>();
-    for (const [name, key] of pairs) {
+    const out: ApiKeyEntry[] = [];
+    for (const [name, value] of pairs) {
+      const { key, appIds } = splitKeyAndApps(value);
       if (!/^[A-Za-z0-9_.-]{1,64}$/.test(name) || key.length === 0) {
-        ctx.addIssue({ code: 'custom', message: 'each entry must be name:key' });
+        ctx.addIssue({ code: 'custom', message: 'each entry must be name:key[:appId|appId…]' });
+        return z.NEVER;
+      }
+      if (key.length < MIN_API_KEY_LENGTH) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `the key of caller ${name} is shorter than ${MIN_API_KEY_LENGTH} characters`,
+        });
         return z.NEVER;
       }
       if (keys.has(key)) {
@@ -73,9 +107,20 @@ export const apiKeysEnv = z
         return z.NEVER;
       }
       keys.add(key);
+      out.push(appIds ? { name, key, appIds } : { name, key });
     }
-    return pairs.map(([name, key]) => ({ name, key }));
+    return out;
   });
+
+/** One start-up warning per caller whose key is shorter than {@link WEAK_API_KEY_LENGTH} (no key). */
+export function weakApiKeyWarnings(entries: readonly ApiKeyEntry[]): string[] {
+  return entries
+    .filter((entry) => entry.key.length < WEAK_API_KEY_LENGTH)
+    .map(
+      (entry) =>
+        `API_KEYS: the key of caller ${entry.name} is shorter than ${WEAK_API_KEY_LENGTH} characters; use a long random key`,
+    );
+}
 
 /** `QUEUE_PREFIX`: no `{`, `}` or `:` because it becomes a Redis hash tag. @defaultValue wxd */
 export const queuePrefixEnv = z

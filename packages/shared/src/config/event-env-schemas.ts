@@ -1,5 +1,5 @@
-import { isIP } from 'node:net';
 import { z } from 'zod';
+import { parseAllowlistEntry } from '../net/callback-allowlist';
 
 /** The event-push settings of one app (the admin console's "server configuration"). */
 export interface EventTokenEntry {
@@ -74,21 +74,42 @@ export const callbackSecretsEnv = z
   });
 
 /**
- * `CALLBACK_ALLOWLIST`: hosts, IPs or CIDRs a callback may reach despite the SSRF rules
- * (e.g. an internal receiver). @defaultValue none
+ * `CALLBACK_ALLOWLIST`: entries `[caller@]target[:port]` a callback may reach despite the SSRF
+ * rules (e.g. an internal receiver); target is a host, IP or CIDR (IPv6 in brackets when a port
+ * follows). Host parts are lower-cased, caller names kept. @defaultValue none
  */
 export const callbackAllowlistEnv = z
   .string()
   .default('')
   .transform((raw, ctx): string[] => {
-    const out = entries(raw).map((e) => e.toLowerCase());
+    const out = entries(raw).map((e) => {
+      const at = e.indexOf('@');
+      return at < 0 ? e.toLowerCase() : `${e.slice(0, at)}@${e.slice(at + 1).toLowerCase()}`;
+    });
     for (const entry of out) {
-      const [address = '', bits, extra] = entry.split('/');
-      const cidrOk = bits === undefined || (isIP(address) !== 0 && /^\d{1,3}$/.test(bits));
-      if (extra !== undefined || !cidrOk || !/^[a-z0-9.:_-]+$/.test(address)) {
-        ctx.addIssue({ code: 'custom', message: `${entry} is not a host, IP or CIDR` });
+      if (!parseAllowlistEntry(entry)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${entry} is not [caller@]host|IP|CIDR[:port]`,
+        });
         return z.NEVER;
       }
+    }
+    return out;
+  });
+
+/**
+ * `CALLBACK_PROTECTED_PORTS`: ports a `CALLBACK_ALLOWLIST` entry opens only by naming them, on
+ * top of the process's own port. @defaultValue `3000,9100` (the API's and the worker's ops port)
+ */
+export const callbackProtectedPortsEnv = z
+  .string()
+  .default('3000,9100')
+  .transform((raw, ctx): number[] => {
+    const out = entries(raw).map(Number);
+    if (out.some((n) => !Number.isInteger(n) || n < 1 || n > 65535)) {
+      ctx.addIssue({ code: 'custom', message: 'must be ports (1-65535), comma-separated' });
+      return z.NEVER;
     }
     return out;
   });

@@ -1,4 +1,8 @@
-import { callbackAllowlistEnv, callbackSecretsEnv } from './event-env-schemas';
+import {
+  callbackAllowlistEnv,
+  callbackProtectedPortsEnv,
+  callbackSecretsEnv,
+} from './event-env-schemas';
 import {
   intEnv,
   logLevelEnv,
@@ -19,6 +23,7 @@ export const serviceEnvShape = {
   RECORD_TTL_DAYS: intEnv(7, 1, 365),
   CALLBACK_SECRETS: callbackSecretsEnv,
   CALLBACK_ALLOWLIST: callbackAllowlistEnv,
+  CALLBACK_PROTECTED_PORTS: callbackProtectedPortsEnv,
 };
 
 /** What both processes' configurations hold from {@link serviceEnvShape}. */

@@ -1,3 +1,5 @@
+import { PREFIX_LENGTH, SecretIndex, maskSpans } from './secret-index';
+
 /** Keys whose values are secrets wherever they appear in a logged or serialized object. */
 const SECRET_KEYS = new Set(
   [
@@ -18,46 +20,70 @@ const SECRET_KEYS = new Set(
 /** Query-string parameters that carry secrets in WeChat URLs, which an HTTP error may carry. */
 const SECRET_QUERY = /\b(access_token|secret|appsecret)=([^&\s"'#]+)/gi;
 
-/** Shortest value worth masking by content; shorter ones would mask ordinary words. */
-const MIN_SECRET_LENGTH = 6;
-
-/** How many known secrets to remember: access tokens rotate, so the set must stay bounded. */
-const MAX_KNOWN_SECRETS = 2000;
+/**
+ * How many fetched access tokens to remember: they rotate every two hours, so this set rolls
+ * (oldest forgotten first). Configured secrets are never forgotten.
+ */
+const MAX_ROLLING_SECRETS = 2000;
 
 export const REDACTED = '[REDACTED]';
 
 /**
  * Removes secrets from strings and objects before they reach a log line, an error body or a
  * record. Masks by key name (`appSecret`, `access_token`, …), by URL query parameter, and by
- * value for every secret registered with {@link Redactor.registerSecret} (app secrets, API keys
- * and each access token as it is fetched).
+ * value: every configured secret registered with {@link Redactor.registerSecret} (app secrets,
+ * API keys, event tokens and AES keys, passwords, callback secrets, registry secrets) for the
+ * life of the process, and the latest fetched access tokens
+ * ({@link Redactor.registerRollingSecret}). Values of 6 characters and more are masked wherever
+ * they appear; shorter configured values are masked where they stand as a whole token (between
+ * spaces or punctuation), so a 4-character secret does not mask every word that contains it.
  */
 export class Redactor {
-  private readonly secrets = new Set<string>();
+  private readonly configured = new SecretIndex();
+  private readonly rolling = new SecretIndex();
+  private readonly rollingOrder: string[] = [];
 
-  /** Remembers a secret value so it is masked wherever it later appears. */
+  /**
+   * Remembers a configured secret for the life of the process, so it is masked wherever it
+   * later appears. Any length; idempotent.
+   */
   registerSecret(value: string | undefined): void {
-    if (!value || value.length < MIN_SECRET_LENGTH || this.secrets.has(value)) {
+    if (value) {
+      this.rolling.delete(value);
+      this.configured.add(value);
+    }
+  }
+
+  /**
+   * Remembers a fetched access token among the latest {@link MAX_ROLLING_SECRETS}; tokens are
+   * long, so shorter values are ignored. A configured secret is never demoted.
+   */
+  registerRollingSecret(value: string | undefined): void {
+    if (
+      !value ||
+      value.length < PREFIX_LENGTH ||
+      this.configured.has(value) ||
+      this.rolling.has(value)
+    ) {
       return;
     }
-    if (this.secrets.size >= MAX_KNOWN_SECRETS) {
-      const oldest = this.secrets.values().next().value;
-      if (oldest !== undefined) {
-        this.secrets.delete(oldest);
-      }
+    if (this.rollingOrder.length >= MAX_ROLLING_SECRETS) {
+      this.rolling.delete(this.rollingOrder.shift()!);
     }
-    this.secrets.add(value);
+    this.rolling.add(value);
+    this.rollingOrder.push(value);
+  }
+
+  /** How many values are masked by content: configured and rolling. */
+  get knownSecrets(): { configured: number; rolling: number } {
+    return { configured: this.configured.size, rolling: this.rolling.size };
   }
 
   /** Masks secrets inside one string. */
   redactString(input: string): string {
-    let out = input.replace(SECRET_QUERY, (_m, key: string) => `${key}=${REDACTED}`);
-    for (const secret of this.secrets) {
-      if (out.includes(secret)) {
-        out = out.split(secret).join(REDACTED);
-      }
-    }
-    return out;
+    const out = input.replace(SECRET_QUERY, (_m, key: string) => `${key}=${REDACTED}`);
+    const spans = this.rolling.spans(out, this.configured.spans(out));
+    return maskSpans(out, spans, REDACTED);
   }
 
   /** Returns a deep copy of `value` with every secret masked; cycles are cut. */
@@ -107,3 +133,11 @@ export class Redactor {
 
 /** The process-wide redactor used by every logger and error mapper. */
 export const secretRedactor = new Redactor();
+
+/**
+ * Registers a configured secret (an app secret, a key, a password, a registry secret) with the
+ * process-wide redactor, for the life of the process.
+ */
+export function registerSecret(value: string | undefined): void {
+  secretRedactor.registerSecret(value);
+}

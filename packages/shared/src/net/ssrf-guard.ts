@@ -1,5 +1,7 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
+import { entryApplies, parseAllowlistEntry, type AllowlistEntry } from './callback-allowlist';
+import { embeddedIPv4 } from './embedded-ipv4';
 
 /** Thrown when a callback URL points somewhere the service must not call. */
 export class SsrfBlockedError extends Error {
@@ -12,7 +14,8 @@ export class SsrfBlockedError extends Error {
 /**
  * Ranges no callback may reach: this host, private networks, link-local (cloud metadata at
  * 169.254.169.254), carrier-grade NAT, documentation, multicast, reserved, and their IPv6
- * counterparts (ULA, link-local, NAT64 which can wrap any IPv4).
+ * counterparts (ULA, link-local). IPv6 forms that embed an IPv4 address (mapped, translated,
+ * compatible, NAT64, 6to4, Teredo) are judged by the IPv4 rules ({@link embeddedIPv4}).
  */
 const BLOCKED = new BlockList();
 for (const [net, bits] of [
@@ -34,9 +37,6 @@ for (const [net, bits] of [
   BLOCKED.addSubnet(net, bits, 'ipv4');
 }
 for (const [net, bits] of [
-  ['::', 128],
-  ['::1', 128],
-  ['64:ff9b::', 96],
   ['100::', 64],
   ['2001:db8::', 32],
   ['fc00::', 7],
@@ -46,20 +46,32 @@ for (const [net, bits] of [
   BLOCKED.addSubnet(net, bits, 'ipv6');
 }
 
-/** `::ffff:127.0.0.1` → `127.0.0.1`, so a mapped address cannot slip past the IPv4 rules. */
-function unmap(ip: string): string {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  return mapped ? mapped[1]! : ip;
+const familyOf = (ip: string): 'ipv4' | 'ipv6' => (isIP(ip) === 4 ? 'ipv4' : 'ipv6');
+
+/**
+ * Whether `ip` lies in a range callbacks must not reach. Non-IPs count as blocked; an IPv6
+ * address that embeds IPv4 addresses is blocked when any of them is.
+ */
+export function isBlockedAddress(ip: string): boolean {
+  return !addressPasses(ip, () => false);
 }
 
-/** Whether `ip` lies in a range callbacks must not reach. Non-IPs count as blocked. */
-export function isBlockedAddress(ip: string): boolean {
-  const address = unmap(ip);
-  const family = isIP(address);
-  if (family === 0) {
+/** The rule for one address, where `listed` says whether an allow-list entry covers an address. */
+function addressPasses(ip: string, listed: (address: string) => boolean): boolean {
+  if (isIP(ip) === 0) {
+    return false;
+  }
+  if (listed(ip)) {
     return true;
   }
-  return BLOCKED.check(address, family === 4 ? 'ipv4' : 'ipv6');
+  if (isIP(ip) === 4) {
+    return !BLOCKED.check(ip, 'ipv4');
+  }
+  const embedded = embeddedIPv4(ip);
+  if (embedded.length > 0) {
+    return embedded.every((v4) => listed(v4) || !BLOCKED.check(v4, 'ipv4'));
+  }
+  return !BLOCKED.check(ip, 'ipv6');
 }
 
 type Resolver = (hostname: string) => Promise<string[]>;
@@ -71,84 +83,115 @@ const systemResolver: Resolver = (hostname) =>
     ),
   );
 
-/**
- * The SSRF rules of callback URLs (OWASP SSRF cheat sheet): https only, every resolved address
- * public, unless the host or address is on `CALLBACK_ALLOWLIST` (then http is allowed too).
- * {@link SsrfGuard.lookup} is an agent `lookup` that applies the same rule at connect time, so
- * the connection goes to the address that was checked (no DNS rebinding between check and use).
- */
-export class SsrfGuard {
-  private readonly hosts = new Set<string>();
-  private readonly allowed = new BlockList();
+/** The port a URL connects to. */
+function portOf(url: URL): number {
+  if (url.port !== '') {
+    return Number(url.port);
+  }
+  return url.protocol === 'http:' ? 80 : 443;
+}
 
-  /** @param allowlist - hosts, IPs or CIDRs (`CALLBACK_ALLOWLIST`) */
-  constructor(
-    allowlist: readonly string[],
-    private readonly resolve: Resolver = systemResolver,
-  ) {
-    for (const entry of allowlist) {
-      const [address = '', bits] = entry.split('/');
-      const family = isIP(address);
-      if (family === 0) {
-        this.hosts.add(entry.toLowerCase());
-      } else {
-        const type = family === 4 ? 'ipv4' : 'ipv6';
-        this.allowed.addSubnet(
-          address,
-          bits === undefined ? (family === 4 ? 32 : 128) : Number(bits),
-          type,
-        );
+/** The allow-list entries that apply to one request: its caller and port. */
+class Applicable {
+  private readonly hosts = new Set<string>();
+  private readonly nets = new BlockList();
+
+  constructor(entries: readonly AllowlistEntry[]) {
+    for (const entry of entries) {
+      if (entry.host !== undefined) {
+        this.hosts.add(entry.host);
+      } else if (entry.net) {
+        this.nets.addSubnet(entry.net.address, entry.net.bits, entry.net.family);
       }
     }
   }
 
-  private addressAllowed(ip: string): boolean {
-    const address = unmap(ip);
-    const family = isIP(address);
-    if (family !== 0 && this.allowed.check(address, family === 4 ? 'ipv4' : 'ipv6')) {
-      return true;
-    }
-    return !isBlockedAddress(address);
+  hasHost(hostname: string): boolean {
+    return this.hosts.has(hostname.toLowerCase());
   }
 
-  private hostAllowlisted(hostname: string): boolean {
+  covers = (ip: string): boolean => isIP(ip) !== 0 && this.nets.check(ip, familyOf(ip));
+
+  addressAllowed(ip: string): boolean {
+    return addressPasses(ip, this.covers);
+  }
+
+  hostListed(hostname: string): boolean {
     const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
-    if (this.hosts.has(host)) {
-      return true;
-    }
-    const family = isIP(host);
-    return (
-      family !== 0 && this.allowed.check(unmap(host), isIP(unmap(host)) === 4 ? 'ipv4' : 'ipv6')
+    return this.hasHost(host) || this.covers(host);
+  }
+}
+
+/** Who calls and where: what the allow-list rules depend on besides the address. */
+export interface CallbackTarget {
+  caller?: string;
+  port: number;
+}
+
+/**
+ * The SSRF rules of callback URLs (OWASP SSRF cheat sheet): https only, every resolved address
+ * public, unless an entry of `CALLBACK_ALLOWLIST` that applies to the caller and port lists the
+ * host or address (then http is allowed too). An entry without a port never opens a protected
+ * port (the service's own API and ops ports). {@link SsrfGuard.lookupFor} is an agent `lookup`
+ * that applies the same rules at connect time, so the connection goes to the address that was
+ * checked (no DNS rebinding between check and use).
+ */
+export class SsrfGuard {
+  private readonly entries: AllowlistEntry[];
+  private readonly protectedPorts: ReadonlySet<number>;
+
+  /**
+   * @param allowlist - `CALLBACK_ALLOWLIST` entries (`[caller@]target[:port]`)
+   * @param protectedPorts - ports an entry opens only by naming them
+   */
+  constructor(
+    allowlist: readonly string[],
+    private readonly resolve: Resolver = systemResolver,
+    protectedPorts: readonly number[] = [],
+  ) {
+    this.entries = allowlist.map((raw) => {
+      const entry = parseAllowlistEntry(raw);
+      if (!entry) {
+        throw new Error(`CALLBACK_ALLOWLIST: ${raw} is not [caller@]host|ip|cidr[:port]`);
+      }
+      return entry;
+    });
+    this.protectedPorts = new Set(protectedPorts);
+  }
+
+  private applicable(target: CallbackTarget): Applicable {
+    return new Applicable(
+      this.entries.filter((e) => entryApplies(e, target.caller, target.port, this.protectedPorts)),
     );
   }
 
   /**
-   * Checks a callback URL, resolving its host.
+   * Checks a callback URL of `caller`, resolving its host.
    * @throws SsrfBlockedError naming the rule it breaks
    */
-  async checkUrl(raw: string): Promise<URL> {
+  async checkUrl(raw: string, caller?: string): Promise<URL> {
     let url: URL;
     try {
       url = new URL(raw);
     } catch {
       throw new SsrfBlockedError('is not a valid URL');
     }
-    const listed = this.hostAllowlisted(url.hostname);
+    const rules = this.applicable({ caller, port: portOf(url) });
+    const listed = rules.hostListed(url.hostname);
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && listed)) {
       throw new SsrfBlockedError('must be https (http only for hosts on CALLBACK_ALLOWLIST)');
     }
     if (url.username || url.password) {
       throw new SsrfBlockedError('must not carry credentials');
     }
-    if (listed && this.hosts.has(url.hostname.toLowerCase())) {
+    if (rules.hasHost(url.hostname)) {
       return url;
     }
     const host = url.hostname.replace(/^\[|\]$/g, '');
     const addresses = isIP(host) !== 0 ? [host] : await this.resolveOrBlock(host);
-    const bad = addresses.find((ip) => !this.addressAllowed(ip));
-    if (bad !== undefined) {
+    if (addresses.some((ip) => !rules.addressAllowed(ip))) {
       throw new SsrfBlockedError(
-        'resolves to a loopback, private, link-local or reserved address (not allowed unless on CALLBACK_ALLOWLIST)',
+        'resolves to a loopback, private, link-local or reserved address (not allowed unless on CALLBACK_ALLOWLIST for this caller and port)',
       );
     }
     return url;
@@ -162,24 +205,35 @@ export class SsrfGuard {
     }
   }
 
-  /** An `http.Agent` lookup that refuses blocked addresses (pins the connection to checked IPs). */
-  readonly lookup: LookupFunction = (hostname, options, callback) => {
-    const listedHost = this.hosts.has(hostname.toLowerCase());
-    dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
-      if (err) {
-        callback(err, '', 4);
-        return;
-      }
-      const ok = addresses.filter((a) => listedHost || this.addressAllowed(a.address));
-      if (ok.length === 0 || ok.length !== addresses.length) {
-        callback(new SsrfBlockedError('callback host resolves to a blocked address'), '', 4);
-        return;
-      }
-      if (options.all) {
-        (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, ok);
-        return;
-      }
-      callback(null, ok[0]!.address, ok[0]!.family);
-    });
-  };
+  /**
+   * An `http.Agent` lookup for requests of `target` that refuses blocked addresses (pins the
+   * connection to checked IPs).
+   */
+  lookupFor(target: CallbackTarget): LookupFunction {
+    const rules = this.applicable(target);
+    return (hostname, options, callback) => {
+      const listedHost = rules.hasHost(hostname);
+      dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
+        if (err) {
+          callback(err, '', 4);
+          return;
+        }
+        const ok = addresses.filter((a) => listedHost || rules.addressAllowed(a.address));
+        if (ok.length === 0 || ok.length !== addresses.length) {
+          callback(new SsrfBlockedError('callback host resolves to a blocked address'), '', 4);
+          return;
+        }
+        if (options.all) {
+          (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, ok);
+          return;
+        }
+        callback(null, ok[0]!.address, ok[0]!.family);
+      });
+    };
+  }
+}
+
+/** {@link portOf} for a raw URL, for the callback sender's per-request lookup. */
+export function callbackPortOf(raw: string): number {
+  return portOf(new URL(raw));
 }

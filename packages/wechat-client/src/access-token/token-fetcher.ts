@@ -56,7 +56,7 @@ export class TokenFetcher {
       await this.recordError(app, err);
       throw err;
     }
-    secretRedactor.registerSecret(result.accessToken);
+    secretRedactor.registerRollingSecret(result.accessToken);
     this.emit(app.appId, 'ok');
     this.deps.board.clear(app.appId);
     // Count the round trip against the lifetime: WeChat started the clock before we got it.

@@ -54,7 +54,7 @@ function toResult(body: Record<string, unknown>, req: WeChatRequest): AccessToke
       detail: 'token answer lacks access_token or expires_in',
     });
   }
-  secretRedactor.registerSecret(token);
+  secretRedactor.registerRollingSecret(token);
   return { accessToken: token, expiresIn };
 }
 

@@ -1,28 +1,33 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { UnauthorizedError, type ApiKeyEntry } from '@wechat-dispatch/shared';
+import { CallerScope } from '../../domain/caller-scope';
 import { localsOf } from '../request-locals';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
-/** The configured keys as digests, computed once. */
-type KeyDigests = ReadonlyArray<{ name: string; digest: Buffer }>;
+/** The configured keys as digests, computed once, with each key's caller and scope. */
+type KeyDigests = ReadonlyArray<{ name: string; scope: CallerScope; digest: Buffer }>;
 
 /** Digests of the configured keys, for {@link findCaller}. */
 function digestKeys(keys: readonly ApiKeyEntry[]): KeyDigests {
-  return keys.map((entry) => ({ name: entry.name, digest: digest(entry.key) }));
+  return keys.map((entry) => ({
+    name: entry.name,
+    scope: CallerScope.of(entry.appIds),
+    digest: digest(entry.key),
+  }));
 }
 
 /**
  * Finds the caller whose key equals `presented`. Every key is compared, each in constant time
  * over equal-length digests, so timing reveals neither which key nor how much of it matched.
  */
-function findCaller(keys: KeyDigests, presented: string): string | undefined {
+function findCaller(keys: KeyDigests, presented: string): KeyDigests[number] | undefined {
   const presentedDigest = digest(presented);
-  let caller: string | undefined;
+  let caller: KeyDigests[number] | undefined;
   for (const entry of keys) {
     if (timingSafeEqual(entry.digest, presentedDigest)) {
-      caller = entry.name;
+      caller = entry;
     }
   }
   return caller;
@@ -42,6 +47,8 @@ export interface Caller {
   caller: string;
   /** An operator: sees every caller's records. */
   isAdmin: boolean;
+  /** The apps the caller may use (every app for an operator). */
+  scope: CallerScope;
 }
 
 /** Who presents which key: the configured keys, digested once, and the operators among them. */
@@ -59,11 +66,12 @@ export class ApiKeys {
    * @throws UnauthorizedError
    */
   authenticate(presented: string | undefined): Caller {
-    const caller = presented ? findCaller(this.keys, presented) : undefined;
-    if (!caller) {
+    const found = presented ? findCaller(this.keys, presented) : undefined;
+    if (!found) {
       throw new UnauthorizedError();
     }
-    return { caller, isAdmin: this.admins.has(caller) };
+    const isAdmin = this.admins.has(found.name);
+    return { caller: found.name, isAdmin, scope: isAdmin ? CallerScope.all() : found.scope };
   }
 }
 
@@ -73,8 +81,8 @@ export function bearerKeyOf(authorization: string | undefined): string | undefin
 }
 
 /**
- * Requires a known API key; puts the caller's name in `res.locals.caller` and whether it is an
- * operator in `res.locals.isAdmin`.
+ * Requires a known API key; puts the caller's name in `res.locals.caller`, whether it is an
+ * operator in `res.locals.isAdmin` and its apps in `res.locals.scope`.
  * @throws UnauthorizedError (401)
  */
 export function apiKeyAuth(options: ApiKeyAuthOptions): RequestHandler {
@@ -87,10 +95,11 @@ export function apiKeyAuth(options: ApiKeyAuthOptions): RequestHandler {
     } else {
       presented = bearerKeyOf(req.headers.authorization);
     }
-    const { caller, isAdmin } = keys.authenticate(presented);
+    const { caller, isAdmin, scope } = keys.authenticate(presented);
     const locals = localsOf(res);
     locals.caller = caller;
     locals.isAdmin = isAdmin;
+    locals.scope = scope;
     next();
   };
 }

@@ -50,11 +50,13 @@ export function registerEventPaths(registry: OpenAPIRegistry): void {
     path: '/v1/consents/{appId}/{openid}',
     tags: ['consents'],
     summary: "A user's subscription consent grants per template",
+    description:
+      'Grants belong to the app; a caller reads them (and uses them by sending) only for the apps in its scope: another app is 404.',
     security: [{ apiKey: [] }],
     request: { params: consentParamsSchema },
     responses: {
       '200': json('The grants.', consentsSchema),
-      ...errorResponses(400, 401, 503),
+      ...errorResponses(400, 401, 404, 503),
     },
   });
 }

@@ -26,7 +26,7 @@ export function registerV1Paths(registry: OpenAPIRegistry): void {
     tags: ['messages'],
     summary: 'Enqueue one message',
     description:
-      'Validated strictly (unknown fields are 400); subscribe, bizsend and category-template data values are checked against WeChat’s rules for the key’s type prefix. `sendAt` schedules it (status `scheduled`).',
+      'Validated strictly (unknown fields are 400); subscribe, bizsend and category-template data values are checked against WeChat’s rules for the key’s type prefix. `sendAt` schedules it (status `scheduled`). An `appId` outside the caller’s scope (an `API_KEYS` entry with an app list) is 404.',
     security,
     request: {
       headers: idempotencyHeadersSchema,
@@ -38,7 +38,7 @@ export function registerV1Paths(registry: OpenAPIRegistry): void {
         'An idempotent repeat: the first request’s answer; nothing enqueued.',
         acceptedSchema,
       ),
-      ...errorResponses(400, 401, 409, 413, 415, 429, 503),
+      ...errorResponses(400, 401, 404, 409, 413, 415, 429, 503),
     },
   });
   registry.registerPath({
@@ -56,7 +56,7 @@ export function registerV1Paths(registry: OpenAPIRegistry): void {
     responses: {
       '202': json('Accepted: every message durably queued; ids in order.', acceptedBatchSchema),
       '200': json('An idempotent repeat: the first request’s ids.', acceptedBatchSchema),
-      ...errorResponses(400, 401, 409, 413, 415, 429, 503),
+      ...errorResponses(400, 401, 404, 409, 413, 415, 429, 503),
     },
   });
   registry.registerPath({
@@ -92,12 +92,12 @@ export function registerV1Paths(registry: OpenAPIRegistry): void {
     tags: ['dead letters'],
     summary: 'Dead letters, newest first',
     description:
-      'A caller sees its own dead letters; API_ADMIN_CALLERS see everyone’s. For a non-operator a page may hold fewer than `limit` items while `nextCursor` is not null: follow it.',
+      'A caller sees its own dead letters of the apps in its scope (its own index: a listing costs what it returns); API_ADMIN_CALLERS see everyone’s. `nextCursor` is opaque and bound to the caller and the listing: another caller’s, another listing’s or a tampered one is 400 naming `cursor`. An `appId` outside the caller’s scope is 404. A page may hold fewer than `limit` items while `nextCursor` is not null: follow it.',
     security,
     request: { query: deadLetterQuerySchema },
     responses: {
       '200': json('One page.', deadLetterPageSchema),
-      ...errorResponses(400, 401, 429, 503),
+      ...errorResponses(400, 401, 404, 429, 503),
     },
   });
   registry.registerPath({
