@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   apiKeysEnv,
+  checkAppSource,
   eventTokensEnv,
   intEnv,
   parseEnvParts,
@@ -42,6 +43,7 @@ const envSchema = z
     WECHAT_CONSENT_EXEMPT_APPS: nameListEnv,
   })
   .superRefine((env, ctx) => {
+    checkAppSource(env, ctx);
     const names = new Set(env.API_KEYS.map((entry) => entry.name));
     for (const name of env.API_ADMIN_CALLERS) {
       if (!names.has(name)) {
@@ -52,7 +54,7 @@ const envSchema = z
         });
       }
     }
-    const appIds = new Set(env.WECHAT_APPS.map((app) => app.appId));
+    const appIds = new Set((env.WECHAT_APPS ?? []).map((app) => app.appId));
     for (const entry of env.WECHAT_EVENT_TOKENS) {
       if (!appIds.has(entry.appId)) {
         ctx.addIssue({
