@@ -1,5 +1,6 @@
 import {
   isMessageId,
+  type AppDirectory,
   newMessageId,
   normalizeMessage,
   type DeliveryRecord,
@@ -45,7 +46,8 @@ export interface MessageServiceDeps {
   records: RecordStore;
   queue: MessageQueue;
   idempotency: IdempotencyGuard;
-  appIds: readonly string[];
+  /** The apps messages may name (WECHAT_APPS or the registry). */
+  apps: AppDirectory;
   logger: Logger;
   /** Called once per accepted request, for metrics. */
   onAccepted?: (types: readonly MessageType[], caller: string) => void;
@@ -72,6 +74,7 @@ export class MessageService {
   /**
    * Enqueues one validated message.
    * @throws ValidationError when its app is unknown or missing
+   * @throws AppError 409 `app_disabled` when its app is disabled
    * @throws ConflictError when its Idempotency-Key was used for another request
    * @throws DependencyUnavailableError when Redis does not take it
    */
@@ -80,7 +83,7 @@ export class MessageService {
     ctx: RequestContext,
     idempotencyKey?: string,
   ): Promise<IdempotentOutcome<Accepted>> {
-    const messages = [normalizeMessage(body, resolveAppId(body.appId, this.deps.appIds))];
+    const messages = [normalizeMessage(body, resolveAppId(body.appId, this.deps.apps))];
     return this.acceptAll('messages.create', body, messages, ctx, idempotencyKey, (items) => ({
       id: items[0]!.record.id,
       status: items[0]!.record.status as Accepted['status'],
@@ -99,7 +102,7 @@ export class MessageService {
     idempotencyKey?: string,
   ): Promise<IdempotentOutcome<AcceptedBatch>> {
     const messages = bodies.map((body, i) =>
-      normalizeMessage(body, resolveAppId(body.appId, this.deps.appIds, `messages[${i}].appId`)),
+      normalizeMessage(body, resolveAppId(body.appId, this.deps.apps, `messages[${i}].appId`)),
     );
     return this.acceptAll('messages.batch', bodies, messages, ctx, idempotencyKey, (items) => ({
       ids: items.map((item) => item.record.id),
