@@ -19,9 +19,9 @@ export interface ConsentPolicy {
    */
   mode: 'auto' | 'enforce' | 'off';
   /** Whether the app has an event token. */
-  isEventApp(appId: string): boolean;
+  isEventApp: (appId: string) => boolean;
   /** Apps never checked (long-term templates, deployments without events). */
-  isExempt(appId: string): boolean;
+  isExempt: (appId: string) => boolean;
 }
 
 /** Dependencies of {@link MessageAdmission}. */
@@ -52,11 +52,11 @@ export class MessageAdmission {
 
   /** Whether messages of `appId` need a grant. */
   enforces(appId: string): boolean {
-    const { mode, isEventApp, isExempt } = this.deps.policy;
-    if (mode === 'off' || isExempt(appId)) {
+    const { policy } = this.deps;
+    if (policy.mode === 'off' || policy.isExempt(appId)) {
       return false;
     }
-    return mode === 'enforce' || isEventApp(appId);
+    return policy.mode === 'enforce' || policy.isEventApp(appId);
   }
 
   /**
