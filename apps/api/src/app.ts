@@ -3,6 +3,7 @@ import express from 'express';
 import type { Queue } from 'bullmq';
 import type { ApiKeyEntry, Logger, RedisClient } from '@wechat-dispatch/shared';
 import type { ConsentLedger } from '@wechat-dispatch/core';
+import type { AppAdmin } from './domain/app-admin';
 import type { DeadLetterService } from './domain/dead-letter-service';
 import type { EventReceiver } from './domain/event-receiver';
 import type { MessageAdmission } from './domain/message-admission';
@@ -19,6 +20,7 @@ import { perCallerRateLimit } from './http/middleware/rate-limit';
 import { requestId } from './http/middleware/request-id';
 import { jsonApiHeaders, securityHeaders } from './http/middleware/security-headers';
 import { buildOpenApiDocument } from './http/openapi/openapi-document';
+import { adminAppsRoutes } from './http/routes/admin-apps.routes';
 import { consentsRoutes } from './http/routes/consents.routes';
 import { deadLettersRoutes } from './http/routes/dead-letters.routes';
 import { docsRoutes } from './http/routes/docs.routes';
@@ -41,6 +43,8 @@ export interface ApiDeps {
   /** The subscription consent ledger (`/v1/consents`). */
   consents: ConsentLedger;
   admission: MessageAdmission;
+  /** The app registry's operator routes (`/v1/admin/apps`). */
+  appAdmin: AppAdmin;
   /** Every queue, for the dashboard: each app's send queue and `dead-letters`. */
   queues: readonly Queue[];
   metrics: ApiMetrics;
@@ -117,6 +121,7 @@ export function createExpressApp(deps: ApiDeps): express.Express {
   v1.use('/messages', messagesRoutes(deps.messages));
   v1.use('/dead-letters', deadLettersRoutes(deps.deadLetters));
   v1.use('/consents', consentsRoutes(deps.consents, deps.admission));
+  v1.use('/admin/apps', adminAppsRoutes(deps.appAdmin));
   app.use('/v1', v1);
 
   app.use(

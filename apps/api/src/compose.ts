@@ -4,6 +4,10 @@ import {
   RecordBatch,
   RecordStore,
   openServiceQueues,
+  staticAppDirectory,
+  type AppCredentials,
+  type AppDirectory,
+  type AppRegistryStore,
 } from '@wechat-dispatch/core';
 import {
   SsrfGuard,
@@ -14,6 +18,7 @@ import {
   type RedisClient,
 } from '@wechat-dispatch/shared';
 import type { ApiDeps } from './app';
+import { AppAdmin } from './domain/app-admin';
 import { DeadLetterCursors, cursorKeyFrom } from './domain/dead-letter-cursor';
 import { DeadLetterService } from './domain/dead-letter-service';
 import { EventReceiver } from './domain/event-receiver';
@@ -34,7 +39,14 @@ export interface BuildApiDepsOptions {
   redis: RedisClient;
   keyspace: Keyspace;
   logger: Logger;
+  /** The apps of `WECHAT_APPS` (without the registry). */
   appIds: readonly string[];
+  /**
+   * The app registry (`APP_SECRETS_KEY`): its watched directory replaces `appIds`,
+   * `eventTokens` and the exempt list, and its store serves `/v1/admin/apps`.
+   * @defaultValue none: the apps of `appIds`, and the operator routes answer 503
+   */
+  registry?: { directory: AppDirectory & AppCredentials; store: AppRegistryStore };
   apiKeys: readonly ApiKeyEntry[];
   adminCallers?: readonly string[];
   rateLimitPerMin?: number;
@@ -51,7 +63,7 @@ export interface BuildApiDepsOptions {
   /** @defaultValue 300 */
   eventMaxAgeSeconds?: number;
   /** @defaultValue `auto` (apps with an event token), no exempt apps */
-  consent?: Partial<Omit<ConsentPolicy, 'eventApps'>>;
+  consent?: { mode?: ConsentPolicy['mode']; exemptApps?: readonly string[] };
   /** Callers with a callback secret. @defaultValue none */
   callbackCallers?: readonly string[];
   /** `CALLBACK_ALLOWLIST`. @defaultValue none */
@@ -76,7 +88,11 @@ export function buildApiDeps(options: BuildApiDepsOptions): ApiRuntime {
   const { redis, keyspace, logger } = options;
   const storeOptions = { redis, keyspace, ttlSeconds: options.recordTtlSeconds };
   const records = new RecordStore(storeOptions);
-  const queues = openServiceQueues({ connection: redis, keyspace, logger }, options.appIds);
+  const apps = options.registry?.directory ?? staticDirectoryOf(options);
+  const queues = openServiceQueues(
+    { connection: redis, keyspace, logger },
+    apps.list().map((app) => app.appId),
+  );
   const deadLetterStore = new DeadLetterStore({
     redis,
     keyspace,
@@ -93,20 +109,21 @@ export function buildApiDeps(options: BuildApiDepsOptions): ApiRuntime {
   });
   const eventInbox = new RedisEventInbox(redis, keyspace, queues.wechatEvents);
   const events = new EventReceiver({
-    tokens: options.eventTokens ?? [],
+    credentials: apps,
     inbox: eventInbox,
     tuples: new RedisPushTuples(redis, keyspace),
     logger,
     maxAgeSeconds: options.eventMaxAgeSeconds,
   });
   const consents = new ConsentLedger({ redis, keyspace });
+  const exemptApps = new Set(options.consent?.exemptApps ?? []);
   const admission = new MessageAdmission({
     consents,
     records,
     policy: {
       mode: options.consent?.mode ?? 'auto',
-      exemptApps: options.consent?.exemptApps ?? [],
-      eventApps: events.appIds(),
+      isExempt: (appId) => exemptApps.has(appId) || apps.get(appId)?.consentExempt === true,
+      isEventApp: (appId) => events.receivesPushes(appId),
     },
     callbackCallers: options.callbackCallers ?? [],
     ssrf: new SsrfGuard(options.callbackAllowlist ?? [], undefined, options.callbackProtectedPorts),
@@ -119,7 +136,7 @@ export function buildApiDeps(options: BuildApiDepsOptions): ApiRuntime {
       store: new RedisIdempotencyStore({ redis, keyspace }),
       waitMs: options.idempotencyWaitMs,
     }),
-    appIds: options.appIds,
+    apps,
     logger,
     onAccepted: (types, caller) => metrics.countAccepted(types, caller),
     admission,
@@ -137,6 +154,7 @@ export function buildApiDeps(options: BuildApiDepsOptions): ApiRuntime {
     events,
     consents,
     admission,
+    appAdmin: new AppAdmin(options.registry?.store, logger),
     queues: queues.all(),
     metrics,
     quota: requestQuota(options),
@@ -150,6 +168,21 @@ export function buildApiDeps(options: BuildApiDepsOptions): ApiRuntime {
     deps,
     close: () => queues.close(),
   };
+}
+
+/** The apps of `appIds` with their event tokens and consent exemptions from the environment. */
+function staticDirectoryOf(options: BuildApiDepsOptions): AppDirectory & AppCredentials {
+  const tokens = new Map((options.eventTokens ?? []).map((entry) => [entry.appId, entry]));
+  const exempt = new Set(options.consent?.exemptApps ?? []);
+  return staticAppDirectory(
+    options.appIds.map((appId) => ({
+      appId,
+      appSecret: '',
+      eventToken: tokens.get(appId)?.token,
+      encodingAESKey: tokens.get(appId)?.encodingAESKey,
+      consentExempt: exempt.has(appId),
+    })),
+  );
 }
 
 /** The per-caller limit, leased from Redis; none when `rateLimitPerMin` is 0 or unset. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   apiKeysEnv,
+  checkAppSource,
   eventTokensEnv,
   intEnv,
   parseEnvParts,
@@ -42,6 +43,7 @@ const envSchema = z
     WECHAT_CONSENT_EXEMPT_APPS: nameListEnv,
   })
   .superRefine((env, ctx) => {
+    checkAppSource(env, ctx);
     const names = new Set(env.API_KEYS.map((entry) => entry.name));
     for (const name of env.API_ADMIN_CALLERS) {
       if (!names.has(name)) {
@@ -52,8 +54,9 @@ const envSchema = z
         });
       }
     }
-    const appIds = new Set(env.WECHAT_APPS.map((app) => app.appId));
-    for (const entry of env.API_KEYS) {
+    const appIds = new Set((env.WECHAT_APPS ?? []).map((app) => app.appId));
+    // With the registry, apps come and go at run time: an app list may name any of them.
+    for (const entry of env.APP_SECRETS_KEY === undefined ? env.API_KEYS : []) {
       for (const appId of entry.appIds ?? []) {
         if (!appIds.has(appId)) {
           ctx.addIssue({

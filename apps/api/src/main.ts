@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { startAppRegistry, type SeedApp } from '@wechat-dispatch/core';
 import {
   Keyspace,
   checkRedisSafety,
@@ -13,7 +14,19 @@ import {
 } from '@wechat-dispatch/shared';
 import { createApp } from './app';
 import { buildApiDeps } from './compose';
-import { loadApiConfig } from './config';
+import { loadApiConfig, type ApiConfig } from './config';
+
+/** What the API knows of each app of `WECHAT_APPS`, to seed the registry with. */
+function seedOf(config: ApiConfig): SeedApp[] {
+  const tokens = new Map(config.eventTokens.map((entry) => [entry.appId, entry]));
+  return config.apps.map((app) => ({
+    appId: app.appId,
+    appSecret: app.appSecret,
+    eventToken: tokens.get(app.appId)?.token,
+    encodingAesKey: tokens.get(app.appId)?.encodingAESKey,
+    consentExempt: config.consentExemptApps.includes(app.appId) || undefined,
+  }));
+}
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit(() => loadApiConfig());
@@ -32,12 +45,23 @@ async function main(): Promise<void> {
   await checkRedisSafety(redis, logger);
 
   let shuttingDown = false;
-  const appIds = config.apps.map((app) => app.appId);
+  const keyspace = new Keyspace(config.queuePrefix);
+  const registry = config.secretsKeys
+    ? await startAppRegistry({
+        redis,
+        keyspace,
+        keys: config.secretsKeys,
+        logger,
+        seed: seedOf(config),
+      })
+    : undefined;
+  const appIds = (registry?.directory.list() ?? config.apps).map((app) => app.appId);
   const runtime = buildApiDeps({
     redis,
-    keyspace: new Keyspace(config.queuePrefix),
+    keyspace,
     logger,
     appIds,
+    registry,
     apiKeys: config.apiKeys,
     adminCallers: config.adminCallers,
     rateLimitPerMin: config.rateLimitPerMin,
@@ -58,7 +82,8 @@ async function main(): Promise<void> {
     logger.info('api listening', {
       port: config.port,
       redis: describeTopology(config.redis),
-      apps: appIds,
+      apps: appIds.length > 20 ? appIds.length : appIds,
+      appRegistry: registry !== undefined,
       dashboard: config.admin !== undefined,
       rateLimitPerMin: config.rateLimitPerMin,
       eventApps: config.eventTokens.map((entry) => entry.appId),
@@ -71,6 +96,7 @@ async function main(): Promise<void> {
     timeoutMs: config.shutdownTimeoutMs,
     steps: [
       { name: 'readiness', run: () => void (shuttingDown = true) },
+      { name: 'app-registry', run: () => registry?.directory.close() },
       {
         name: 'http',
         run: () =>

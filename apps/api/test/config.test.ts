@@ -63,4 +63,46 @@ describe('loadApiConfig', () => {
       loadApiConfig({ ...BASE, API_KEYS: 'orders:orders-key-000001:wxconfig000000001' }).apiKeys,
     ).toEqual([{ name: 'orders', key: 'orders-key-000001', appIds: ['wxconfig000000001'] }]);
   });
+
+  describe('app registry (#16)', () => {
+    const KEY = Buffer.alloc(32, 7).toString('base64');
+    const OLD_KEY = Buffer.alloc(32, 9).toString('base64');
+    const KEYS_ONLY = { API_KEYS: BASE.API_KEYS };
+
+    it('when APP_SECRETS_KEY is set, then WECHAT_APPS may be empty and the keys are read', () => {
+      const config = loadApiConfig({
+        ...KEYS_ONLY,
+        WECHAT_APPS: '',
+        APP_SECRETS_KEY: KEY,
+        APP_SECRETS_KEY_PREVIOUS: OLD_KEY,
+      });
+
+      expect(config.apps).toEqual([]);
+      expect(config.secretsKeys?.current).toEqual(Buffer.alloc(32, 7));
+      expect(config.secretsKeys?.previous).toEqual(Buffer.alloc(32, 9));
+    });
+
+    it('when neither WECHAT_APPS nor APP_SECRETS_KEY is set, then it fails naming WECHAT_APPS', () => {
+      expect(() => loadApiConfig(KEYS_ONLY)).toThrow(/config error: WECHAT_APPS: is required/);
+    });
+
+    it.each([['c2hvcnQ='], ['not base64 at all!'], [Buffer.alloc(33).toString('base64')]])(
+      'when APP_SECRETS_KEY is %s, then it fails naming the variable',
+      (value) => {
+        expect(() => loadApiConfig({ ...BASE, APP_SECRETS_KEY: value })).toThrow(
+          /config error: APP_SECRETS_KEY: must be 32 bytes in base64/,
+        );
+      },
+    );
+
+    it('when APP_SECRETS_KEY_PREVIOUS is set without APP_SECRETS_KEY, then it fails naming it', () => {
+      expect(() => loadApiConfig({ ...BASE, APP_SECRETS_KEY_PREVIOUS: OLD_KEY })).toThrow(
+        /config error: APP_SECRETS_KEY_PREVIOUS: needs APP_SECRETS_KEY/,
+      );
+    });
+
+    it('when APP_SECRETS_KEY is unset, then there is no registry', () => {
+      expect(loadApiConfig(BASE).secretsKeys).toBeUndefined();
+    });
+  });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  checkAppSource,
   intEnv,
   parseEnvParts,
   portEnv,
@@ -11,27 +12,29 @@ import {
   type ServiceConfig,
 } from '@wechat-dispatch/shared';
 
-const envSchema = z.object({
-  ...serviceEnvShape,
-  WECHAT_API_BASE: urlEnv('https://api.weixin.qq.com'),
-  WECHAT_TOKEN_MODE: z.enum(['stable', 'classic']).default('stable'),
-  WORKER_CONCURRENCY: intEnv(50, 1, 10000),
-  SEND_MAX_ATTEMPTS: intEnv(8, 1, 100),
-  SEND_BACKOFF_MS: intEnv(1000, 1, 3600000),
-  SEND_BACKOFF_MAX_MS: intEnv(300000, 1, 86400000),
-  WECHAT_TIMEOUT_MS: intEnv(5000, 100, 120000),
-  WECHAT_RATE_LIMIT_PER_SEC: intEnv(0, 0, 100000),
-  WORKER_HTTP_PORT: portEnv(9100),
-  SHUTDOWN_TIMEOUT_MS: intEnv(25000, 1000, 600000),
-  WORKER_LOCK_DURATION_MS: intEnv(0, 0, 3600000),
-  WORKER_STALLED_INTERVAL_MS: intEnv(30000, 100, 3600000),
-  SEND_KEEP_COMPLETED_JOBS: intEnv(0, 0, 1000000),
-  WECHAT_EVENT_PARK_TTL_S: intEnv(86400, 1, 30 * 86400),
-  CALLBACK_MAX_ATTEMPTS: intEnv(8, 1, 100),
-  CALLBACK_BACKOFF_MS: intEnv(1000, 1, 3600000),
-  CALLBACK_TIMEOUT_MS: intEnv(5000, 100, 60000),
-  CALLBACK_CONCURRENCY: intEnv(20, 1, 1000),
-});
+const envSchema = z
+  .object({
+    ...serviceEnvShape,
+    WECHAT_API_BASE: urlEnv('https://api.weixin.qq.com'),
+    WECHAT_TOKEN_MODE: z.enum(['stable', 'classic']).default('stable'),
+    WORKER_CONCURRENCY: intEnv(50, 1, 10000),
+    SEND_MAX_ATTEMPTS: intEnv(8, 1, 100),
+    SEND_BACKOFF_MS: intEnv(1000, 1, 3600000),
+    SEND_BACKOFF_MAX_MS: intEnv(300000, 1, 86400000),
+    WECHAT_TIMEOUT_MS: intEnv(5000, 100, 120000),
+    WECHAT_RATE_LIMIT_PER_SEC: intEnv(0, 0, 100000),
+    WORKER_HTTP_PORT: portEnv(9100),
+    SHUTDOWN_TIMEOUT_MS: intEnv(25000, 1000, 600000),
+    WORKER_LOCK_DURATION_MS: intEnv(0, 0, 3600000),
+    WORKER_STALLED_INTERVAL_MS: intEnv(30000, 100, 3600000),
+    SEND_KEEP_COMPLETED_JOBS: intEnv(0, 0, 1000000),
+    WECHAT_EVENT_PARK_TTL_S: intEnv(86400, 1, 30 * 86400),
+    CALLBACK_MAX_ATTEMPTS: intEnv(8, 1, 100),
+    CALLBACK_BACKOFF_MS: intEnv(1000, 1, 3600000),
+    CALLBACK_TIMEOUT_MS: intEnv(5000, 100, 60000),
+    CALLBACK_CONCURRENCY: intEnv(20, 1, 1000),
+  })
+  .superRefine(checkAppSource);
 
 /** The worker's configuration, parsed once from the environment. */
 export interface WorkerConfig extends ServiceConfig {

@@ -75,3 +75,20 @@ export {
   type AppKind,
   type StaticApp,
 } from './apps/app-directory';
+export { SecretBox, SecretBoxError, secretKeyId, SECRET_KEY_BYTES } from './apps/secret-box';
+export type { AppInput, AppView, StoredApp } from './apps/app-record';
+export {
+  AppRegistryStore,
+  type AppRegistryStoreOptions,
+  type AppPage,
+  type RemoveResult,
+} from './apps/app-registry-store';
+export { openAppRegistry, type AppRegistry, type AppRegistryOptions } from './apps/app-registry';
+export { seedRegistry, type SeedApp, type SeedResult } from './apps/seed-registry';
+export {
+  startAppRegistry,
+  type StartAppRegistryOptions,
+  type StartedAppRegistry,
+} from './apps/start-app-registry';
+export { pendingMessagesOf } from './apps/pending-messages';
+export { registryKeys, pendingCounterKey, type RegistryKeys } from './apps/registry-keys';

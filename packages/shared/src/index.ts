@@ -13,7 +13,13 @@ export {
   type AppErrorOptions,
 } from './errors/app-error';
 export { ConfigError, parseEnvParts, loadConfigOrExit } from './config/parse-env';
-export { serviceEnvShape, serviceConfigOf, type ServiceConfig } from './config/service-env';
+export {
+  serviceEnvShape,
+  serviceConfigOf,
+  checkAppSource,
+  type ServiceConfig,
+} from './config/service-env';
+export { secretsKeyEnv, type AppSecretsKeys } from './config/app-secrets-env';
 export {
   apiKeysEnv,
   weakApiKeyWarnings,

@@ -17,6 +17,7 @@ export type { TokenConfigError } from './access-token/config-error-board';
 export type {
   AccessTokenServiceOptions,
   AccessTokenHooks,
+  TokenCredentialSource,
   TokenFetchOutcome,
   TokenMode,
 } from './access-token/access-token-options';

@@ -6,7 +6,7 @@ import {
   type EventTokenEntry,
   type Logger,
 } from '@wechat-dispatch/shared';
-import type { WeChatEvent } from '@wechat-dispatch/core';
+import type { AppCredentials, WeChatEvent } from '@wechat-dispatch/core';
 import { parseWeChatEvent, readPushBody } from './parse-wechat-event';
 import { pushBodyDigest, tupleTtlSeconds, type PushTuples } from './push-replay';
 import { storageCall } from './storage-call';
@@ -30,7 +30,8 @@ export interface EventInbox {
 
 /** Dependencies of {@link EventReceiver}. */
 export interface EventReceiverDeps {
-  tokens: readonly EventTokenEntry[];
+  /** Each app's push token and key, read at each push (WECHAT_EVENT_TOKENS or the registry). */
+  credentials: Pick<AppCredentials, 'eventCredentialsOf'>;
   inbox: EventInbox;
   /** Signed tuples of plain-mode pushes, single-use; without it they are not tracked. */
   tuples?: PushTuples;
@@ -52,19 +53,17 @@ function rejected(message: string): AppError {
  * the inbox; the work happens on the worker, so WeChat gets `success` in milliseconds.
  */
 export class EventReceiver {
-  private readonly byApp: Map<string, EventTokenEntry>;
   private readonly maxAgeSeconds: number;
   private readonly now: () => Date;
 
   constructor(private readonly deps: EventReceiverDeps) {
-    this.byApp = new Map(deps.tokens.map((entry) => [entry.appId, entry]));
     this.maxAgeSeconds = deps.maxAgeSeconds ?? 300;
     this.now = deps.now ?? (() => new Date());
   }
 
-  /** App ids with an event token (these enforce consent by default). */
-  appIds(): string[] {
-    return [...this.byApp.keys()];
+  /** Whether the app has an event token (these enforce consent by default). */
+  receivesPushes(appId: string): boolean {
+    return this.deps.credentials.eventCredentialsOf(appId) !== undefined;
   }
 
   /**
@@ -136,11 +135,11 @@ export class EventReceiver {
   }
 
   private entryOf(appId: string): EventTokenEntry {
-    const entry = this.byApp.get(appId);
-    if (!entry) {
+    const credentials = this.deps.credentials.eventCredentialsOf(appId);
+    if (!credentials) {
       throw new NotFoundError(`No event token is configured for app ${appId}`);
     }
-    return entry;
+    return { appId, ...credentials };
   }
 
   private checkSignature(entry: EventTokenEntry, query: PushQuery): void {

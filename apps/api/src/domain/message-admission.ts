@@ -18,10 +18,10 @@ export interface ConsentPolicy {
    * `enforce`: every app; `off`: none.
    */
   mode: 'auto' | 'enforce' | 'off';
-  /** Apps with an event token. */
-  eventApps: readonly string[];
+  /** Whether the app has an event token. */
+  isEventApp: (appId: string) => boolean;
   /** Apps never checked (long-term templates, deployments without events). */
-  exemptApps: readonly string[];
+  isExempt: (appId: string) => boolean;
 }
 
 /** Dependencies of {@link MessageAdmission}. */
@@ -52,11 +52,11 @@ export class MessageAdmission {
 
   /** Whether messages of `appId` need a grant. */
   enforces(appId: string): boolean {
-    const { mode, eventApps, exemptApps } = this.deps.policy;
-    if (mode === 'off' || exemptApps.includes(appId)) {
+    const { policy } = this.deps;
+    if (policy.mode === 'off' || policy.isExempt(appId)) {
       return false;
     }
-    return mode === 'enforce' || eventApps.includes(appId);
+    return policy.mode === 'enforce' || policy.isEventApp(appId);
   }
 
   /**

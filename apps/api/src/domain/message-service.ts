@@ -1,5 +1,6 @@
 import {
   isMessageId,
+  type AppDirectory,
   newMessageId,
   normalizeMessage,
   type DeliveryRecord,
@@ -48,7 +49,8 @@ export interface MessageServiceDeps {
   records: RecordStore;
   queue: MessageQueue;
   idempotency: IdempotencyGuard;
-  appIds: readonly string[];
+  /** The apps messages may name (WECHAT_APPS or the registry). */
+  apps: AppDirectory;
   logger: Logger;
   /** Called once per accepted request, for metrics. */
   onAccepted?: (types: readonly MessageType[], caller: string) => void;
@@ -76,6 +78,7 @@ export class MessageService {
    * Enqueues one validated message.
    * @throws ValidationError when its app is unknown or missing
    * @throws NotFoundError when its app is outside the caller's scope
+   * @throws AppError 409 `app_disabled` when its app is disabled
    * @throws ConflictError when its Idempotency-Key was used for another request
    * @throws DependencyUnavailableError when Redis does not take it
    */
@@ -84,7 +87,7 @@ export class MessageService {
     ctx: RequestContext,
     idempotencyKey?: string,
   ): Promise<IdempotentOutcome<Accepted>> {
-    const appId = resolveAppId(body.appId, this.deps.appIds, 'appId', ctx.scope);
+    const appId = resolveAppId(body.appId, this.deps.apps, 'appId', ctx.scope);
     const messages = [normalizeMessage(body, appId)];
     return this.acceptAll('messages.create', body, messages, ctx, idempotencyKey, (items) => ({
       id: items[0]!.record.id,
@@ -107,7 +110,7 @@ export class MessageService {
     const messages = bodies.map((body, i) =>
       normalizeMessage(
         body,
-        resolveAppId(body.appId, this.deps.appIds, `messages[${i}].appId`, ctx.scope),
+        resolveAppId(body.appId, this.deps.apps, `messages[${i}].appId`, ctx.scope),
       ),
     );
     return this.acceptAll('messages.batch', bodies, messages, ctx, idempotencyKey, (items) => ({

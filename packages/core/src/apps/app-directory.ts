@@ -44,7 +44,13 @@ export interface AppCredentials {
 /** Apps as `WECHAT_APPS` lists them, with the settings a static configuration gives them. */
 export interface StaticApp {
   appId: string;
+  /** Empty where a process does not need it (the API). */
   appSecret: string;
+  /** `WECHAT_EVENT_TOKENS`' token and key for the app. */
+  eventToken?: string;
+  encodingAESKey?: string;
+  /** Listed in `WECHAT_CONSENT_EXEMPT_APPS`. */
+  consentExempt?: boolean;
 }
 
 /**
@@ -57,16 +63,29 @@ export function staticAppDirectory(
 ): AppDirectory & AppCredentials {
   const shardCount = options.shardCount ?? 1;
   const entries = new Map<string, AppEntry>(
-    apps.map((app, i) => [app.appId, { appId: app.appId, shard: i % shardCount, enabled: true }]),
+    apps.map((app, i) => [
+      app.appId,
+      {
+        appId: app.appId,
+        shard: i % shardCount,
+        enabled: true,
+        ...(app.consentExempt ? { consentExempt: true } : {}),
+      },
+    ]),
   );
-  const secrets = new Map(apps.map((app) => [app.appId, app.appSecret]));
+  const byId = new Map(apps.map((app) => [app.appId, app]));
   const all = [...entries.values()];
   return {
     get: (appId) => entries.get(appId),
     list: () => all,
     shardCount,
     onChange: () => () => undefined,
-    secretOf: (appId) => secrets.get(appId),
-    eventCredentialsOf: () => undefined,
+    secretOf: (appId) => byId.get(appId)?.appSecret || undefined,
+    eventCredentialsOf: (appId) => {
+      const app = byId.get(appId);
+      return app?.eventToken === undefined
+        ? undefined
+        : { token: app.eventToken, encodingAESKey: app.encodingAESKey };
+    },
   };
 }

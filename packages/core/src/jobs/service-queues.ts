@@ -8,19 +8,23 @@ import type { SendJob } from './queues';
 
 /** Each configured app's send queue. */
 export class SendQueues {
-  private readonly queues: ReadonlyMap<string, Queue<SendJob>>;
+  private readonly queues: Map<string, Queue<SendJob>>;
 
-  constructor(context: QueueContext, appIds: readonly string[]) {
+  constructor(
+    private readonly context: QueueContext,
+    appIds: readonly string[],
+  ) {
     this.queues = new Map(
       appIds.map((appId) => [appId, openQueue(QUEUE_CATALOGUE.send(appId), context)]),
     );
   }
 
-  /** The queue of one app. @throws Error for an app that is not configured */
+  /** The queue of one app, opened on first use for an app added at run time (#16). */
   forApp(appId: string): Queue<SendJob> {
-    const queue = this.queues.get(appId);
+    let queue = this.queues.get(appId);
     if (!queue) {
-      throw new Error(`no send queue for app ${appId}`);
+      queue = openQueue(QUEUE_CATALOGUE.send(appId), this.context);
+      this.queues.set(appId, queue);
     }
     return queue;
   }

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { secretsKeyEnv, type AppSecretsKeys } from './app-secrets-env';
 import {
   callbackAllowlistEnv,
   callbackProtectedPortsEnv,
@@ -19,12 +21,48 @@ import type { RedisTopology } from '../redis/redis-topology';
 export const serviceEnvShape = {
   QUEUE_PREFIX: queuePrefixEnv,
   LOG_LEVEL: logLevelEnv,
-  WECHAT_APPS: wechatAppsEnv,
+  // Empty or unset is allowed here; `checkAppSource` requires it unless APP_SECRETS_KEY is set.
+  WECHAT_APPS: z.preprocess(
+    (raw) => (typeof raw === 'string' && raw.trim() === '' ? undefined : raw),
+    wechatAppsEnv.optional(),
+  ),
+  APP_SECRETS_KEY: secretsKeyEnv,
+  APP_SECRETS_KEY_PREVIOUS: secretsKeyEnv,
   RECORD_TTL_DAYS: intEnv(7, 1, 365),
   CALLBACK_SECRETS: callbackSecretsEnv,
   CALLBACK_ALLOWLIST: callbackAllowlistEnv,
   CALLBACK_PROTECTED_PORTS: callbackProtectedPortsEnv,
 };
+
+/** The parsed variables of {@link serviceEnvShape} that {@link checkAppSource} looks at. */
+interface AppSourceEnv {
+  WECHAT_APPS?: WeChatAppCredentials[];
+  APP_SECRETS_KEY?: Buffer;
+  APP_SECRETS_KEY_PREVIOUS?: Buffer;
+}
+
+/**
+ * A process needs apps from somewhere: `WECHAT_APPS`, or the registry (`APP_SECRETS_KEY`).
+ * For a schema's `superRefine`: names WECHAT_APPS when neither is set, and
+ * APP_SECRETS_KEY_PREVIOUS when it is set alone.
+ */
+export function checkAppSource(env: AppSourceEnv, ctx: z.RefinementCtx): void {
+  if (env.WECHAT_APPS === undefined && env.APP_SECRETS_KEY === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['WECHAT_APPS'],
+      message:
+        'is required (appId:appSecret pairs, comma-separated) unless APP_SECRETS_KEY turns on the app registry',
+    });
+  }
+  if (env.APP_SECRETS_KEY_PREVIOUS !== undefined && env.APP_SECRETS_KEY === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['APP_SECRETS_KEY_PREVIOUS'],
+      message: 'needs APP_SECRETS_KEY (the new key) beside it',
+    });
+  }
+}
 
 /** What both processes' configurations hold from {@link serviceEnvShape}. */
 export interface ServiceConfig {
@@ -32,8 +70,11 @@ export interface ServiceConfig {
   redis: RedisTopology;
   queuePrefix: string;
   logLevel: string;
+  /** `WECHAT_APPS`; empty when the registry alone holds the apps. */
   apps: WeChatAppCredentials[];
   recordTtlSeconds: number;
+  /** The registry's keys; undefined = no registry, the apps of `WECHAT_APPS` only. */
+  secretsKeys?: AppSecretsKeys;
 }
 
 /** The {@link ServiceConfig} part of a parsed environment. */
@@ -41,8 +82,10 @@ export function serviceConfigOf(
   e: {
     QUEUE_PREFIX: string;
     LOG_LEVEL: string;
-    WECHAT_APPS: WeChatAppCredentials[];
+    WECHAT_APPS?: WeChatAppCredentials[];
     RECORD_TTL_DAYS: number;
+    APP_SECRETS_KEY?: Buffer;
+    APP_SECRETS_KEY_PREVIOUS?: Buffer;
   },
   redis: RedisTopology,
 ): ServiceConfig {
@@ -50,7 +93,10 @@ export function serviceConfigOf(
     redis,
     queuePrefix: e.QUEUE_PREFIX,
     logLevel: e.LOG_LEVEL,
-    apps: e.WECHAT_APPS,
+    apps: e.WECHAT_APPS ?? [],
     recordTtlSeconds: e.RECORD_TTL_DAYS * 24 * 3600,
+    secretsKeys: e.APP_SECRETS_KEY
+      ? { current: e.APP_SECRETS_KEY, previous: e.APP_SECRETS_KEY_PREVIOUS }
+      : undefined,
   };
 }

@@ -8,13 +8,17 @@ export const ERROR_CODES = {
   UNSUPPORTED_MEDIA_TYPE: 'unsupported_media_type',
   PAYLOAD_TOO_LARGE: 'payload_too_large',
   UNAUTHORIZED: 'unauthorized',
+  FORBIDDEN: 'forbidden',
   NOT_FOUND: 'not_found',
   CONFLICT: 'conflict',
   IDEMPOTENCY_KEY_REUSED: 'idempotency_key_reused',
   NO_SUBSCRIPTION_CONSENT: 'no_subscription_consent',
+  APP_DISABLED: 'app_disabled',
+  APP_HAS_PENDING_MESSAGES: 'app_has_pending_messages',
   INVALID_SIGNATURE: 'invalid_signature',
   RATE_LIMITED: 'rate_limited',
   REDIS_UNAVAILABLE: 'redis_unavailable',
+  APP_REGISTRY_OFF: 'app_registry_off',
   INTERNAL: 'internal',
 } as const;
 

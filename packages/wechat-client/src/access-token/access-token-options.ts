@@ -18,6 +18,18 @@ export interface AccessTokenHooks {
   onFetch?(appId: string, outcome: TokenFetchOutcome): void;
 }
 
+/**
+ * Where the token service reads each app's secret and token mode at the moment it needs them
+ * (the app registry's credentials), so a new app works at once and a rotated secret is used by
+ * the next fetch.
+ */
+export interface TokenCredentialSource {
+  /** The app's current AppSecret; undefined = not an app of this service. */
+  secretOf(appId: string): string | undefined;
+  /** The app's own token mode; undefined = the service's `mode`. */
+  tokenModeOf?(appId: string): TokenMode | undefined;
+}
+
 /** Options of {@link AccessTokenService}. */
 export interface AccessTokenServiceOptions {
   /**
@@ -28,8 +40,11 @@ export interface AccessTokenServiceOptions {
   /** Every key goes under it, so all share one Redis Cluster hash tag. */
   keyspace: Keyspace;
   client: WeChatClient;
-  /** The apps this service may fetch tokens for; their secrets are registered for redaction. */
-  apps: WeChatAppCredentials[];
+  /**
+   * The apps this service may fetch tokens for: a fixed list, or a source read at each use.
+   * Their secrets are registered for redaction.
+   */
+  apps: WeChatAppCredentials[] | TokenCredentialSource;
   /** @defaultValue 'stable' */
   mode?: TokenMode;
   logger: Logger;

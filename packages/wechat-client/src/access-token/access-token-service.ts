@@ -12,6 +12,7 @@ import {
   resolveTunables,
   type AccessTokenServiceOptions,
   type AccessTokenTunables,
+  type TokenCredentialSource,
   type TokenMode,
 } from './access-token-options';
 import { ConfigErrorBoard, type TokenConfigError } from './config-error-board';
@@ -43,9 +44,12 @@ export interface AccessTokenProvider {
  * service will not fetch on its own, since that is how processes kick each other's tokens out.
  */
 export class AccessTokenService implements AccessTokenProvider {
-  /** The token endpoint in use. */
+  /** The token endpoint of apps that do not name their own. */
   readonly mode: TokenMode;
   private readonly store: TokenStore;
+  private readonly keyspace: Keyspace;
+  private readonly source: TokenCredentialSource;
+  /** Each app as last described, rebuilt when its secret or mode changes. */
   private readonly apps = new Map<string, TokenApp>();
   private readonly tunables: AccessTokenTunables;
   private readonly logger: Logger;
@@ -57,19 +61,20 @@ export class AccessTokenService implements AccessTokenProvider {
   constructor(options: AccessTokenServiceOptions) {
     this.mode = options.mode ?? 'stable';
     this.store = new TokenStore(options.redis);
+    this.keyspace = options.keyspace;
+    this.source = Array.isArray(options.apps) ? fixedSource(options.apps) : options.apps;
     this.tunables = resolveTunables(options);
     this.logger = options.logger;
     this.fetcher = new TokenFetcher({
       client: options.client,
       store: this.store,
-      mode: this.mode,
       tunables: this.tunables,
       logger: options.logger,
       hooks: options.hooks ?? {},
       board: this.board,
     });
-    for (const app of options.apps) {
-      this.apps.set(app.appId, this.describe(options.keyspace, app));
+    if (Array.isArray(options.apps)) {
+      options.apps.forEach((app) => this.app(app.appId));
     }
   }
 
@@ -107,7 +112,7 @@ export class AccessTokenService implements AccessTokenProvider {
   async invalidate(appId: string, failedToken: string): Promise<boolean> {
     const app = this.app(appId);
     const removed = await this.store.invalidate(app.keys, failedToken);
-    const meta = { appId, mode: this.mode, removed };
+    const meta = { appId, mode: app.mode, removed };
     if (removed) {
       this.logger.info('access token invalidated after rejection', meta);
     } else {
@@ -121,25 +126,32 @@ export class AccessTokenService implements AccessTokenProvider {
     return this.board.snapshot();
   }
 
-  private describe(keyspace: Keyspace, app: WeChatAppCredentials): TokenApp {
-    secretRedactor.registerSecret(app.appSecret);
-    const fp = createHash('sha256')
-      .update(`${app.appId}\u0000${app.appSecret}`)
-      .digest('hex')
-      .slice(0, 16);
-    return {
-      appId: app.appId,
-      appSecret: app.appSecret,
-      keys: tokenKeys(keyspace, this.mode, app.appId),
-      fp,
-    };
+  private describe(appId: string, appSecret: string, mode: TokenMode): TokenApp {
+    secretRedactor.registerSecret(appSecret);
+    const fp = createHash('sha256').update(`${appId}\u0000${appSecret}`).digest('hex').slice(0, 16);
+    return { appId, appSecret, mode, keys: tokenKeys(this.keyspace, mode, appId), fp };
   }
 
+  /**
+   * The app as its credentials say now. A changed secret means a new fingerprint (errors cached
+   * for the old one no longer apply) and clears the app's configuration error.
+   */
   private app(appId: string): TokenApp {
-    const app = this.apps.get(appId);
-    if (!app) {
+    const secret = this.source.secretOf(appId);
+    if (secret === undefined) {
+      this.apps.delete(appId);
       throw new UnknownAppError(appId);
     }
+    const mode = this.source.tokenModeOf?.(appId) ?? this.mode;
+    const known = this.apps.get(appId);
+    if (known?.appSecret === secret && known.mode === mode) {
+      return known;
+    }
+    if (known !== undefined) {
+      this.board.clear(appId);
+    }
+    const app = this.describe(appId, secret, mode);
+    this.apps.set(appId, app);
     return app;
   }
 
@@ -175,7 +187,7 @@ export class AccessTokenService implements AccessTokenProvider {
         }
       }
       if (Date.now() >= deadline) {
-        const { path, method } = this.endpoint();
+        const { path, method } = endpointOf(app.mode);
         throw tokenWaitTimeout(path, method, this.tunables.waitTimeoutMs);
       }
       await sleep(this.tunables.pollIntervalMs);
@@ -234,17 +246,24 @@ export class AccessTokenService implements AccessTokenProvider {
     if (cached === undefined || cached.fp !== app.fp) {
       return;
     }
-    const { path, method } = this.endpoint();
+    const { path, method } = endpointOf(app.mode);
     const err = replayCachedError(cached, path, method);
     if (err instanceof WeChatApiError && err.errorClass === 'config') {
       this.board.note(app.appId, { errcode: err.errcode, errmsg: err.errmsg, at: cached.at });
     }
     throw err;
   }
+}
 
-  private endpoint(): { path: string; method: string } {
-    return this.mode === 'stable'
-      ? { path: STABLE_TOKEN_PATH, method: 'POST' }
-      : { path: CLASSIC_TOKEN_PATH, method: 'GET' };
-  }
+/** The token endpoint of a mode, for errors replayed from the cache. */
+function endpointOf(mode: TokenMode): { path: string; method: string } {
+  return mode === 'stable'
+    ? { path: STABLE_TOKEN_PATH, method: 'POST' }
+    : { path: CLASSIC_TOKEN_PATH, method: 'GET' };
+}
+
+/** A fixed list of apps as a credential source. */
+function fixedSource(apps: readonly WeChatAppCredentials[]): TokenCredentialSource {
+  const secrets = new Map(apps.map((app) => [app.appId, app.appSecret]));
+  return { secretOf: (appId) => secrets.get(appId) };
 }

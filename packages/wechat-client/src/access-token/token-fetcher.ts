@@ -18,6 +18,8 @@ export interface TokenApp {
   readonly appId: string;
   readonly appSecret: string;
   readonly keys: TokenKeys;
+  /** The token endpoint used for this app. */
+  readonly mode: TokenMode;
   /** Fingerprint of the credentials, so a cached error only applies to the same secret. */
   readonly fp: string;
 }
@@ -26,7 +28,6 @@ export interface TokenApp {
 export interface TokenFetcherDeps {
   client: WeChatClient;
   store: TokenStore;
-  mode: TokenMode;
   tunables: AccessTokenTunables;
   logger: Logger;
   hooks: AccessTokenHooks;
@@ -42,7 +43,8 @@ export class TokenFetcher {
 
   /** Fetches and caches a token; throws the endpoint's error after caching it. */
   async fetch(app: TokenApp, owner: string): Promise<string> {
-    const { client, mode, store, logger } = this.deps;
+    const { client, store, logger } = this.deps;
+    const { mode } = app;
     const started = Date.now();
     let result: AccessTokenResult;
     try {
@@ -79,7 +81,8 @@ export class TokenFetcher {
   }
 
   private async recordError(app: TokenApp, err: unknown): Promise<void> {
-    const { tunables, store, logger, mode } = this.deps;
+    const { tunables, store, logger } = this.deps;
+    const { mode } = app;
     if (!isWeChatError(err)) {
       this.emit(app.appId, 'error');
       logger.warn('access token fetch failed', { appId: app.appId, mode, err });

@@ -78,6 +78,11 @@ export class FakeWeChatServer {
     return [...this.tokenCalls.values()].reduce((a, b) => a + b, 0);
   }
 
+  /** Resets an app's AppSecret at WeChat (or adds the app), as its admin console would. */
+  setSecret(appId: string, secret: string): void {
+    this.secrets.set(appId, secret);
+  }
+
   /** Makes a token invalid at WeChat, as a fetch elsewhere or an expiry would. */
   revoke(token: string): void {
     this.valid.delete(token);

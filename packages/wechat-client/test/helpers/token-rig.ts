@@ -61,7 +61,7 @@ export class TokenRig {
 
   /** Adds one simulated process with its own connection. */
   async spawn(
-    options: Tunables & { apps?: WeChatAppCredentials[]; timeoutMs?: number } = {},
+    options: Tunables & { apps?: AccessTokenServiceOptions['apps']; timeoutMs?: number } = {},
   ): Promise<RigProcess> {
     const { apps, timeoutMs, ...tunables } = options;
     const redis = await newRedis();

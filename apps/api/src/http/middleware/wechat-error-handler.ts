@@ -78,6 +78,9 @@ export function wechatAnswerFor(err: unknown): { answer: WeChatAnswer; known?: A
         known,
         answer: { errcode: 47001, errmsg: 'client_msg_id was already used with another body' },
       };
+    case ERROR_CODES.APP_DISABLED:
+      // WeChat's answer for an app that may not use this API; callers treat it as permanent.
+      return { known, answer: { errcode: 48001, errmsg: `api unauthorized: ${known.message}` } };
     case ERROR_CODES.RATE_LIMITED:
       return {
         known,

@@ -1,4 +1,5 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { registerAdminPaths } from './admin-paths';
 import { registerEventPaths } from './event-paths';
 import { registerOperationPaths } from './operation-paths';
 import { registerV1Paths } from './v1-paths';
@@ -29,6 +30,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
     description: "An API key from API_KEYS, where WeChat's access_token would be.",
   });
   registerV1Paths(registry);
+  registerAdminPaths(registry);
   registerOperationPaths(registry);
   registerEventPaths(registry);
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({

@@ -7,12 +7,13 @@ const ERROR_MEANINGS: Record<number, string> = {
   400: 'Validation failed (`validation_failed`, details name each field) or malformed JSON (`invalid_json`); nothing stored.',
   401: 'Missing or unknown API key; on the event URL: a bad signature or a stale timestamp (`invalid_signature`).',
   404: 'Unknown id, or a message of another caller.',
-  409: 'Conflict: the message is not in a state that allows this, or the Idempotency-Key was used with another body (`idempotency_key_reused`) or its first request is still running, or a subscribe/bizsend message has no unused consent grant (`no_subscription_consent`).',
+  409: 'Conflict: the message is not in a state that allows this, or the Idempotency-Key was used with another body (`idempotency_key_reused`) or its first request is still running, or a subscribe/bizsend message has no unused consent grant (`no_subscription_consent`), or the message’s app is disabled (`app_disabled`), or an app to delete still has pending messages (`app_has_pending_messages`).',
+  403: 'The caller is not an operator (`forbidden`): only callers in API_ADMIN_CALLERS.',
   413: 'Body larger than 1 MB.',
   415: 'Body is not `application/json`.',
   429: 'Too many requests with this API key in the current minute; see `Retry-After`.',
   500: 'Internal error; the body holds only an `errorId` to find the log line.',
-  503: 'Redis unavailable; nothing was stored. Retry (with the same Idempotency-Key).',
+  503: 'Redis unavailable; nothing was stored. Retry (with the same Idempotency-Key). On `/v1/admin/apps` without APP_SECRETS_KEY: `app_registry_off`.',
 };
 
 /** The error responses a route can give, in the contract's error shape. */
@@ -36,7 +37,7 @@ export function json(description: string, schema: z.ZodType): ResponseConfig {
 /** The WeChat-shaped answer of the compat routes (always HTTP 200). */
 export const wechatAnswer: Record<string, ResponseConfig> = {
   '200': json(
-    'Always HTTP 200, like WeChat. `errcode` 0 with `msgid` (our message id) when queued; 40001 bad key, 47001 malformed body, 47003 a data value WeChat would refuse (errmsg names the field), 40003 bad openid, 40037 bad template_id, 40013/41002 unknown/missing appid, 45011 rate limited, -1 Redis unavailable (retry).',
+    'Always HTTP 200, like WeChat. `errcode` 0 with `msgid` (our message id) when queued; 40001 bad key, 47001 malformed body, 47003 a data value WeChat would refuse (errmsg names the field), 40003 bad openid, 40037 bad template_id, 40013/41002 unknown/missing appid, 48001 disabled app, 45011 rate limited, -1 Redis unavailable (retry).',
     wechatAnswerSchema,
   ),
 };

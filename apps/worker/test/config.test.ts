@@ -1,0 +1,32 @@
+import { describe, expect, it } from '@jest/globals';
+import { loadWorkerConfig } from '../src/config';
+
+const KEY = Buffer.alloc(32, 3).toString('base64');
+
+describe('loadWorkerConfig', () => {
+  describe('app registry (#16)', () => {
+    it('when APP_SECRETS_KEY is set, then WECHAT_APPS may be unset', () => {
+      const config = loadWorkerConfig({ APP_SECRETS_KEY: KEY });
+
+      expect(config.apps).toEqual([]);
+      expect(config.secretsKeys?.current).toEqual(Buffer.alloc(32, 3));
+    });
+
+    it('when neither WECHAT_APPS nor APP_SECRETS_KEY is set, then it fails naming WECHAT_APPS', () => {
+      expect(() => loadWorkerConfig({})).toThrow(/config error: WECHAT_APPS: is required/);
+    });
+
+    it('when APP_SECRETS_KEY is malformed, then it fails naming the variable', () => {
+      expect(() => loadWorkerConfig({ WECHAT_APPS: 'wx1:s', APP_SECRETS_KEY: 'abc' })).toThrow(
+        /config error: APP_SECRETS_KEY: must be 32 bytes/,
+      );
+    });
+
+    it('when only WECHAT_APPS is set, then the apps are read and there is no registry', () => {
+      const config = loadWorkerConfig({ WECHAT_APPS: 'wx1:secret-1' });
+
+      expect(config.apps).toEqual([{ appId: 'wx1', appSecret: 'secret-1' }]);
+      expect(config.secretsKeys).toBeUndefined();
+    });
+  });
+});

@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import type { AppEntry, AppKind } from './app-directory';
+
+/** What an operator gives for an app (`PUT /v1/admin/apps/:appId`), secrets in the clear. */
+export interface AppInput {
+  appSecret: string;
+  kind?: AppKind;
+  tokenMode?: 'stable' | 'classic';
+  ratePerSec?: number;
+  eventToken?: string;
+  encodingAesKey?: string;
+  consentExempt?: boolean;
+}
+
+/** One app as the registry hash stores it: settings in the clear, secrets sealed. */
+export const storedAppSchema = z.object({
+  appId: z.string(),
+  kind: z.enum(['official_account', 'mini_program']).optional(),
+  shard: z.number().int().nonnegative(),
+  enabled: z.boolean(),
+  tokenMode: z.enum(['stable', 'classic']).optional(),
+  ratePerSec: z.number().int().positive().optional(),
+  consentExempt: z.boolean().optional(),
+  appSecret: z.string(),
+  eventToken: z.string().optional(),
+  encodingAesKey: z.string().optional(),
+  secretChangedAt: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  /** `seed`: written from WECHAT_APPS and never by an operator since. */
+  origin: z.enum(['seed', 'operator']),
+});
+
+/** One app as the registry hash stores it. */
+export type StoredApp = z.infer<typeof storedAppSchema>;
+
+/** An app as the operator routes show it: never a secret, only whether one is set. */
+export interface AppView {
+  appId: string;
+  kind?: AppKind;
+  shard: number;
+  enabled: boolean;
+  tokenMode?: 'stable' | 'classic';
+  ratePerSec?: number;
+  consentExempt: boolean;
+  secretSet: true;
+  secretChangedAt: string;
+  eventTokenSet: boolean;
+  encodingAesKeySet: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Parses a hash value; undefined when it is not a stored app. */
+export function parseStoredApp(json: string | null | undefined): StoredApp | undefined {
+  if (!json) {
+    return undefined;
+  }
+  try {
+    const parsed = storedAppSchema.safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The directory's entry of a stored app (no secrets). */
+export function entryOf(app: StoredApp): AppEntry {
+  return {
+    appId: app.appId,
+    kind: app.kind,
+    shard: app.shard,
+    enabled: app.enabled,
+    tokenMode: app.tokenMode,
+    ratePerSec: app.ratePerSec,
+    consentExempt: app.consentExempt,
+  };
+}
+
+/** What the operator routes answer for a stored app. */
+export function viewOf(app: StoredApp): AppView {
+  return {
+    ...entryOf(app),
+    consentExempt: app.consentExempt ?? false,
+    secretSet: true,
+    secretChangedAt: app.secretChangedAt,
+    eventTokenSet: app.eventToken !== undefined,
+    encodingAesKeySet: app.encodingAesKey !== undefined,
+    createdAt: app.createdAt,
+    updatedAt: app.updatedAt,
+  };
+}
+
+/** The additional-data context each secret is sealed under: its app and field. */
+export function secretContext(appId: string, field: SecretField): string {
+  return `${appId}:${field}`;
+}
+
+/** The fields of a stored app that hold sealed secrets. */
+export type SecretField = 'appSecret' | 'eventToken' | 'encodingAesKey';
