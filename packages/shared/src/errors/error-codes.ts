@@ -5,10 +5,13 @@
 export const ERROR_CODES = {
   VALIDATION_FAILED: 'validation_failed',
   INVALID_JSON: 'invalid_json',
+  INVALID_PATH: 'invalid_path',
+  INVALID_CONTENT_ENCODING: 'invalid_content_encoding',
   UNSUPPORTED_MEDIA_TYPE: 'unsupported_media_type',
   PAYLOAD_TOO_LARGE: 'payload_too_large',
   UNAUTHORIZED: 'unauthorized',
   NOT_FOUND: 'not_found',
+  METHOD_NOT_ALLOWED: 'method_not_allowed',
   CONFLICT: 'conflict',
   IDEMPOTENCY_KEY_REUSED: 'idempotency_key_reused',
   NO_SUBSCRIPTION_CONSENT: 'no_subscription_consent',

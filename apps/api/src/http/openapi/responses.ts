@@ -4,7 +4,7 @@ import { errorBodySchema } from '../schemas/common.schema';
 import { wechatAnswerSchema } from '../schemas/wechat-compat.schema';
 
 const ERROR_MEANINGS: Record<number, string> = {
-  400: 'Validation failed (`validation_failed`, details name each field) or malformed JSON (`invalid_json`); nothing stored.',
+  400: 'Validation failed (`validation_failed`, details name each field), malformed JSON (`invalid_json`), a body that does not decode as its Content-Encoding says (`invalid_content_encoding`) or a path that is not valid percent-encoding (`invalid_path`); nothing stored.',
   401: 'Missing or unknown API key; on the event URL: a bad signature or a stale timestamp (`invalid_signature`).',
   404: 'Unknown id, or a message of another caller.',
   409: 'Conflict: the message is not in a state that allows this, or the Idempotency-Key was used with another body (`idempotency_key_reused`) or its first request is still running, or a subscribe/bizsend message has no unused consent grant (`no_subscription_consent`).',
