@@ -14,11 +14,12 @@ import { ApiKeys, apiKeyAuth } from './http/middleware/api-key-auth';
 import { basicAuth } from './http/middleware/basic-auth';
 import { errorHandler, notFound } from './http/middleware/error-handler';
 import { jsonOnly } from './http/middleware/json-only';
+import { methodGuard } from './http/middleware/method-guard';
 import { observeRequests } from './http/middleware/observe-requests';
 import { perCallerRateLimit } from './http/middleware/rate-limit';
 import { requestId } from './http/middleware/request-id';
 import { jsonApiHeaders, securityHeaders } from './http/middleware/security-headers';
-import { buildOpenApiDocument } from './http/openapi/openapi-document';
+import { buildOpenApiDocument, type OpenApiDocument } from './http/openapi/openapi-document';
 import { consentsRoutes } from './http/routes/consents.routes';
 import { deadLettersRoutes } from './http/routes/dead-letters.routes';
 import { docsRoutes } from './http/routes/docs.routes';
@@ -27,6 +28,7 @@ import { messagesRoutes } from './http/routes/messages.routes';
 import { metricsRoutes } from './http/routes/metrics.routes';
 import { wechatCompatRoutes } from './http/routes/wechat-compat.routes';
 import { wechatEventsRoutes } from './http/routes/wechat-events.routes';
+import { routesOfPaths, subtreeRoute, type RouteMethods } from './http/route-methods';
 import type { ApiMetrics } from './metrics';
 
 /** Everything the HTTP layer needs, built by main.ts (or a test) with `buildApiDeps`. */
@@ -93,8 +95,21 @@ export function createApp(deps: ApiDeps): ApiApp {
 }
 
 /**
+ * The paths the app routes and their methods, from its OpenAPI document; Swagger UI's pages and
+ * assets answer GET only. Bull Board's own routes under its mount are its own.
+ */
+function routeMethodsOf(document: OpenApiDocument, withDashboard: boolean): RouteMethods[] {
+  const paths = Object.fromEntries(
+    Object.entries(document.paths ?? {}).filter(
+      ([path]) => withDashboard || path !== BULL_BOARD_PATH,
+    ),
+  );
+  return [...routesOfPaths(paths), subtreeRoute('/docs', ['GET'])];
+}
+
+/**
  * The Express app: every route. Order: request id → request log/metrics → security headers
- * (helmet) → `/v1` (API key → rate limit → JSON only → body parser → routes) →
+ * (helmet) → methods (405, OPTIONS) → `/v1` (API key → rate limit → JSON only → body parser → routes) →
  * WeChat-compatible routes (their own key, limiter and error shape) → WeChat's event pushes →
  * public operational routes → dashboard (basic auth) → 404 → the error handler. No ETags:
  * every answer is fresh state, and hashing each body costs the send path.
@@ -107,6 +122,8 @@ export function createExpressApp(deps: ApiDeps): express.Express {
   app.use(requestId());
   app.use(observeRequests(deps.logger, deps.metrics));
   app.use(securityHeaders());
+  const document = buildOpenApiDocument();
+  app.use(methodGuard(routeMethodsOf(document, deps.admin !== undefined)));
   // The send path first: every layer ahead of it is matched against every message.
   const rateLimit = perCallerRateLimit(deps.quota);
   const v1 = express.Router();
@@ -136,7 +153,7 @@ export function createExpressApp(deps: ApiDeps): express.Express {
 
   app.use(healthRoutes(deps.redis, deps.isShuttingDown ?? (() => false)));
   app.use(metricsRoutes(deps.metrics.registry));
-  app.use(docsRoutes(buildOpenApiDocument()));
+  app.use(docsRoutes(document));
   if (deps.admin) {
     app.use(BULL_BOARD_PATH, basicAuth(deps.admin), bullBoardRouter(deps.queues));
   }
