@@ -3,12 +3,14 @@ import express from 'express';
 import type { Queue } from 'bullmq';
 import type { ApiKeyEntry, Logger, RedisClient } from '@wechat-dispatch/shared';
 import type { ConsentLedger } from '@wechat-dispatch/core';
+import type { AuthThrottle } from './domain/auth-throttle';
 import type { DeadLetterService } from './domain/dead-letter-service';
 import type { EventReceiver } from './domain/event-receiver';
 import type { MessageAdmission } from './domain/message-admission';
 import type { MessageService } from './domain/message-service';
 import type { RequestQuota } from './domain/request-quota';
 import { BULL_BOARD_PATH, bullBoardRouter } from './http/bull-board';
+import type { AuthGate } from './http/auth-gate';
 import { fastSendRoute, takesFastPath } from './http/fast-send-route';
 import { ApiKeys, apiKeyAuth } from './http/middleware/api-key-auth';
 import { basicAuth } from './http/middleware/basic-auth';
@@ -55,6 +57,10 @@ export interface ApiDeps {
   admin?: { user: string; password: string };
   /** `trust proxy` hops, for `req.ip` behind load balancers. @defaultValue 0 */
   trustProxyHops?: number;
+  /** Throttles failed authentication per client address; none = never throttled. */
+  authThrottle?: AuthThrottle;
+  /** Bearer token of `/metrics` (`METRICS_TOKEN`); none = open. */
+  metricsToken?: string;
   isShuttingDown?: () => boolean;
 }
 
@@ -79,6 +85,7 @@ export function createApp(deps: ApiDeps): ApiApp {
   const fastSend = fastSendRoute({
     messages: deps.messages,
     apiKeys: new ApiKeys({ keys: deps.apiKeys, adminCallers: deps.adminCallers }),
+    authGate: authGateOf(deps),
     quota: deps.quota,
     logger: deps.logger,
     metrics: deps.metrics,
@@ -92,6 +99,11 @@ export function createApp(deps: ApiDeps): ApiApp {
     }
   };
   return { listener, express: app };
+}
+
+/** Where failed authentications are counted: the throttle and how to tell the client. */
+function authGateOf(deps: ApiDeps): AuthGate {
+  return { throttle: deps.authThrottle, trustProxyHops: deps.trustProxyHops };
 }
 
 /**
@@ -126,8 +138,9 @@ export function createExpressApp(deps: ApiDeps): express.Express {
   app.use(methodGuard(routeMethodsOf(document, deps.admin !== undefined)));
   // The send path first: every layer ahead of it is matched against every message.
   const rateLimit = perCallerRateLimit(deps.quota);
+  const gate = authGateOf(deps);
   const v1 = express.Router();
-  v1.use(apiKeyAuth({ keys: deps.apiKeys, adminCallers: deps.adminCallers }));
+  v1.use(apiKeyAuth({ keys: deps.apiKeys, adminCallers: deps.adminCallers, gate }));
   v1.use(rateLimit);
   v1.use(jsonOnly());
   v1.use(express.json({ limit: BODY_LIMIT_BYTES, type: 'application/json' }));
@@ -142,6 +155,7 @@ export function createExpressApp(deps: ApiDeps): express.Express {
       messages: deps.messages,
       apiKeys: deps.apiKeys,
       rateLimit,
+      authGate: gate,
       bodyLimit: BODY_LIMIT_BYTES,
       logger: deps.logger,
     }),
@@ -152,10 +166,10 @@ export function createExpressApp(deps: ApiDeps): express.Express {
   app.use('/wechat/events', wechatEventsRoutes(deps.events));
 
   app.use(healthRoutes(deps.redis, deps.isShuttingDown ?? (() => false)));
-  app.use(metricsRoutes(deps.metrics.registry));
+  app.use(metricsRoutes(deps.metrics.registry, deps.metricsToken, gate));
   app.use(docsRoutes(document));
   if (deps.admin) {
-    app.use(BULL_BOARD_PATH, basicAuth(deps.admin), bullBoardRouter(deps.queues));
+    app.use(BULL_BOARD_PATH, basicAuth(deps.admin, gate), bullBoardRouter(deps.queues));
   }
 
   app.use(notFound());

@@ -12,7 +12,7 @@ import {
 } from '@wechat-dispatch/shared';
 import { createApp } from './app';
 import { buildApiDeps } from './compose';
-import { loadApiConfig } from './config';
+import { apiConfigWarnings, loadApiConfig } from './config';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit(() => loadApiConfig());
@@ -24,7 +24,9 @@ async function main(): Promise<void> {
     secretRedactor.registerSecret(entry.encodingAESKey);
   });
   config.callbackSecrets.forEach((entry) => secretRedactor.registerSecret(entry.secret));
+  secretRedactor.registerSecret(config.metricsToken);
   const logger = createLogger({ service: 'api', level: config.logLevel });
+  apiConfigWarnings(config).forEach((warning) => logger.warn('weak configuration', { warning }));
 
   const redis = await openRedis(config.redis, 'producer', 'wxd-api', { logger, label: 'api' });
   await checkRedisSafety(redis, logger);
@@ -42,6 +44,9 @@ async function main(): Promise<void> {
     admin: config.admin,
     recordTtlSeconds: config.recordTtlSeconds,
     trustProxyHops: config.trustProxyHops,
+    authFailureLimit: config.authFailureLimit,
+    authFailureWindowSeconds: config.authFailureWindowSeconds,
+    metricsToken: config.metricsToken,
     isShuttingDown: () => shuttingDown,
     processMetrics: true,
     eventTokens: config.eventTokens,
