@@ -22,6 +22,11 @@ export function buildOpenApiDocument(): OpenApiDocument {
     scheme: 'basic',
     description: 'ADMIN_USER / ADMIN_PASSWORD.',
   });
+  registry.registerComponent('securitySchemes', 'metricsToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'METRICS_TOKEN, when set (Prometheus: `authorization` / `bearer_token`).',
+  });
   registry.registerComponent('securitySchemes', 'accessTokenQuery', {
     type: 'apiKey',
     in: 'query',
