@@ -98,6 +98,10 @@ describe('loadApiConfig', () => {
     });
   });
 
+  it('when METRICS_TOKEN is empty, as .env.example leaves it, then /metrics is open', () => {
+    expect(loadApiConfig({ ...BASE, METRICS_TOKEN: '' }).metricsToken).toBeUndefined();
+  });
+
   it.each([
     ['AUTH_FAILURE_LIMIT', '-1'],
     ['AUTH_FAILURE_WINDOW_S', '0'],

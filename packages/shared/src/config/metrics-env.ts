@@ -5,10 +5,16 @@ export const METRICS_TOKEN_MIN_LENGTH = 16;
 
 /**
  * `METRICS_TOKEN`: when set, `/metrics` (API and worker) wants `Authorization: Bearer <token>`;
- * unset, it stays open, as in v1.
+ * unset or empty, it stays open, as in v1.
  */
 export const metricsTokenEnv = z
   .string()
-  .regex(/^\S+$/, 'must not contain spaces')
-  .min(METRICS_TOKEN_MIN_LENGTH, `must be at least ${METRICS_TOKEN_MIN_LENGTH} characters`)
-  .optional();
+  .optional()
+  .transform((raw) => (raw === '' ? undefined : raw))
+  .pipe(
+    z
+      .string()
+      .regex(/^\S+$/, 'must not contain spaces')
+      .min(METRICS_TOKEN_MIN_LENGTH, `must be at least ${METRICS_TOKEN_MIN_LENGTH} characters`)
+      .optional(),
+  );
