@@ -4,22 +4,25 @@ import type { Queue } from 'bullmq';
 import type { ApiKeyEntry, Logger, RedisClient } from '@wechat-dispatch/shared';
 import type { ConsentLedger } from '@wechat-dispatch/core';
 import type { AppAdmin } from './domain/app-admin';
+import type { AuthThrottle } from './domain/auth-throttle';
 import type { DeadLetterService } from './domain/dead-letter-service';
 import type { EventReceiver } from './domain/event-receiver';
 import type { MessageAdmission } from './domain/message-admission';
 import type { MessageService } from './domain/message-service';
 import type { RequestQuota } from './domain/request-quota';
 import { BULL_BOARD_PATH, bullBoardRouter } from './http/bull-board';
+import type { AuthGate } from './http/auth-gate';
 import { fastSendRoute, takesFastPath } from './http/fast-send-route';
 import { ApiKeys, apiKeyAuth } from './http/middleware/api-key-auth';
 import { basicAuth } from './http/middleware/basic-auth';
 import { errorHandler, notFound } from './http/middleware/error-handler';
 import { jsonOnly } from './http/middleware/json-only';
+import { methodGuard } from './http/middleware/method-guard';
 import { observeRequests } from './http/middleware/observe-requests';
 import { perCallerRateLimit } from './http/middleware/rate-limit';
 import { requestId } from './http/middleware/request-id';
 import { jsonApiHeaders, securityHeaders } from './http/middleware/security-headers';
-import { buildOpenApiDocument } from './http/openapi/openapi-document';
+import { buildOpenApiDocument, type OpenApiDocument } from './http/openapi/openapi-document';
 import { adminAppsRoutes } from './http/routes/admin-apps.routes';
 import { consentsRoutes } from './http/routes/consents.routes';
 import { deadLettersRoutes } from './http/routes/dead-letters.routes';
@@ -29,6 +32,7 @@ import { messagesRoutes } from './http/routes/messages.routes';
 import { metricsRoutes } from './http/routes/metrics.routes';
 import { wechatCompatRoutes } from './http/routes/wechat-compat.routes';
 import { wechatEventsRoutes } from './http/routes/wechat-events.routes';
+import { routesOfPaths, subtreeRoute, type RouteMethods } from './http/route-methods';
 import type { ApiMetrics } from './metrics';
 
 /** Everything the HTTP layer needs, built by main.ts (or a test) with `buildApiDeps`. */
@@ -57,6 +61,10 @@ export interface ApiDeps {
   admin?: { user: string; password: string };
   /** `trust proxy` hops, for `req.ip` behind load balancers. @defaultValue 0 */
   trustProxyHops?: number;
+  /** Throttles failed authentication per client address; none = never throttled. */
+  authThrottle?: AuthThrottle;
+  /** Bearer token of `/metrics` (`METRICS_TOKEN`); none = open. */
+  metricsToken?: string;
   isShuttingDown?: () => boolean;
 }
 
@@ -81,6 +89,7 @@ export function createApp(deps: ApiDeps): ApiApp {
   const fastSend = fastSendRoute({
     messages: deps.messages,
     apiKeys: new ApiKeys({ keys: deps.apiKeys, adminCallers: deps.adminCallers }),
+    authGate: authGateOf(deps),
     quota: deps.quota,
     logger: deps.logger,
     metrics: deps.metrics,
@@ -96,9 +105,27 @@ export function createApp(deps: ApiDeps): ApiApp {
   return { listener, express: app };
 }
 
+/** Where failed authentications are counted: the throttle and how to tell the client. */
+function authGateOf(deps: ApiDeps): AuthGate {
+  return { throttle: deps.authThrottle, trustProxyHops: deps.trustProxyHops };
+}
+
+/**
+ * The paths the app routes and their methods, from its OpenAPI document; Swagger UI's pages and
+ * assets answer GET only. Bull Board's own routes under its mount are its own.
+ */
+function routeMethodsOf(document: OpenApiDocument, withDashboard: boolean): RouteMethods[] {
+  const paths = Object.fromEntries(
+    Object.entries(document.paths ?? {}).filter(
+      ([path]) => withDashboard || path !== BULL_BOARD_PATH,
+    ),
+  );
+  return [...routesOfPaths(paths), subtreeRoute('/docs', ['GET'])];
+}
+
 /**
  * The Express app: every route. Order: request id → request log/metrics → security headers
- * (helmet) → `/v1` (API key → rate limit → JSON only → body parser → routes) →
+ * (helmet) → methods (405, OPTIONS) → `/v1` (API key → rate limit → JSON only → body parser → routes) →
  * WeChat-compatible routes (their own key, limiter and error shape) → WeChat's event pushes →
  * public operational routes → dashboard (basic auth) → 404 → the error handler. No ETags:
  * every answer is fresh state, and hashing each body costs the send path.
@@ -111,10 +138,13 @@ export function createExpressApp(deps: ApiDeps): express.Express {
   app.use(requestId());
   app.use(observeRequests(deps.logger, deps.metrics));
   app.use(securityHeaders());
+  const document = buildOpenApiDocument();
+  app.use(methodGuard(routeMethodsOf(document, deps.admin !== undefined)));
   // The send path first: every layer ahead of it is matched against every message.
   const rateLimit = perCallerRateLimit(deps.quota);
+  const gate = authGateOf(deps);
   const v1 = express.Router();
-  v1.use(apiKeyAuth({ keys: deps.apiKeys, adminCallers: deps.adminCallers }));
+  v1.use(apiKeyAuth({ keys: deps.apiKeys, adminCallers: deps.adminCallers, gate }));
   v1.use(rateLimit);
   v1.use(jsonOnly());
   v1.use(express.json({ limit: BODY_LIMIT_BYTES, type: 'application/json' }));
@@ -130,6 +160,7 @@ export function createExpressApp(deps: ApiDeps): express.Express {
       messages: deps.messages,
       apiKeys: deps.apiKeys,
       rateLimit,
+      authGate: gate,
       bodyLimit: BODY_LIMIT_BYTES,
       logger: deps.logger,
     }),
@@ -140,10 +171,10 @@ export function createExpressApp(deps: ApiDeps): express.Express {
   app.use('/wechat/events', wechatEventsRoutes(deps.events));
 
   app.use(healthRoutes(deps.redis, deps.isShuttingDown ?? (() => false)));
-  app.use(metricsRoutes(deps.metrics.registry));
-  app.use(docsRoutes(buildOpenApiDocument()));
+  app.use(metricsRoutes(deps.metrics.registry, deps.metricsToken, gate));
+  app.use(docsRoutes(document));
   if (deps.admin) {
-    app.use(BULL_BOARD_PATH, basicAuth(deps.admin), bullBoardRouter(deps.queues));
+    app.use(BULL_BOARD_PATH, basicAuth(deps.admin, gate), bullBoardRouter(deps.queues));
   }
 
   app.use(notFound());

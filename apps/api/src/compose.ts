@@ -19,6 +19,7 @@ import {
 } from '@wechat-dispatch/shared';
 import type { ApiDeps } from './app';
 import { AppAdmin } from './domain/app-admin';
+import { AuthThrottle } from './domain/auth-throttle';
 import { DeadLetterCursors, cursorKeyFrom } from './domain/dead-letter-cursor';
 import { DeadLetterService } from './domain/dead-letter-service';
 import { EventReceiver } from './domain/event-receiver';
@@ -27,6 +28,7 @@ import { IdempotencyGuard } from './domain/idempotency';
 import { MessageService } from './domain/message-service';
 import { RequestQuota } from './domain/request-quota';
 import { RedisIdempotencyStore } from './infra/idempotency-store';
+import { redisAuthFailures } from './infra/redis-auth-failures';
 import { redisQuotaLease } from './infra/redis-quota-lease';
 import { RedisEventInbox } from './infra/redis-event-inbox';
 import { RedisPushTuples } from './infra/redis-push-tuples';
@@ -53,6 +55,12 @@ export interface BuildApiDepsOptions {
   admin?: { user: string; password: string };
   recordTtlSeconds?: number;
   trustProxyHops?: number;
+  /** Wrong credentials per client address and window answered 401 before 429s; 0 = off. @defaultValue 20 */
+  authFailureLimit?: number;
+  /** @defaultValue 60 */
+  authFailureWindowSeconds?: number;
+  /** `METRICS_TOKEN`. @defaultValue none (`/metrics` open) */
+  metricsToken?: string;
   isShuttingDown?: () => boolean;
   /** Export Node process metrics too. @defaultValue false */
   processMetrics?: boolean;
@@ -162,6 +170,8 @@ export function buildApiDeps(options: BuildApiDepsOptions): ApiRuntime {
     adminCallers: options.adminCallers,
     admin: options.admin,
     trustProxyHops: options.trustProxyHops,
+    authThrottle: authThrottle(options),
+    metricsToken: options.metricsToken,
     isShuttingDown: options.isShuttingDown,
   };
   return {
@@ -193,4 +203,19 @@ function requestQuota(options: BuildApiDepsOptions): RequestQuota | undefined {
   }
   const { redis, keyspace } = options;
   return new RequestQuota({ perMinute, lease: redisQuotaLease({ redis, keyspace, perMinute }) });
+}
+
+/** The failed-authentication throttle, counted in Redis; none when the limit is 0. */
+function authThrottle(options: BuildApiDepsOptions): AuthThrottle | undefined {
+  const limit = options.authFailureLimit ?? 20;
+  if (limit <= 0) {
+    return undefined;
+  }
+  const { redis, keyspace, logger } = options;
+  const windowMs = (options.authFailureWindowSeconds ?? 60) * 1000;
+  return new AuthThrottle({
+    limit,
+    countFailure: redisAuthFailures({ redis, keyspace, windowMs }),
+    logger,
+  });
 }

@@ -4,6 +4,7 @@ import {
   checkAppSource,
   eventTokensEnv,
   intEnv,
+  metricsTokenEnv,
   parseEnvParts,
   portEnv,
   redisTopologyEnv,
@@ -26,13 +27,26 @@ const nameListEnv = z
       .filter((part) => part.length > 0),
   );
 
+/** Below this an `ADMIN_PASSWORD` is refused; below {@link ADMIN_PASSWORD_ADVISED} a warning. */
+const ADMIN_PASSWORD_MIN = 8;
+const ADMIN_PASSWORD_ADVISED = 12;
+
 const envSchema = z
   .object({
     ...serviceEnvShape,
     API_KEYS: apiKeysEnv,
     PORT: portEnv(3000),
     ADMIN_USER: z.string().min(1).optional(),
-    ADMIN_PASSWORD: z.string().min(1).optional(),
+    ADMIN_PASSWORD: z
+      .string()
+      .min(
+        ADMIN_PASSWORD_MIN,
+        `must be at least ${ADMIN_PASSWORD_MIN} characters (${ADMIN_PASSWORD_ADVISED} or more advised)`,
+      )
+      .optional(),
+    METRICS_TOKEN: metricsTokenEnv,
+    AUTH_FAILURE_LIMIT: intEnv(20, 0, 1_000_000),
+    AUTH_FAILURE_WINDOW_S: intEnv(60, 1, 86400),
     API_ADMIN_CALLERS: nameListEnv,
     API_RATE_LIMIT_PER_MIN: intEnv(60000, 0, 10_000_000),
     TRUST_PROXY_HOPS: intEnv(0, 0, 10),
@@ -89,6 +103,11 @@ export interface ApiConfig extends ServiceConfig {
   /** Requests per API key per minute, across replicas; 0 turns the limit off. */
   rateLimitPerMin: number;
   trustProxyHops: number;
+  /** Bearer token `/metrics` wants; none = open. */
+  metricsToken?: string;
+  /** Failed authentications per client address and window before 429s; 0 turns it off. */
+  authFailureLimit: number;
+  authFailureWindowSeconds: number;
   shutdownTimeoutMs: number;
   /** Event push settings per app (`WECHAT_EVENT_TOKENS`); apps without one answer 404. */
   eventTokens: EventTokenEntry[];
@@ -123,6 +142,9 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     adminCallers: e.API_ADMIN_CALLERS,
     rateLimitPerMin: e.API_RATE_LIMIT_PER_MIN,
     trustProxyHops: e.TRUST_PROXY_HOPS,
+    metricsToken: e.METRICS_TOKEN,
+    authFailureLimit: e.AUTH_FAILURE_LIMIT,
+    authFailureWindowSeconds: e.AUTH_FAILURE_WINDOW_S,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     eventTokens: e.WECHAT_EVENT_TOKENS,
     eventMaxAgeSeconds: e.WECHAT_EVENT_MAX_AGE_S,
@@ -132,4 +154,18 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     callbackAllowlist: e.CALLBACK_ALLOWLIST,
     callbackProtectedPorts: [e.PORT, ...e.CALLBACK_PROTECTED_PORTS],
   });
+}
+
+/**
+ * What a valid configuration should still not be: one sentence per weakness, for main.ts to log
+ * as warnings at start (never the secret itself).
+ */
+export function apiConfigWarnings(config: ApiConfig): string[] {
+  const warnings: string[] = [];
+  if (config.admin && [...config.admin.password].length < ADMIN_PASSWORD_ADVISED) {
+    warnings.push(
+      `ADMIN_PASSWORD is shorter than ${ADMIN_PASSWORD_ADVISED} characters; use a longer one`,
+    );
+  }
+  return warnings;
 }

@@ -14,7 +14,7 @@ import {
 } from '@wechat-dispatch/shared';
 import { createApp } from './app';
 import { buildApiDeps } from './compose';
-import { loadApiConfig, type ApiConfig } from './config';
+import { apiConfigWarnings, loadApiConfig, type ApiConfig } from './config';
 
 /** What the API knows of each app of `WECHAT_APPS`, to seed the registry with. */
 function seedOf(config: ApiConfig): SeedApp[] {
@@ -38,8 +38,10 @@ async function main(): Promise<void> {
     secretRedactor.registerSecret(entry.encodingAESKey);
   });
   config.callbackSecrets.forEach((entry) => secretRedactor.registerSecret(entry.secret));
+  secretRedactor.registerSecret(config.metricsToken);
   const logger = createLogger({ service: 'api', level: config.logLevel });
   weakApiKeyWarnings(config.apiKeys).forEach((warning) => logger.warn(warning));
+  apiConfigWarnings(config).forEach((warning) => logger.warn('weak configuration', { warning }));
 
   const redis = await openRedis(config.redis, 'producer', 'wxd-api', { logger, label: 'api' });
   await checkRedisSafety(redis, logger);
@@ -68,6 +70,9 @@ async function main(): Promise<void> {
     admin: config.admin,
     recordTtlSeconds: config.recordTtlSeconds,
     trustProxyHops: config.trustProxyHops,
+    authFailureLimit: config.authFailureLimit,
+    authFailureWindowSeconds: config.authFailureWindowSeconds,
+    metricsToken: config.metricsToken,
     isShuttingDown: () => shuttingDown,
     processMetrics: true,
     eventTokens: config.eventTokens,

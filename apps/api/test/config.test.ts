@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { ConfigError } from '@wechat-dispatch/shared';
-import { loadApiConfig } from '../src/config';
+import { apiConfigWarnings, loadApiConfig } from '../src/config';
 
 const BASE = {
   WECHAT_APPS: 'wxconfig000000001:secret-1',
@@ -49,9 +49,40 @@ describe('loadApiConfig', () => {
 
   it('when only one of ADMIN_USER and ADMIN_PASSWORD is set, then the dashboard stays off', () => {
     expect(loadApiConfig({ ...BASE, ADMIN_USER: 'op' }).admin).toBeUndefined();
-    expect(loadApiConfig({ ...BASE, ADMIN_USER: 'op', ADMIN_PASSWORD: 'pw' }).admin).toEqual({
-      user: 'op',
-      password: 'pw',
+    expect(
+      loadApiConfig({ ...BASE, ADMIN_USER: 'op', ADMIN_PASSWORD: 'a-long-password' }).admin,
+    ).toEqual({ user: 'op', password: 'a-long-password' });
+  });
+
+  it.each(['pw', '1234567'])(
+    'when ADMIN_PASSWORD is %j, shorter than 8 characters, then it fails with one line naming the variable',
+    (password) => {
+      expect(() => loadApiConfig({ ...BASE, ADMIN_USER: 'op', ADMIN_PASSWORD: password })).toThrow(
+        'config error: ADMIN_PASSWORD: must be at least 8 characters (12 or more advised)',
+      );
+    },
+  );
+
+  it('when ADMIN_PASSWORD has 8 to 11 characters, then it starts with a warning that does not hold it', () => {
+    const config = loadApiConfig({ ...BASE, ADMIN_USER: 'op', ADMIN_PASSWORD: 'eight-ch' });
+
+    const warnings = apiConfigWarnings(config);
+
+    expect(warnings).toEqual(['ADMIN_PASSWORD is shorter than 12 characters; use a longer one']);
+    expect(warnings.join()).not.toContain('eight-ch');
+  });
+
+  it('when ADMIN_PASSWORD has 12 characters or more, then there is no warning', () => {
+    const config = loadApiConfig({ ...BASE, ADMIN_USER: 'op', ADMIN_PASSWORD: 'twelve-chars' });
+
+    expect(apiConfigWarnings(config)).toEqual([]);
+  });
+
+  it('when the throttle and METRICS_TOKEN are not set, then failures are throttled at 20 a minute and /metrics is open', () => {
+    expect(loadApiConfig(BASE)).toMatchObject({
+      authFailureLimit: 20,
+      authFailureWindowSeconds: 60,
+      metricsToken: undefined,
     });
   });
 
@@ -104,5 +135,35 @@ describe('loadApiConfig', () => {
     it('when APP_SECRETS_KEY is unset, then there is no registry', () => {
       expect(loadApiConfig(BASE).secretsKeys).toBeUndefined();
     });
+  });
+
+  it('when the throttle and METRICS_TOKEN are set, then they are read', () => {
+    const config = loadApiConfig({
+      ...BASE,
+      AUTH_FAILURE_LIMIT: '0',
+      AUTH_FAILURE_WINDOW_S: '300',
+      METRICS_TOKEN: 'scrape-token-0123456789',
+    });
+
+    expect(config).toMatchObject({
+      authFailureLimit: 0,
+      authFailureWindowSeconds: 300,
+      metricsToken: 'scrape-token-0123456789',
+    });
+  });
+
+  it('when METRICS_TOKEN is empty, as .env.example leaves it, then /metrics is open', () => {
+    expect(loadApiConfig({ ...BASE, METRICS_TOKEN: '' }).metricsToken).toBeUndefined();
+  });
+
+  it.each([
+    ['AUTH_FAILURE_LIMIT', '-1'],
+    ['AUTH_FAILURE_WINDOW_S', '0'],
+    ['METRICS_TOKEN', 'short'],
+    ['METRICS_TOKEN', 'a token with spaces'],
+  ])('when %s is %j, then it fails naming the variable', (variable, value) => {
+    expect(() => loadApiConfig({ ...BASE, [variable]: value })).toThrow(
+      new RegExp(`config error: ${variable}: `),
+    );
   });
 });

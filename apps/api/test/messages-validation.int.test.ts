@@ -96,6 +96,33 @@ const REFUSED: Refusal[] = [
     path: 'data.phrase3',
   },
   {
+    name: 'a toUser too short for a WeChat openid',
+    send: (api) => post(api).send(templateBody({ toUser: 'o1' })),
+    status: 400,
+    code: 'validation_failed',
+    path: 'toUser',
+  },
+  {
+    name: 'a subscribe data key without a type prefix',
+    send: (api) => post(api).send(subscribeBody({ data: { keyword1: '已发货' } })),
+    status: 400,
+    code: 'validation_failed',
+    path: 'data.keyword1',
+  },
+  {
+    name: 'a bizsend data key without a type prefix',
+    send: (api) =>
+      post(api).send({
+        type: 'bizsend',
+        toUser: 'oUserTest000001',
+        templateId: 'TPL_BIZ_1',
+        data: { keyword1: { value: 'shipped' } },
+      }),
+    status: 400,
+    code: 'validation_failed',
+    path: 'data.keyword1',
+  },
+  {
     name: 'a bizsend number value that is not a number',
     send: (api) =>
       post(api).send({

@@ -86,3 +86,40 @@ describe('GET /metrics', () => {
     expect(text).toContain('wxd_queue_jobs{queue="dead-letters",state="waiting"} 1');
   });
 });
+
+describe('GET /metrics with METRICS_TOKEN', () => {
+  const token = 'scrape-token-0123456789';
+  let api: TestApi;
+
+  beforeAll(async () => {
+    api = await startTestApi({ metricsToken: token });
+  });
+
+  afterAll(async () => {
+    await api.close();
+  });
+
+  it.each([
+    ['no Authorization', undefined],
+    ['a wrong token', 'Bearer scrape-token-0123456780'],
+    ['an API key instead', `Bearer ${ORDERS_KEY}`],
+  ])(
+    'when it is asked with %s, then it is a 401 in the error shape without metrics',
+    async (_name, authorization) => {
+      const req = request(api.app).get('/metrics');
+      const res = await (authorization ? req.set('Authorization', authorization) : req);
+
+      expect(res.status).toBe(401);
+      expect(res.headers['www-authenticate']).toBe('Bearer realm="metrics"');
+      expect(res.body).toMatchObject({ error: { code: 'unauthorized' } });
+      expect(res.text).not.toContain('wxd_');
+    },
+  );
+
+  it('when it is asked with the bearer token, then it answers the metrics', async () => {
+    const res = await request(api.app).get('/metrics').set('Authorization', `Bearer ${token}`);
+
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('wxd_messages_enqueued_total');
+  });
+});

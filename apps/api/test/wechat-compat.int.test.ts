@@ -172,6 +172,23 @@ describe('WeChat-compatible routes', () => {
       'data.thing3.value',
     ],
     [
+      'a subscribe data key without a type prefix',
+      () =>
+        send('subscribe/send', {
+          touser: 'oWeChatUser0001',
+          template_id: 'T1',
+          data: { keyword1: { value: '已发货' } },
+        }),
+      47003,
+      'data.keyword1',
+    ],
+    [
+      'a touser too short for an openid',
+      () => send('template/send', wechatTemplate({ touser: 'o1' })),
+      40003,
+      'touser',
+    ],
+    [
       'a category template value breaking its rule',
       () => send('template/send', wechatTemplate({ data: { amount4: { value: 'lots' } } })),
       47003,

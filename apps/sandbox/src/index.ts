@@ -28,4 +28,6 @@ export type { FaultSpec, FaultMatch, FaultAction, FaultInfo } from './state/faul
 export type { EventTarget } from './events/event-target';
 export type { PushedEvent } from './events/event-dispatcher';
 export { VALUE_TYPES, checkValue, valueTypeOf } from './domain/value-rules';
+export { validateData } from './domain/validate-data';
+export { OPENID_PATTERN } from './domain/validate-send';
 export type { ValueType } from './domain/value-rules';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   checkAppSource,
   intEnv,
+  metricsTokenEnv,
   parseEnvParts,
   portEnv,
   redisTopologyEnv,
@@ -24,6 +25,7 @@ const envSchema = z
     WECHAT_TIMEOUT_MS: intEnv(5000, 100, 120000),
     WECHAT_RATE_LIMIT_PER_SEC: intEnv(0, 0, 100000),
     WORKER_HTTP_PORT: portEnv(9100),
+    METRICS_TOKEN: metricsTokenEnv,
     SHUTDOWN_TIMEOUT_MS: intEnv(25000, 1000, 600000),
     WORKER_LOCK_DURATION_MS: intEnv(0, 0, 3600000),
     WORKER_STALLED_INTERVAL_MS: intEnv(30000, 100, 3600000),
@@ -47,6 +49,8 @@ export interface WorkerConfig extends ServiceConfig {
   wechatTimeoutMs: number;
   rateLimitPerSec: number;
   httpPort: number;
+  /** Bearer token `/metrics` of the ops server wants; none = open. */
+  metricsToken?: string;
   shutdownTimeoutMs: number;
   /** Lock on an active job; 0 = derived from the WeChat timeout. */
   lockDurationMs: number;
@@ -70,7 +74,7 @@ export interface WorkerConfig extends ServiceConfig {
 /** What the composition root reads from the configuration (the rest is main.ts'). */
 export type WorkerSettings = Omit<
   WorkerConfig,
-  'redis' | 'logLevel' | 'httpPort' | 'shutdownTimeoutMs'
+  'redis' | 'logLevel' | 'httpPort' | 'metricsToken' | 'shutdownTimeoutMs'
 >;
 
 /**
@@ -90,6 +94,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     wechatTimeoutMs: e.WECHAT_TIMEOUT_MS,
     rateLimitPerSec: e.WECHAT_RATE_LIMIT_PER_SEC,
     httpPort: e.WORKER_HTTP_PORT,
+    metricsToken: e.METRICS_TOKEN,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     // One send can take a token fetch and two WeChat calls; the lock must outlive all three.
     lockDurationMs: e.WORKER_LOCK_DURATION_MS || Math.max(30000, 6 * e.WECHAT_TIMEOUT_MS),

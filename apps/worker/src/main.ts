@@ -16,6 +16,7 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit(() => loadWorkerConfig());
   config.apps.forEach((app) => secretRedactor.registerSecret(app.appSecret));
   config.callbacks.secrets.forEach((entry) => secretRedactor.registerSecret(entry.secret));
+  secretRedactor.registerSecret(config.metricsToken);
   const logger = createLogger({ service: 'worker', level: config.logLevel });
 
   const redis = await openRedis(config.redis, 'consumer', 'wxd-worker', {
@@ -36,7 +37,11 @@ async function main(): Promise<void> {
     logger,
     isShuttingDown: () => shuttingDown,
   });
-  const ops = createOpsServer({ registry: runtime.registry, readiness: runtime.readiness });
+  const ops = createOpsServer({
+    registry: runtime.registry,
+    readiness: runtime.readiness,
+    metricsToken: config.metricsToken,
+  });
   if (config.httpPort > 0) {
     ops.listen(config.httpPort, () =>
       logger.info('worker ops server listening', { port: config.httpPort }),

@@ -84,7 +84,7 @@ describe('createAbandonedSendHandler', () => {
           id,
           type: 'template',
           appId: APP,
-          toUser: 'oUser',
+          toUser: 'oUser0001',
           templateId: 'TPL',
           status: 'queued',
           attempts: 0,
@@ -96,7 +96,7 @@ describe('createAbandonedSendHandler', () => {
         message: {
           type: 'template',
           appId: APP,
-          toUser: 'oUser',
+          toUser: 'oUser0001',
           templateId: 'TPL',
           data: { thing1: { value: 'x' } },
         },

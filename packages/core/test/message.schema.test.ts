@@ -81,4 +81,30 @@ describe('messageSchema', () => {
 
     expect(parsed.success).toBe(true);
   });
+
+  it.each(['o1', 'oUser', 'o'.repeat(65), 'oUser.0001'])(
+    'when toUser is %j, which is no WeChat openid, then toUser is named',
+    (toUser) => {
+      expect(detailsOf({ ...template, toUser })).toEqual([
+        { path: 'toUser', message: expect.stringContaining('6 to 64') },
+      ]);
+    },
+  );
+
+  it.each(['subscribe', 'bizsend'])(
+    'when a %s message has a key without a type prefix, then that key is named',
+    (type) => {
+      const details = detailsOf({ ...template, type, data: { keyword1: 'x', thing2: 'ok' } });
+
+      expect(details).toEqual([
+        { path: 'data.keyword1', message: expect.stringContaining('typed key') },
+      ]);
+    },
+  );
+
+  it('when a template message has historical keys, then they are taken as WeChat takes them', () => {
+    const parsed = messageSchema.safeParse({ ...template, data: { keyword1: 'x', first: 'y' } });
+
+    expect(parsed.success).toBe(true);
+  });
 });

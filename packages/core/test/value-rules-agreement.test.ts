@@ -1,7 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
-import { VALUE_TYPES, checkValue, valueTypeOf } from '@wechat-dispatch/sandbox';
+import {
+  OPENID_PATTERN,
+  VALUE_TYPES,
+  checkValue,
+  validateData,
+  valueTypeOf,
+} from '@wechat-dispatch/sandbox';
+import { MESSAGE_TYPES, messageSchema, type MessageType } from '../src/messages/message.schema';
 import { checkDataValue, isTypedKey } from '../src/messages/value-rules';
-import { TYPED_KEYS, UNTYPED_KEYS, VALUE_CASES } from './helpers/value-cases';
+import { OPENID_CASES, TYPED_KEYS, UNTYPED_KEYS, VALUE_CASES } from './helpers/value-cases';
 import type { Verdict } from './helpers/value-cases';
 
 /*
@@ -23,6 +30,11 @@ function sandboxVerdict(key: string, value: string): Verdict {
   }
   const problem = checkValue(type, value);
   return problem === undefined ? 'ok' : problem === 'is empty' ? 'empty' : 'invalid';
+}
+
+/** Whether core's schema takes a message of `type` with this recipient and data. */
+function coreAccepts(type: MessageType, toUser: string, data: Record<string, string>): boolean {
+  return messageSchema.safeParse({ type, toUser, templateId: 'TPL1', data }).success;
 }
 
 describe('value rules', () => {
@@ -61,5 +73,32 @@ describe('value rules', () => {
 
       expect(verdicts).toEqual({ core: verdict, sandbox: verdict });
     });
+  });
+
+  describe('what a send must carry', () => {
+    it.each(OPENID_CASES)('when toUser is %j, then both answer %s', (openid, verdict) => {
+      const verdicts = {
+        core: coreAccepts('template', openid, { thing1: 'ok' }) ? 'ok' : 'invalid',
+        sandbox: OPENID_PATTERN.test(openid) ? 'ok' : 'invalid',
+      };
+
+      expect(verdicts).toEqual({ core: verdict, sandbox: verdict });
+    });
+
+    const untypedSends = MESSAGE_TYPES.flatMap((type) =>
+      UNTYPED_KEYS.map((key) => [type, key] as const),
+    );
+
+    it.each(untypedSends)(
+      'when a %s message has the untyped key %s, then both accept it only for templates',
+      (type, key) => {
+        const verdicts = {
+          core: coreAccepts(type, 'oUser0001', { [key]: 'a value' }),
+          sandbox: validateData(type, { [key]: { value: 'a value' } }) === undefined,
+        };
+
+        expect(verdicts).toEqual({ core: type === 'template', sandbox: type === 'template' });
+      },
+    );
   });
 });

@@ -72,3 +72,5 @@ export {
   verifyCallbackSignature,
   CALLBACK_SIGNATURE_HEADER,
 } from './net/callback-signature';
+export { sameSecret, bearerTokenOf, carriesBearerToken } from './auth/bearer-token';
+export { metricsTokenEnv, METRICS_TOKEN_MIN_LENGTH } from './config/metrics-env';

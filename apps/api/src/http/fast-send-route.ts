@@ -3,6 +3,7 @@ import type { Logger } from '@wechat-dispatch/shared';
 import type { MessageService } from '../domain/message-service';
 import type { RequestQuota } from '../domain/request-quota';
 import type { ApiMetrics } from '../metrics';
+import { gatedAuthentication, type AuthGate } from './auth-gate';
 import { bearerKeyOf, type ApiKeys } from './middleware/api-key-auth';
 import { answerError } from './middleware/error-handler';
 import { observeWhenFinished } from './middleware/observe-requests';
@@ -44,6 +45,8 @@ export function takesFastPath(req: IncomingMessage, bodyLimitBytes: number): boo
 export interface FastSendDeps {
   messages: MessageService;
   apiKeys: ApiKeys;
+  /** Failed authentications throttled per client address. @defaultValue none */
+  authGate?: AuthGate;
   quota?: RequestQuota;
   logger: Logger;
   metrics: ApiMetrics;
@@ -69,7 +72,11 @@ export function fastSendRoute(
     observeWhenFinished(logger, metrics, 'POST', res, () => ({ route: ROUTE, caller, traceId }));
     deps.securityHeaders(req, res, () => undefined);
     const accept = async (): Promise<void> => {
-      const authenticated = deps.apiKeys.authenticate(bearerKeyOf(req.headers.authorization));
+      const presented = bearerKeyOf(req.headers.authorization);
+      const who = gatedAuthentication(deps.authGate, req, res, presented !== undefined, () =>
+        deps.apiKeys.authenticate(presented),
+      );
+      const authenticated = who instanceof Promise ? await who : who;
       caller = authenticated.caller;
       const charged = chargeRequest(deps.quota, res, caller);
       if (charged) {

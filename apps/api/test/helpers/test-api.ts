@@ -31,7 +31,7 @@ export interface TestApi {
   prefix: string;
   keyspace: Keyspace;
   runtime: ApiRuntime;
-  /** Every key under the prefix except the rate-limit counters, sorted. */
+  /** Every key under the prefix except the rate-limit and failed-authentication counters, sorted. */
   storedKeys(): Promise<string[]>;
   /** Jobs in any state, per queue name. */
   jobCounts(): Promise<Record<string, number>>;
@@ -84,7 +84,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
       runtime.deps.queues.length,
     { description: 'queue meta keys' },
   );
-  const rateLimitPrefix = keyspace.key('ratelimit');
+  const counterPrefixes = [keyspace.key('ratelimit'), keyspace.key('auth-fail')];
   return {
     app,
     routes,
@@ -94,7 +94,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     runtime,
     async storedKeys() {
       const keys = await scanKeys(redis, `${keyspace.root}:*`);
-      return keys.filter((key) => !key.startsWith(rateLimitPrefix));
+      return keys.filter((key) => !counterPrefixes.some((prefix) => key.startsWith(prefix)));
     },
     async jobCounts() {
       const counts: Record<string, number> = {};

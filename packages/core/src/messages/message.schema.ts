@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkDataValue } from './value-rules';
+import { checkDataValue, isTypedKey } from './value-rules';
 
 /** The message kinds the service sends. */
 export const MESSAGE_TYPES = ['template', 'subscribe', 'bizsend'] as const;
@@ -9,9 +9,10 @@ const MAX_DATA_KEYS = 50;
 const MAX_VALUE_LENGTH = 1000;
 const MAX_METADATA_BYTES = 4096;
 
+/** WeChat's openid shape (wechat-facts §2; real ones are 28 characters): 40003 otherwise. */
 const openId = z
   .string()
-  .regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be an openid (letters, digits, _ and -)');
+  .regex(/^[A-Za-z0-9_-]{6,64}$/, 'must be an openid (6 to 64 letters, digits, _ and -)');
 const templateId = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be a template id (letters, digits, _ and -)');
@@ -47,6 +48,23 @@ const dataSchema = z
       }
     }
   });
+
+/**
+ * Subscribe and bizsend data: only typed keys (`thing1`, `time2`, …). WeChat answers 47003 for a
+ * key without a type prefix (`keyword1`, `first`), which only historical templates have.
+ */
+const typedDataSchema = dataSchema.superRefine((data, ctx) => {
+  for (const key of Object.keys(data)) {
+    if (!isTypedKey(key)) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'must be a typed key such as thing1 or time2 (subscribe and bizsend keys carry a type prefix)',
+        path: [key],
+      });
+    }
+  }
+});
 
 const metadataSchema = z
   .record(z.string().max(64), z.union([z.string().max(1024), z.number(), z.boolean()]))
@@ -84,6 +102,7 @@ const templateMessageSchema = z.strictObject({
 const subscribeMessageSchema = z.strictObject({
   type: z.literal('subscribe'),
   ...common,
+  data: typedDataSchema,
   page: pagePath.optional(),
   miniprogramState: z.enum(['developer', 'trial', 'formal']).optional(),
   lang: z.enum(['zh_CN', 'en_US', 'zh_HK', 'zh_TW']).optional(),
@@ -94,6 +113,7 @@ const subscribeMessageSchema = z.strictObject({
 const bizsendMessageSchema = z.strictObject({
   type: z.literal('bizsend'),
   ...common,
+  data: typedDataSchema,
   page: httpUrl.optional(),
   miniprogram: miniprogramSchema.optional(),
   skipConsentCheck,

@@ -197,3 +197,18 @@ export const UNTYPED_KEYS = [
   'constructor1',
   'foo2',
 ];
+
+/** Recipients and whether WeChat takes them: 6–64 of `[A-Za-z0-9_-]` (real ones are 28). */
+export const OPENID_CASES: ReadonlyArray<readonly [string, Verdict]> = [
+  ['o1', 'invalid'],
+  ['oUser', 'invalid'],
+  ['oUser1', 'ok'],
+  ['oGZUI0egBJY1zhBYw2KhdUfwVJJE', 'ok'],
+  ['o_-A9z', 'ok'],
+  ['o'.repeat(64), 'ok'],
+  ['o'.repeat(65), 'invalid'],
+  ['oUser 0001', 'invalid'],
+  ['oUser.0001', 'invalid'],
+  ['оUser0001', 'invalid'],
+  ['', 'invalid'],
+];

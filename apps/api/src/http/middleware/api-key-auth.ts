@@ -1,7 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import { UnauthorizedError, type ApiKeyEntry } from '@wechat-dispatch/shared';
+import { UnauthorizedError, bearerTokenOf, type ApiKeyEntry } from '@wechat-dispatch/shared';
 import { CallerScope } from '../../domain/caller-scope';
+import { gatedAuthentication, type AuthGate } from '../auth-gate';
 import { localsOf } from '../request-locals';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
@@ -40,6 +41,8 @@ export interface ApiKeyAuthOptions {
   adminCallers?: readonly string[];
   /** Where the key is: the Bearer header (`/v1`) or WeChat's `access_token` query (compat). */
   from?: 'bearer' | 'access_token';
+  /** Failed authentications throttled per client address. @defaultValue none */
+  gate?: AuthGate;
 }
 
 /** An authenticated caller. */
@@ -77,13 +80,14 @@ export class ApiKeys {
 
 /** The key of an `Authorization: Bearer <key>` header. */
 export function bearerKeyOf(authorization: string | undefined): string | undefined {
-  return /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+  return bearerTokenOf(authorization);
 }
 
 /**
  * Requires a known API key; puts the caller's name in `res.locals.caller`, whether it is an
- * operator in `res.locals.isAdmin` and its apps in `res.locals.scope`.
- * @throws UnauthorizedError (401)
+ * operator in `res.locals.isAdmin` and its apps in `res.locals.scope`. Failures go through the
+ * gate's throttle (429 past it).
+ * @throws UnauthorizedError (401), AuthThrottledError (429)
  */
 export function apiKeyAuth(options: ApiKeyAuthOptions): RequestHandler {
   const keys = new ApiKeys(options);
@@ -95,11 +99,17 @@ export function apiKeyAuth(options: ApiKeyAuthOptions): RequestHandler {
     } else {
       presented = bearerKeyOf(req.headers.authorization);
     }
-    const { caller, isAdmin, scope } = keys.authenticate(presented);
+    const who = gatedAuthentication(options.gate, req, res, presented !== undefined, () =>
+      keys.authenticate(presented),
+    );
+    if (who instanceof Promise) {
+      who.catch(next);
+      return;
+    }
     const locals = localsOf(res);
-    locals.caller = caller;
-    locals.isAdmin = isAdmin;
-    locals.scope = scope;
+    locals.caller = who.caller;
+    locals.isAdmin = who.isAdmin;
+    locals.scope = who.scope;
     next();
   };
 }

@@ -1,22 +1,19 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import { UnauthorizedError } from '@wechat-dispatch/shared';
-
-const digest = (value: string) => createHash('sha256').update(value).digest();
-
-/** Constant-time equality of two strings of any length (compared as SHA-256 digests). */
-function same(a: string, b: string): boolean {
-  return timingSafeEqual(digest(a), digest(b));
-}
+import { UnauthorizedError, sameSecret as same } from '@wechat-dispatch/shared';
+import { gatedAuthentication, type AuthGate } from '../auth-gate';
 
 /**
  * HTTP basic auth for the operator dashboard. User and password are both compared, in constant
- * time, whatever the first comparison gave.
- * @throws UnauthorizedError (401 with `WWW-Authenticate`, so browsers ask for credentials)
+ * time, whatever the first comparison gave. Failures go through the gate's throttle.
+ * @throws UnauthorizedError (401 with `WWW-Authenticate`, so browsers ask for credentials),
+ *   AuthThrottledError (429)
  */
-export function basicAuth(credentials: { user: string; password: string }): RequestHandler {
-  return (req, res, next) => {
-    const encoded = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(req.get('authorization') ?? '')?.[1];
+export function basicAuth(
+  credentials: { user: string; password: string },
+  gate?: AuthGate,
+): RequestHandler {
+  const check = (authorization: string | undefined): void => {
+    const encoded = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(authorization ?? '')?.[1];
     const decoded = encoded ? Buffer.from(encoded, 'base64').toString('utf8') : '';
     const colon = decoded.indexOf(':');
     const user = colon < 0 ? '' : decoded.slice(0, colon);
@@ -24,8 +21,22 @@ export function basicAuth(credentials: { user: string; password: string }): Requ
     const userOk = same(user, credentials.user);
     const passwordOk = same(password, credentials.password);
     if (!encoded || !userOk || !passwordOk) {
-      res.setHeader('WWW-Authenticate', 'Basic realm="wechat-dispatch", charset="UTF-8"');
       throw new UnauthorizedError('Dashboard credentials required');
+    }
+  };
+  return (req, res, next) => {
+    const authorization = req.get('authorization');
+    const checked = gatedAuthentication(gate, req, res, authorization !== undefined, () =>
+      check(authorization),
+    );
+    if (checked instanceof Promise) {
+      checked.catch((err: unknown) => {
+        if (err instanceof UnauthorizedError) {
+          res.setHeader('WWW-Authenticate', 'Basic realm="wechat-dispatch", charset="UTF-8"');
+        }
+        next(err);
+      });
+      return;
     }
     next();
   };

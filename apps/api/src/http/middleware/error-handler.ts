@@ -11,8 +11,12 @@ import {
 import { answerJson } from '../json-answer';
 import { localsOf } from '../request-locals';
 
-interface BodyParserError {
+/** What body-parser and the router attach to what they throw. */
+interface HttpLibraryError {
   type?: string;
+  status?: number;
+  /** zlib's (and brotli's) error number, kept by body-parser on a body that does not inflate. */
+  errno?: number;
 }
 
 /** What ioredis throws when a fail-fast connection has no Redis behind it. */
@@ -32,15 +36,37 @@ export function bodyCutShortError(): AppError {
   return new AppError(ERROR_CODES.INVALID_JSON, 400, 'The body did not arrive whole');
 }
 
+/** A path whose percent-encoding does not decode (`/v1/messages/%FF`): the router's URIError. */
+function invalidPathError(): AppError {
+  return new AppError(ERROR_CODES.INVALID_PATH, 400, 'The path is not valid percent-encoding');
+}
+
+/** A body that does not inflate as its Content-Encoding (gzip, deflate, br) says. */
+function invalidContentEncodingError(): AppError {
+  return new AppError(
+    ERROR_CODES.INVALID_CONTENT_ENCODING,
+    400,
+    'The body does not decode as its Content-Encoding says',
+  );
+}
+
 /**
- * Turns what body-parser and ioredis throw into our own errors; undefined for anything
- * unexpected (a bug).
+ * Turns what body-parser, the router and ioredis throw into our own errors; undefined for
+ * anything unexpected (a bug). Everything a client can cause maps to a 4xx here, so it is
+ * never logged as an error.
  */
 export function toAppError(err: unknown): AppError | undefined {
   if (err instanceof AppError) {
     return err;
   }
-  const type = (err as BodyParserError | undefined)?.type;
+  const library = err as HttpLibraryError | undefined;
+  if (err instanceof URIError && library?.status === 400) {
+    return invalidPathError();
+  }
+  if (library?.status === 400 && typeof library.errno === 'number') {
+    return invalidContentEncodingError();
+  }
+  const type = library?.type;
   if (type === 'entity.parse.failed') {
     return invalidJsonError();
   }

@@ -70,6 +70,7 @@ export function wechatAnswerFor(err: unknown): { answer: WeChatAnswer; known?: A
     case ERROR_CODES.VALIDATION_FAILED:
       return { known, answer: answerForValidation(known) };
     case ERROR_CODES.INVALID_JSON:
+    case ERROR_CODES.INVALID_CONTENT_ENCODING:
     case ERROR_CODES.PAYLOAD_TOO_LARGE:
     case ERROR_CODES.UNSUPPORTED_MEDIA_TYPE:
       return { known, answer: { errcode: 47001, errmsg: `data format error: ${known.message}` } };

@@ -23,6 +23,11 @@ export function buildOpenApiDocument(): OpenApiDocument {
     scheme: 'basic',
     description: 'ADMIN_USER / ADMIN_PASSWORD.',
   });
+  registry.registerComponent('securitySchemes', 'metricsToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'METRICS_TOKEN, when set (Prometheus: `authorization` / `bearer_token`).',
+  });
   registry.registerComponent('securitySchemes', 'accessTokenQuery', {
     type: 'apiKey',
     in: 'query',
@@ -39,7 +44,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
       title: 'wechat-dispatch',
       version: '1.0.0',
       description:
-        'Queued, reliable WeChat template and subscribe message sending. A 202 means the message is durably in Redis; a request that could not be stored never gets a 2xx. Errors: `{ error: { code, message, requestId, details? } }`.',
+        'Queued, reliable WeChat template and subscribe message sending. A 202 means the message is durably in Redis; a request that could not be stored never gets a 2xx. Errors: `{ error: { code, message, requestId, details? } }`. A method a path does not answer is a 405 `method_not_allowed` with `Allow`; `OPTIONS` answers 204 with the same `Allow`.',
     },
     servers: [{ url: '/' }],
   });

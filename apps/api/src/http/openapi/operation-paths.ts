@@ -2,7 +2,7 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { WECHAT_COMPAT_ROUTES } from '../routes/wechat-compat.routes';
 import { wechatQuerySchema } from '../schemas/wechat-compat.schema';
-import { json, wechatAnswer } from './responses';
+import { errorResponses, json, wechatAnswer } from './responses';
 
 const text = (description: string, type = 'text/plain') => ({
   description,
@@ -46,8 +46,13 @@ export function registerOperationPaths(registry: OpenAPIRegistry): void {
     method: 'get',
     path: '/metrics',
     tags: ['operations'],
-    summary: 'Prometheus metrics (no auth: expose only on an internal network)',
-    responses: { '200': text('Prometheus text format.') },
+    summary:
+      'Prometheus metrics; a bearer METRICS_TOKEN when set, else open (internal network only)',
+    security: [{ metricsToken: [] }, {}],
+    responses: {
+      '200': text('Prometheus text format.'),
+      ...errorResponses(401, 429),
+    },
   });
   registry.registerPath({
     method: 'get',

@@ -4,14 +4,14 @@ import { errorBodySchema } from '../schemas/common.schema';
 import { wechatAnswerSchema } from '../schemas/wechat-compat.schema';
 
 const ERROR_MEANINGS: Record<number, string> = {
-  400: 'Validation failed (`validation_failed`, details name each field) or malformed JSON (`invalid_json`); nothing stored.',
-  401: 'Missing or unknown API key; on the event URL: a bad signature or a stale timestamp (`invalid_signature`).',
+  400: 'Validation failed (`validation_failed`, details name each field), malformed JSON (`invalid_json`), a body that does not decode as its Content-Encoding says (`invalid_content_encoding`) or a path that is not valid percent-encoding (`invalid_path`); nothing stored.',
+  401: 'Missing or unknown API key (on /metrics: METRICS_TOKEN); on the event URL: a bad signature or a stale timestamp (`invalid_signature`).',
   404: 'Unknown id, or a message of another caller.',
   409: 'Conflict: the message is not in a state that allows this, or the Idempotency-Key was used with another body (`idempotency_key_reused`) or its first request is still running, or a subscribe/bizsend message has no unused consent grant (`no_subscription_consent`), or the message’s app is disabled (`app_disabled`), or an app to delete still has pending messages (`app_has_pending_messages`).',
   403: 'The caller is not an operator (`forbidden`): only callers in API_ADMIN_CALLERS.',
   413: 'Body larger than 1 MB.',
   415: 'Body is not `application/json`.',
-  429: 'Too many requests with this API key in the current minute; see `Retry-After`.',
+  429: 'Too many requests with this API key in the current minute, or too many wrong credentials from this client address (AUTH_FAILURE_LIMIT in AUTH_FAILURE_WINDOW_S); see `Retry-After`.',
   500: 'Internal error; the body holds only an `errorId` to find the log line.',
   503: 'Redis unavailable; nothing was stored. Retry (with the same Idempotency-Key). On `/v1/admin/apps` without APP_SECRETS_KEY: `app_registry_off`.',
 };

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { issuesToDetails, messageSchema, type MessageType } from '@wechat-dispatch/core';
 import { ValidationError, type ApiKeyEntry, type Logger } from '@wechat-dispatch/shared';
 import type { MessageService } from '../../domain/message-service';
+import type { AuthGate } from '../auth-gate';
 import { toMessageBody } from '../../domain/wechat-compat';
 import { apiKeyAuth } from '../middleware/api-key-auth';
 import { inputOf, validate } from '../middleware/validate';
@@ -20,6 +21,8 @@ export interface WeChatCompatDeps {
   messages: MessageService;
   apiKeys: readonly ApiKeyEntry[];
   rateLimit: RequestHandler;
+  /** Failed authentications throttled per client address. @defaultValue none */
+  authGate?: AuthGate;
   bodyLimit: number;
   logger: Logger;
 }
@@ -42,7 +45,7 @@ const queryInput = { query: wechatQuerySchema };
  */
 export function wechatCompatRoutes(deps: WeChatCompatDeps): Router {
   const router = Router();
-  const auth = apiKeyAuth({ keys: deps.apiKeys, from: 'access_token' });
+  const auth = apiKeyAuth({ keys: deps.apiKeys, from: 'access_token', gate: deps.authGate });
   const json = express.json({ type: () => true, limit: deps.bodyLimit });
   for (const route of WECHAT_COMPAT_ROUTES) {
     router.post(route.path, validate(queryInput), auth, deps.rateLimit, json, async (req, res) => {
