@@ -72,16 +72,16 @@ export function buildApiDeps(options: BuildApiDepsOptions): ApiRuntime {
   const { redis, keyspace, logger } = options;
   const storeOptions = { redis, keyspace, ttlSeconds: options.recordTtlSeconds };
   const records = new RecordStore(storeOptions);
-  const queues = openServiceQueues({ connection: redis, keyspace, logger }, options.appIds);
+  const queues = openServiceQueues({ connection: redis, keyspace, logger });
   const deadLetterStore = new DeadLetterStore({
     redis,
     keyspace,
     records,
     deadLetterQueue: queues.deadLetters,
-    sendQueue: (appId) => queues.send.forApp(appId),
+    sendQueue: queues.send,
   });
   const metrics = createApiMetrics({
-    sendQueues: queues.send,
+    sendQueue: queues.send,
     deadLetterQueue: queues.deadLetters,
     redis,
     keyspace,

@@ -4,7 +4,7 @@ import type { Queue } from 'bullmq';
 import {
   DeadLetterStore,
   RecordStore,
-  sendQueueName,
+  SEND_QUEUE,
   type DeadLetterJob,
 } from '@wechat-dispatch/core';
 import {
@@ -60,7 +60,7 @@ describe('/v1/dead-letters', () => {
       keyspace: api.keyspace,
       records,
       deadLetterQueue: queues.find((q) => q.name === 'dead-letters') as Queue<DeadLetterJob>,
-      sendQueue: () => queues.find((q) => q.name === sendQueueName(APP_ID))!,
+      sendQueue: queues.find((q) => q.name === SEND_QUEUE)!,
     });
     const t0 = Date.now() - 100_000;
     for (let i = 0; i < 6; i += 1) {
@@ -124,7 +124,7 @@ describe('/v1/dead-letters', () => {
 
     const record = await records.get(id);
     const job = await api.runtime.deps.queues
-      .find((q) => q.name === sendQueueName(APP_ID))!
+      .find((q) => q.name === SEND_QUEUE)!
       .getJob(id);
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ id, status: 'queued' });

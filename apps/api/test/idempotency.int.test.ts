@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import request from 'supertest';
-import { sendQueueName } from '@wechat-dispatch/core';
+import { SEND_QUEUE } from '@wechat-dispatch/core';
 import { startPrivateRedis, type PrivateRedis } from '@wechat-dispatch/testkit';
 import {
   APP_ID,
@@ -24,8 +24,8 @@ const recordKeys = async (api: TestApi) => scanKeys(api.redis, `${api.keyspace.r
 
 const jobsIn = async (api: TestApi) =>
   api.runtime.deps.queues
-    .find((q) => q.name === sendQueueName(APP_ID))!
-    .getJobCountByTypes('waiting', 'delayed', 'active', 'completed', 'failed');
+    .find((q) => q.name === SEND_QUEUE)!
+    .getJobCountByTypes('waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed');
 
 describe('Idempotency-Key on POST /v1/messages', () => {
   let api: TestApi;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { RecordStore, sendQueueName } from '@wechat-dispatch/core';
+import { RecordStore, SEND_QUEUE } from '@wechat-dispatch/core';
 import { APP_ID, ORDERS_KEY, OTHER_APP_ID, startTestApi, type TestApi } from './helpers/test-api';
 
 interface WeChatAnswer {
@@ -71,7 +71,7 @@ describe('WeChat-compatible routes', () => {
 
     const id = (res.body as WeChatAnswer).msgid!;
     const job = await api.runtime.deps.queues
-      .find((q) => q.name === sendQueueName(APP_ID))!
+      .find((q) => q.name === SEND_QUEUE)!
       .getJob(id);
     expect(res.headers['x-request-id']).toBe('trace-compat-1');
     expect((await records.get(id))?.traceId).toBe('trace-compat-1');

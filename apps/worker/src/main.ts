@@ -43,7 +43,7 @@ async function main(): Promise<void> {
     );
   }
 
-  runtime.run();
+  await runtime.run();
   logger.info('worker started', {
     redis: describeTopology(config.redis),
     apps: config.apps.map((app) => app.appId),

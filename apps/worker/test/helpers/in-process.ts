@@ -96,7 +96,7 @@ export async function startInProcessWorker(options: InProcessOptions): Promise<I
   const level = process.env.LOG_LEVEL;
   const logger = createLogger({ service: 'worker', level: level ?? 'info', silent: !level });
   const runtime = buildWorker({ settings: config, redis, tokenRedis, logger });
-  runtime.run();
+  await runtime.run();
 
   const keyspace = new Keyspace(prefix);
   const storeOptions = { redis, keyspace, ttlSeconds: config.recordTtlSeconds };
@@ -121,7 +121,7 @@ export async function startInProcessWorker(options: InProcessOptions): Promise<I
       const id = newMessageId();
       const now = new Date().toISOString();
       const traceId = randomUUID();
-      await batch.createMissing([
+      const [priority] = await batch.createMissing([
         {
           record: {
             id,
@@ -139,9 +139,11 @@ export async function startInProcessWorker(options: InProcessOptions): Promise<I
           message,
         },
       ]);
-      await runtime.queues.send
-        .forApp(message.appId)
-        .add(JOB_NAMES.sendMessage, { messageId: id, traceId }, { jobId: id });
+      await runtime.queues.send.add(
+        JOB_NAMES.sendMessage,
+        { messageId: id, appId: message.appId, traceId },
+        { jobId: id, priority },
+      );
       return id;
     },
     waitForStatus: (id, statuses) =>
