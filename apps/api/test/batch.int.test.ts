@@ -54,11 +54,11 @@ describe('POST /v1/messages/batch', () => {
       'oBatchUser00999',
     ]);
     expect(sample.every((r) => r?.status === 'queued' && r.caller === 'orders')).toBe(true);
-    expect(job?.data).toEqual({ messageId: ids[999], traceId: 'trace-batch-1000' });
+    expect(job?.data).toEqual({ messageId: ids[999], appId: APP_ID, traceId: 'trace-batch-1000' });
     expect(await sendQueue().getPrioritizedCount()).toBe(1000);
   });
 
-  it('when a batch mixes apps, types and a schedule, then each message goes to its app queue with its own status', async () => {
+  it('when a batch mixes apps, types and a schedule, then each job names its app, has its place in its app’s backlog as priority, and each record its own status', async () => {
     const sendAt = new Date(Date.now() + 3_600_000).toISOString();
     const waitingBefore = await sendQueue().getPrioritizedCount();
 
@@ -76,8 +76,13 @@ describe('POST /v1/messages/batch', () => {
     const { ids } = res.body as { ids: string[] };
     const records = new RecordStore({ redis: api.redis, keyspace: api.keyspace });
     expect(res.status).toBe(202);
-    expect(await sendQueue().getPrioritizedCount()).toBe(waitingBefore + 1);
-    expect(await (await sendQueue().getJob(ids[1]!))?.getState()).toBe('prioritized');
+    const [first, second] = await Promise.all([0, 1].map((i) => sendQueue().getJob(ids[i]!)));
+    expect(await sendQueue().getPrioritizedCount()).toBe(waitingBefore + 2);
+    expect(await second?.getState()).toBe('prioritized');
+    expect(second?.data.appId).toBe(OTHER_APP_ID);
+    // The other app had nothing queued; the first app has the 1000 of the test before.
+    expect(second?.priority).toBe(1);
+    expect(first?.priority).toBe(1001);
     expect(await (await sendQueue().getJob(ids[2]!))?.getState()).toBe('delayed');
     expect((await records.get(ids[2]!))?.status).toBe('scheduled');
   });

@@ -130,7 +130,7 @@ describe('/v1/dead-letters', () => {
     expect(res.body).toEqual({ id, status: 'queued' });
     expect(record).toMatchObject({ status: 'queued', attempts: 0 });
     expect(record?.history.at(-1)).toMatchObject({ event: 'redriven', caller: 'orders' });
-    expect(job?.data).toEqual({ messageId: id, traceId: 'trace-redrive-1' });
+    expect(job?.data).toEqual({ messageId: id, appId: APP_ID, traceId: 'trace-redrive-1' });
   });
 
   it('when the same message is redriven again, then it answers 409', async () => {

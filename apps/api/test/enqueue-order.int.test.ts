@@ -37,7 +37,8 @@ describe('enqueue: records before jobs', () => {
     async (count) => {
       const watch = await watchCommands();
       const queue = api.runtime.deps.queues.find((q) => q.name === SEND_QUEUE)!;
-      const waitKey = queue.keys.wait!;
+      // Send jobs carry a priority, so BullMQ adds them to its prioritized set.
+      const waitKey = queue.keys.prioritized!;
 
       const res =
         count === 1

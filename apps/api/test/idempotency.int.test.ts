@@ -143,7 +143,13 @@ describe('Idempotency-Key when Redis refuses part of the work', () => {
     const root = api.keyspace.root;
     const keys = allowed
       ? ['~*']
-      : [`~${root}:msg:*`, `~${root}:app-index:*`, `~${root}:idem:*`, `~${root}:ratelimit:*`];
+      : [
+          `~${root}:msg:*`,
+          `~${root}:app-index:*`,
+          `~${root}:app:*`,
+          `~${root}:idem:*`,
+          `~${root}:ratelimit:*`,
+        ];
     await admin.call('ACL', 'SETUSER', 'wxdapi', 'resetkeys', ...keys);
   };
 

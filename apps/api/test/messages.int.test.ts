@@ -46,7 +46,7 @@ describe('POST /v1/messages', () => {
     expect(accepted.status).toBe('queued');
     expect(res.headers.location).toBe(`/v1/messages/${accepted.id}`);
     expect(res.headers['x-request-id']).toBe('trace-accept-1');
-    expect(job?.data).toEqual({ messageId: accepted.id, traceId: 'trace-accept-1' });
+    expect(job?.data).toEqual({ messageId: accepted.id, appId: APP_ID, traceId: 'trace-accept-1' });
     expect(record?.record).toMatchObject({
       id: accepted.id,
       status: 'queued',

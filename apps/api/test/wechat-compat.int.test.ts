@@ -75,7 +75,7 @@ describe('WeChat-compatible routes', () => {
       .getJob(id);
     expect(res.headers['x-request-id']).toBe('trace-compat-1');
     expect((await records.get(id))?.traceId).toBe('trace-compat-1');
-    expect(job?.data).toEqual({ messageId: id, traceId: 'trace-compat-1' });
+    expect(job?.data).toEqual({ messageId: id, appId: APP_ID, traceId: 'trace-compat-1' });
   });
 
   it('when the body comes without a JSON content type, then it is still read as JSON, as WeChat does', async () => {
