@@ -62,7 +62,10 @@ export function createApiMetrics(options: ApiMetricsOptions): ApiMetrics {
         Promise.all([
           options.sendQueue.getJobCounts(...DEPTH_STATES),
           options.redis.zcard(deadIndexKey(options.keyspace)),
-        ]).then(([counts, dead]) => ({ queue: options.sendQueue.name, counts: { ...counts, dead } })),
+        ]).then(([counts, dead]) => ({
+          queue: options.sendQueue.name,
+          counts: { ...counts, dead },
+        })),
         options.deadLetterQueue.getJobCounts(...DEPTH_STATES).then((counts) => ({
           queue: options.deadLetterQueue.name,
           counts,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { QUEUE_CATALOGUE, SEND_QUEUE } from '@wechat-dispatch/core';
-import { APP_ID, startTestApi, type TestApi } from './helpers/test-api';
+import { startTestApi, type TestApi } from './helpers/test-api';
 
 const ADMIN = { user: 'operator', password: 'dashboard-pw-0001' };
 
@@ -69,9 +69,7 @@ describe('/admin/queues (Bull Board)', () => {
     expect(queues.map((q) => q.name).sort()).toEqual(
       api.runtime.deps.queues.map((q) => q.name).sort(),
     );
-    expect(queues.map((q) => q.name)).toEqual(
-      expect.arrayContaining(['dead-letters', SEND_QUEUE]),
-    );
+    expect(queues.map((q) => q.name)).toEqual(expect.arrayContaining(['dead-letters', SEND_QUEUE]));
     expect(queues.every((q) => q.readOnlyMode)).toBe(true);
   });
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { RecordStore, SEND_QUEUE } from '@wechat-dispatch/core';
+import type { Queue } from 'bullmq';
+import { RecordStore, SEND_QUEUE, type SendJob } from '@wechat-dispatch/core';
 import {
   APP_ID,
   ORDERS_KEY,
@@ -25,7 +26,8 @@ describe('POST /v1/messages/batch', () => {
 
   // Every app's jobs are on the one send queue, each with its place in its app's backlog as its
   // priority: BullMQ lists them as prioritized, not waiting.
-  const sendQueue = () => api.runtime.deps.queues.find((q) => q.name === SEND_QUEUE)!;
+  const sendQueue = () =>
+    api.runtime.deps.queues.find((q) => q.name === SEND_QUEUE)! as Queue<SendJob>;
 
   it('when 1000 valid messages are posted, then it answers 202 with 1000 ids in order, each with its record and job', async () => {
     const messages = Array.from({ length: 1000 }, (_, i) =>

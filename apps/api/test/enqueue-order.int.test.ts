@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import request from 'supertest';
 import { SEND_QUEUE } from '@wechat-dispatch/core';
 import { TEST_REDIS_URL, waitFor } from '@wechat-dispatch/testkit';
-import { APP_ID, ORDERS_KEY, bearer, startTestApi, type TestApi } from './helpers/test-api';
+import { ORDERS_KEY, bearer, startTestApi, type TestApi } from './helpers/test-api';
 import { templateBody } from './helpers/messages';
 
 /** The commands Redis ran, as MONITOR reports them: the arguments of each, in order. */

@@ -4,7 +4,6 @@ import request from 'supertest';
 import { SEND_QUEUE } from '@wechat-dispatch/core';
 import { startPrivateRedis, type PrivateRedis } from '@wechat-dispatch/testkit';
 import {
-  APP_ID,
   BILLING_KEY,
   ORDERS_KEY,
   bearer,

@@ -5,6 +5,7 @@ import {
   DeadLetterStore,
   RecordStore,
   SEND_QUEUE,
+  type SendJob,
   type DeadLetterJob,
 } from '@wechat-dispatch/core';
 import {
@@ -43,7 +44,7 @@ describe('GET /metrics', () => {
       keyspace: api.keyspace,
       records,
       deadLetterQueue: queues.find((q) => q.name === 'dead-letters') as Queue<DeadLetterJob>,
-      sendQueue: queues.find((q) => q.name === SEND_QUEUE)!,
+      sendQueue: queues.find((q) => q.name === SEND_QUEUE) as Queue<SendJob>,
     }).bury({
       messageId,
       appId: APP_ID,

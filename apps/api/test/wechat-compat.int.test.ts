@@ -70,9 +70,7 @@ describe('WeChat-compatible routes', () => {
     const res = await send('template/send', wechatTemplate()).set('X-Request-Id', 'trace-compat-1');
 
     const id = (res.body as WeChatAnswer).msgid!;
-    const job = await api.runtime.deps.queues
-      .find((q) => q.name === SEND_QUEUE)!
-      .getJob(id);
+    const job = await api.runtime.deps.queues.find((q) => q.name === SEND_QUEUE)!.getJob(id);
     expect(res.headers['x-request-id']).toBe('trace-compat-1');
     expect((await records.get(id))?.traceId).toBe('trace-compat-1');
     expect(job?.data).toEqual({ messageId: id, appId: APP_ID, traceId: 'trace-compat-1' });

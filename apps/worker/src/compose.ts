@@ -216,18 +216,18 @@ function releaseHeldJobsOnEnable(apps: AppDirectory, held: HeldJobs, logger: Log
   const release = (appIds: readonly string[]) => {
     for (const appId of appIds) {
       if (apps.get(appId)?.enabled) {
-        held.release(appId).catch((err: unknown) =>
-          logger.warn('releasing held sends failed', { appId, err }),
-        );
+        held
+          .release(appId)
+          .catch((err: unknown) => logger.warn('releasing held sends failed', { appId, err }));
       }
     }
   };
   return {
     start() {
       unsubscribe = apps.onChange(release);
-      held.appsWithHeldJobs().then(release, (err: unknown) =>
-        logger.warn('listing held sends failed', { err }),
-      );
+      held
+        .appsWithHeldJobs()
+        .then(release, (err: unknown) => logger.warn('listing held sends failed', { err }));
     },
     stop() {
       unsubscribe?.();

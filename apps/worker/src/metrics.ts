@@ -70,7 +70,14 @@ export function createWorkerMetrics(queues: readonly Queue[], appLabels: number)
             async (q) =>
               [
                 q.name,
-                await q.getJobCounts('waiting', 'prioritized', 'delayed', 'active', 'failed', 'completed'),
+                await q.getJobCounts(
+                  'waiting',
+                  'prioritized',
+                  'delayed',
+                  'active',
+                  'failed',
+                  'completed',
+                ),
               ] as const,
           ),
         ),

@@ -48,9 +48,12 @@ export async function moveLegacySendJobs(options: LegacySendQueuesOptions): Prom
   if (leftActive === 0) {
     await options.redis.set(marker, new Date().toISOString());
   } else {
-    options.logger.warn('per-app send queues still have active jobs; stop workers of the old version', {
-      activeJobs: leftActive,
-    });
+    options.logger.warn(
+      'per-app send queues still have active jobs; stop workers of the old version',
+      {
+        activeJobs: leftActive,
+      },
+    );
   }
   if (moved > 0) {
     options.logger.info('moved jobs of per-app send queues to the shared send queue', { moved });
@@ -83,5 +86,9 @@ async function moveQueue(
 
 function dataOf(job: Job<SendJob>, appId: string): SendJob {
   const data = job.data as Partial<SendJob>;
-  return { messageId: data.messageId ?? job.id ?? '', appId, traceId: data.traceId ?? job.id ?? '' };
+  return {
+    messageId: data.messageId ?? job.id ?? '',
+    appId,
+    traceId: data.traceId ?? job.id ?? '',
+  };
 }

@@ -72,9 +72,7 @@ export class SendPacer {
     const member = randomUUID();
     const inFlightMs = this.options.inFlightMs ?? 30000;
     for (;;) {
-      const waitMs = Number(
-        await this.acquire.run([key], [perSecond, 1000, member, inFlightMs]),
-      );
+      const waitMs = Number(await this.acquire.run([key], [perSecond, 1000, member, inFlightMs]));
       if (waitMs === 0) {
         break;
       }

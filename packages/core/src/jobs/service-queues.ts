@@ -40,13 +40,7 @@ export function openServiceQueues(
   const wechatEvents = openQueue(QUEUE_CATALOGUE.wechatEvents, context);
   const callbacks = openQueue(QUEUE_CATALOGUE.callbacks, context, options.callbackJobOptions);
   const callbackDeadLetters = openQueue(QUEUE_CATALOGUE.callbackDeadLetters, context);
-  const all = (): Queue[] => [
-    send,
-    deadLetters,
-    wechatEvents,
-    callbacks,
-    callbackDeadLetters,
-  ];
+  const all = (): Queue[] => [send, deadLetters, wechatEvents, callbacks, callbackDeadLetters];
   return {
     send,
     deadLetters,

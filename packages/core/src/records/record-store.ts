@@ -186,7 +186,9 @@ export class RecordStore {
       if (typeof third === 'string') {
         return { ok: true, previous, parked: third };
       }
-      return typeof third === 'number' ? { ok: true, previous, rank: third } : { ok: true, previous };
+      return typeof third === 'number'
+        ? { ok: true, previous, rank: third }
+        : { ok: true, previous };
     }
     return { ok: false, current: code === 0 ? (status as MessageStatus) : undefined };
   }
