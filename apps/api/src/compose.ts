@@ -97,19 +97,16 @@ export function buildApiDeps(options: BuildApiDepsOptions): ApiRuntime {
   const storeOptions = { redis, keyspace, ttlSeconds: options.recordTtlSeconds };
   const records = new RecordStore(storeOptions);
   const apps = options.registry?.directory ?? staticDirectoryOf(options);
-  const queues = openServiceQueues(
-    { connection: redis, keyspace, logger },
-    apps.list().map((app) => app.appId),
-  );
+  const queues = openServiceQueues({ connection: redis, keyspace, logger });
   const deadLetterStore = new DeadLetterStore({
     redis,
     keyspace,
     records,
     deadLetterQueue: queues.deadLetters,
-    sendQueue: (appId) => queues.send.forApp(appId),
+    sendQueue: queues.send,
   });
   const metrics = createApiMetrics({
-    sendQueues: queues.send,
+    sendQueue: queues.send,
     deadLetterQueue: queues.deadLetters,
     redis,
     keyspace,

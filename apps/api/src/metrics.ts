@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { deadIndexKey, type MessageType, type SendQueues } from '@wechat-dispatch/core';
+import { deadIndexKey, type MessageType, type SendJob } from '@wechat-dispatch/core';
 import { withTimeout, type Keyspace, type RedisClient } from '@wechat-dispatch/shared';
 
 /** The API's Prometheus metrics, served at `/metrics`. */
@@ -14,7 +14,7 @@ export interface ApiMetrics {
 
 /** Options of {@link createApiMetrics}. */
 export interface ApiMetricsOptions {
-  sendQueues: SendQueues;
+  sendQueue: Queue<SendJob>;
   deadLetterQueue: Queue;
   redis: RedisClient;
   keyspace: Keyspace;
@@ -24,12 +24,13 @@ export interface ApiMetricsOptions {
   collectTimeoutMs?: number;
 }
 
-const DEPTH_STATES = ['waiting', 'delayed', 'active', 'failed'] as const;
+const DEPTH_STATES = ['waiting', 'prioritized', 'delayed', 'active', 'failed'] as const;
 
 /**
  * Builds the API's metrics on a registry of its own: HTTP request durations by route template,
  * messages enqueued by type and caller, and queue depths (waiting, delayed, active, failed, and
- * dead letters per app) read from Redis at scrape time.
+ * the dead letters of the send queue) read from Redis at scrape time. No series is per app, so
+ * their number does not grow with the apps.
  */
 export function createApiMetrics(options: ApiMetricsOptions): ApiMetrics {
   const registry = new Registry();
@@ -52,19 +53,19 @@ export function createApiMetrics(options: ApiMetricsOptions): ApiMetrics {
   const timeoutMs = options.collectTimeoutMs ?? 2000;
   new Gauge({
     name: 'wxd_queue_jobs',
-    help: 'Jobs per queue and state; state "dead" counts the dead letters of an app queue',
+    help: 'Jobs per queue and state; state "dead" counts the dead letters of the send queue',
     labelNames: ['queue', 'state'],
     registers: [registry],
     async collect() {
       this.reset();
       const reads = [
-        ...options.sendQueues.entries().map(async ([appId, queue]) => {
-          const [counts, dead] = await Promise.all([
-            queue.getJobCounts(...DEPTH_STATES),
-            options.redis.zcard(deadIndexKey(options.keyspace, appId)),
-          ]);
-          return { queue: queue.name, counts: { ...counts, dead } };
-        }),
+        Promise.all([
+          options.sendQueue.getJobCounts(...DEPTH_STATES),
+          options.redis.zcard(deadIndexKey(options.keyspace)),
+        ]).then(([counts, dead]) => ({
+          queue: options.sendQueue.name,
+          counts: { ...counts, dead },
+        })),
         options.deadLetterQueue.getJobCounts(...DEPTH_STATES).then((counts) => ({
           queue: options.deadLetterQueue.name,
           counts,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { pendingCounterKey } from '@wechat-dispatch/core';
+import { appKeys } from '@wechat-dispatch/core';
 import { waitFor } from '@wechat-dispatch/testkit';
 import { templateBody } from './helpers/messages';
 import { startRegistryApi, type RegistryApi } from './helpers/registry-api';
@@ -215,7 +215,7 @@ describe('/v1/admin/apps', () => {
         .put(`/v1/admin/apps/${appId}`)
         .set(ops)
         .send({ appSecret: SECRET, kind: 'mini_program' });
-      const counter = pendingCounterKey(rig.api.keyspace, appId);
+      const counter = appKeys(rig.api.keyspace, appId).pending;
       await rig.api.redis.set(counter, '2');
 
       const refused = kept(await request(rig.api.app).delete(`/v1/admin/apps/${appId}`).set(ops));

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { RecordStore, sendQueueName } from '@wechat-dispatch/core';
+import type { Queue } from 'bullmq';
+import { RecordStore, SEND_QUEUE, type SendJob } from '@wechat-dispatch/core';
 import {
   APP_ID,
   ORDERS_KEY,
@@ -23,8 +24,10 @@ describe('POST /v1/messages/batch', () => {
     await api.close();
   });
 
-  const queueOf = (appId: string) =>
-    api.runtime.deps.queues.find((q) => q.name === sendQueueName(appId))!;
+  // Every app's jobs are on the one send queue, each with its place in its app's backlog as its
+  // priority: BullMQ lists them as prioritized, not waiting.
+  const sendQueue = () =>
+    api.runtime.deps.queues.find((q) => q.name === SEND_QUEUE)! as Queue<SendJob>;
 
   it('when 1000 valid messages are posted, then it answers 202 with 1000 ids in order, each with its record and job', async () => {
     const messages = Array.from({ length: 1000 }, (_, i) =>
@@ -42,7 +45,7 @@ describe('POST /v1/messages/batch', () => {
     const { ids } = res.body as { ids: string[] };
     const records = new RecordStore({ redis: api.redis, keyspace: api.keyspace });
     const sample = await Promise.all([0, 499, 999].map((i) => records.get(ids[i]!)));
-    const job = await queueOf(APP_ID).getJob(ids[999]!);
+    const job = await sendQueue().getJob(ids[999]!);
     console.info(`batch of 1000 accepted in ${Math.round(elapsedMs)} ms (supertest, in-process)`);
     expect(res.status).toBe(202);
     expect(ids).toHaveLength(1000);
@@ -53,13 +56,13 @@ describe('POST /v1/messages/batch', () => {
       'oBatchUser00999',
     ]);
     expect(sample.every((r) => r?.status === 'queued' && r.caller === 'orders')).toBe(true);
-    expect(job?.data).toEqual({ messageId: ids[999], traceId: 'trace-batch-1000' });
-    expect(await queueOf(APP_ID).getWaitingCount()).toBe(1000);
+    expect(job?.data).toEqual({ messageId: ids[999], appId: APP_ID, traceId: 'trace-batch-1000' });
+    expect(await sendQueue().getPrioritizedCount()).toBe(1000);
   });
 
-  it('when a batch mixes apps, types and a schedule, then each message goes to its app queue with its own status', async () => {
+  it('when a batch mixes apps, types and a schedule, then each job names its app, has its place in its app’s backlog as priority, and each record its own status', async () => {
     const sendAt = new Date(Date.now() + 3_600_000).toISOString();
-    const waitingBefore = await queueOf(APP_ID).getWaitingCount();
+    const waitingBefore = await sendQueue().getPrioritizedCount();
 
     const res = await request(api.app)
       .post('/v1/messages/batch')
@@ -75,9 +78,14 @@ describe('POST /v1/messages/batch', () => {
     const { ids } = res.body as { ids: string[] };
     const records = new RecordStore({ redis: api.redis, keyspace: api.keyspace });
     expect(res.status).toBe(202);
-    expect(await queueOf(APP_ID).getWaitingCount()).toBe(waitingBefore + 1);
-    expect(await (await queueOf(OTHER_APP_ID).getJob(ids[1]!))?.getState()).toBe('waiting');
-    expect(await (await queueOf(OTHER_APP_ID).getJob(ids[2]!))?.getState()).toBe('delayed');
+    const [first, second] = await Promise.all([0, 1].map((i) => sendQueue().getJob(ids[i]!)));
+    expect(await sendQueue().getPrioritizedCount()).toBe(waitingBefore + 2);
+    expect(await second?.getState()).toBe('prioritized');
+    expect(second?.data.appId).toBe(OTHER_APP_ID);
+    // The other app had nothing queued; the first app has the 1000 of the test before.
+    expect(second?.priority).toBe(1);
+    expect(first?.priority).toBe(1001);
+    expect(await (await sendQueue().getJob(ids[2]!))?.getState()).toBe('delayed');
     expect((await records.get(ids[2]!))?.status).toBe('scheduled');
   });
 

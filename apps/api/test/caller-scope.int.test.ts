@@ -4,8 +4,9 @@ import type { Queue } from 'bullmq';
 import {
   DeadLetterStore,
   RecordStore,
-  sendQueueName,
+  SEND_QUEUE,
   type DeadLetterJob,
+  type SendJob,
 } from '@wechat-dispatch/core';
 import {
   APP_ID,
@@ -66,7 +67,7 @@ describe('callers scoped to apps', () => {
       keyspace: api.keyspace,
       records,
       deadLetterQueue: queues.find((q) => q.name === 'dead-letters') as Queue<DeadLetterJob>,
-      sendQueue: (appId) => queues.find((q) => q.name === sendQueueName(appId))!,
+      sendQueue: queues.find((q) => q.name === SEND_QUEUE) as Queue<SendJob>,
     });
   });
 

@@ -4,7 +4,8 @@ import type { Queue } from 'bullmq';
 import {
   DeadLetterStore,
   RecordStore,
-  sendQueueName,
+  SEND_QUEUE,
+  type SendJob,
   type DeadLetterJob,
 } from '@wechat-dispatch/core';
 import {
@@ -60,7 +61,7 @@ describe('/v1/dead-letters', () => {
       keyspace: api.keyspace,
       records,
       deadLetterQueue: queues.find((q) => q.name === 'dead-letters') as Queue<DeadLetterJob>,
-      sendQueue: () => queues.find((q) => q.name === sendQueueName(APP_ID))!,
+      sendQueue: queues.find((q) => q.name === SEND_QUEUE) as Queue<SendJob>,
     });
     const t0 = Date.now() - 100_000;
     for (let i = 0; i < 6; i += 1) {
@@ -123,14 +124,12 @@ describe('/v1/dead-letters', () => {
       .set('X-Request-Id', 'trace-redrive-1');
 
     const record = await records.get(id);
-    const job = await api.runtime.deps.queues
-      .find((q) => q.name === sendQueueName(APP_ID))!
-      .getJob(id);
+    const job = await api.runtime.deps.queues.find((q) => q.name === SEND_QUEUE)!.getJob(id);
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ id, status: 'queued' });
     expect(record).toMatchObject({ status: 'queued', attempts: 0 });
     expect(record?.history.at(-1)).toMatchObject({ event: 'redriven', caller: 'orders' });
-    expect(job?.data).toEqual({ messageId: id, traceId: 'trace-redrive-1' });
+    expect(job?.data).toEqual({ messageId: id, appId: APP_ID, traceId: 'trace-redrive-1' });
   });
 
   it('when the same message is redriven again, then it answers 409', async () => {

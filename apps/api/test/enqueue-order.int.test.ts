@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import request from 'supertest';
-import { sendQueueName } from '@wechat-dispatch/core';
+import { SEND_QUEUE } from '@wechat-dispatch/core';
 import { TEST_REDIS_URL, waitFor } from '@wechat-dispatch/testkit';
-import { APP_ID, ORDERS_KEY, bearer, startTestApi, type TestApi } from './helpers/test-api';
+import { ORDERS_KEY, bearer, startTestApi, type TestApi } from './helpers/test-api';
 import { templateBody } from './helpers/messages';
 
 /** The commands Redis ran, as MONITOR reports them: the arguments of each, in order. */
@@ -36,8 +36,9 @@ describe('enqueue: records before jobs', () => {
     'when %i message(s) are accepted, then Redis creates the records before it adds any of their jobs',
     async (count) => {
       const watch = await watchCommands();
-      const queue = api.runtime.deps.queues.find((q) => q.name === sendQueueName(APP_ID))!;
-      const waitKey = queue.keys.wait!;
+      const queue = api.runtime.deps.queues.find((q) => q.name === SEND_QUEUE)!;
+      // Send jobs carry a priority, so BullMQ adds them to its prioritized set.
+      const waitKey = queue.keys.prioritized!;
 
       const res =
         count === 1

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import request from 'supertest';
-import { sendQueueName } from '@wechat-dispatch/core';
+import { SEND_QUEUE } from '@wechat-dispatch/core';
 import { startPrivateRedis, type PrivateRedis } from '@wechat-dispatch/testkit';
 import {
-  APP_ID,
   BILLING_KEY,
   ORDERS_KEY,
   bearer,
@@ -24,8 +23,8 @@ const recordKeys = async (api: TestApi) => scanKeys(api.redis, `${api.keyspace.r
 
 const jobsIn = async (api: TestApi) =>
   api.runtime.deps.queues
-    .find((q) => q.name === sendQueueName(APP_ID))!
-    .getJobCountByTypes('waiting', 'delayed', 'active', 'completed', 'failed');
+    .find((q) => q.name === SEND_QUEUE)!
+    .getJobCountByTypes('waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed');
 
 describe('Idempotency-Key on POST /v1/messages', () => {
   let api: TestApi;
@@ -143,7 +142,13 @@ describe('Idempotency-Key when Redis refuses part of the work', () => {
     const root = api.keyspace.root;
     const keys = allowed
       ? ['~*']
-      : [`~${root}:msg:*`, `~${root}:app-index:*`, `~${root}:idem:*`, `~${root}:ratelimit:*`];
+      : [
+          `~${root}:msg:*`,
+          `~${root}:app-index:*`,
+          `~${root}:app:*`,
+          `~${root}:idem:*`,
+          `~${root}:ratelimit:*`,
+        ];
     await admin.call('ACL', 'SETUSER', 'wxdapi', 'resetkeys', ...keys);
   };
 

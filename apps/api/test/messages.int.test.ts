@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { RecordStore, sendQueueName } from '@wechat-dispatch/core';
+import { RecordStore, SEND_QUEUE } from '@wechat-dispatch/core';
 import {
   APP_ID,
   BILLING_KEY,
@@ -37,7 +37,7 @@ describe('POST /v1/messages', () => {
 
     const accepted = res.body as Accepted;
     const job = await api.runtime.deps.queues
-      .find((q) => q.name === sendQueueName(APP_ID))!
+      .find((q) => q.name === SEND_QUEUE)!
       .getJob(accepted.id);
     const record = await new RecordStore({ redis: api.redis, keyspace: api.keyspace }).load(
       accepted.id,
@@ -46,7 +46,7 @@ describe('POST /v1/messages', () => {
     expect(accepted.status).toBe('queued');
     expect(res.headers.location).toBe(`/v1/messages/${accepted.id}`);
     expect(res.headers['x-request-id']).toBe('trace-accept-1');
-    expect(job?.data).toEqual({ messageId: accepted.id, traceId: 'trace-accept-1' });
+    expect(job?.data).toEqual({ messageId: accepted.id, appId: APP_ID, traceId: 'trace-accept-1' });
     expect(record?.record).toMatchObject({
       id: accepted.id,
       status: 'queued',
@@ -69,7 +69,7 @@ describe('POST /v1/messages', () => {
       .send(subscribeBody({ sendAt }));
 
     const accepted = res.body as Accepted;
-    const queue = api.runtime.deps.queues.find((q) => q.name === sendQueueName(APP_ID))!;
+    const queue = api.runtime.deps.queues.find((q) => q.name === SEND_QUEUE)!;
     const job = await queue.getJob(accepted.id);
     expect(res.status).toBe(202);
     expect(accepted.status).toBe('scheduled');
@@ -169,7 +169,7 @@ describe('DELETE /v1/messages/:id', () => {
 
     const res = await request(api.app).delete(`/v1/messages/${id}`).set(bearer(ORDERS_KEY));
 
-    const queue = api.runtime.deps.queues.find((q) => q.name === sendQueueName(APP_ID))!;
+    const queue = api.runtime.deps.queues.find((q) => q.name === SEND_QUEUE)!;
     const record = await records.get(id);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ id, status: 'cancelled' });
@@ -185,7 +185,7 @@ describe('DELETE /v1/messages/:id', () => {
 
     const res = await request(api.app).delete(`/v1/messages/${id}`).set(bearer(ORDERS_KEY));
 
-    const queue = api.runtime.deps.queues.find((q) => q.name === sendQueueName(APP_ID))!;
+    const queue = api.runtime.deps.queues.find((q) => q.name === SEND_QUEUE)!;
     expect(res.status).toBe(200);
     expect(await queue.getJob(id)).toBeUndefined();
     expect((await records.get(id))?.status).toBe('cancelled');

@@ -4,7 +4,8 @@ import request from 'supertest';
 import {
   DeadLetterStore,
   RecordStore,
-  sendQueueName,
+  SEND_QUEUE,
+  type SendJob,
   type DeadLetterJob,
 } from '@wechat-dispatch/core';
 import {
@@ -43,7 +44,7 @@ describe('GET /metrics', () => {
       keyspace: api.keyspace,
       records,
       deadLetterQueue: queues.find((q) => q.name === 'dead-letters') as Queue<DeadLetterJob>,
-      sendQueue: () => queues.find((q) => q.name === sendQueueName(APP_ID))!,
+      sendQueue: queues.find((q) => q.name === SEND_QUEUE) as Queue<SendJob>,
     }).bury({
       messageId,
       appId: APP_ID,
@@ -76,9 +77,11 @@ describe('GET /metrics', () => {
   });
 
   it('when scraped, then queue depths per queue and state include dead letters', () => {
-    const queue = sendQueueName(APP_ID);
+    const queue = SEND_QUEUE;
 
-    expect(text).toContain(`wxd_queue_jobs{queue="${queue}",state="waiting"} 3`);
+    // Every send job has a priority (its place in its app's backlog), so none is plain waiting.
+    expect(text).toContain(`wxd_queue_jobs{queue="${queue}",state="waiting"} 0`);
+    expect(text).toContain(`wxd_queue_jobs{queue="${queue}",state="prioritized"} 3`);
     expect(text).toContain(`wxd_queue_jobs{queue="${queue}",state="delayed"} 1`);
     expect(text).toContain(`wxd_queue_jobs{queue="${queue}",state="active"} 0`);
     expect(text).toContain(`wxd_queue_jobs{queue="${queue}",state="failed"} 0`);

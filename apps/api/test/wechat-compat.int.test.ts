@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { RecordStore, sendQueueName } from '@wechat-dispatch/core';
+import { RecordStore, SEND_QUEUE } from '@wechat-dispatch/core';
 import { APP_ID, ORDERS_KEY, OTHER_APP_ID, startTestApi, type TestApi } from './helpers/test-api';
 
 interface WeChatAnswer {
@@ -70,12 +70,10 @@ describe('WeChat-compatible routes', () => {
     const res = await send('template/send', wechatTemplate()).set('X-Request-Id', 'trace-compat-1');
 
     const id = (res.body as WeChatAnswer).msgid!;
-    const job = await api.runtime.deps.queues
-      .find((q) => q.name === sendQueueName(APP_ID))!
-      .getJob(id);
+    const job = await api.runtime.deps.queues.find((q) => q.name === SEND_QUEUE)!.getJob(id);
     expect(res.headers['x-request-id']).toBe('trace-compat-1');
     expect((await records.get(id))?.traceId).toBe('trace-compat-1');
-    expect(job?.data).toEqual({ messageId: id, traceId: 'trace-compat-1' });
+    expect(job?.data).toEqual({ messageId: id, appId: APP_ID, traceId: 'trace-compat-1' });
   });
 
   it('when the body comes without a JSON content type, then it is still read as JSON, as WeChat does', async () => {

@@ -6,6 +6,9 @@ import {
   RecordStore,
   callbackJobOptions,
   openServiceQueues,
+  staticAppDirectory,
+  type AppCredentials,
+  type AppDirectory,
   type ServiceQueues,
 } from '@wechat-dispatch/core';
 import {
@@ -17,10 +20,11 @@ import {
 } from '@wechat-dispatch/shared';
 import { AccessTokenService, WeChatClient } from '@wechat-dispatch/wechat-client';
 import type { WorkerSettings } from './config';
-import { Semaphore } from './domain/semaphore';
 import { createFollowUpWorkers } from './follow-up-workers';
 import { AppPauses } from './infra/app-pauses';
 import { CallbackOutbox } from './infra/callback-outbox';
+import { HeldJobs } from './infra/held-jobs';
+import { moveLegacySendJobs } from './infra/legacy-send-queues';
 import { SendPacer } from './infra/send-pacer';
 import { createWorkerMetrics } from './metrics';
 import type { Readiness } from './ops-server';
@@ -40,6 +44,11 @@ export interface BuildWorkerOptions {
   logger: Logger;
   /** Whether a shutdown has begun, for readiness. @defaultValue never */
   isShuttingDown?: () => boolean;
+  /**
+   * The apps and their secrets, kept current (the app registry).
+   * @defaultValue the static directory of `settings.apps`
+   */
+  apps?: AppDirectory & AppCredentials;
 }
 
 /** A worker process's dependencies, built but not running. */
@@ -48,8 +57,11 @@ export interface WorkerRuntime {
   registry: Registry;
   /** Every queue of the catalogue, on the consumer connection. */
   queues: ServiceQueues;
-  /** Starts the send, event and callback workers and the pause sweeps. */
-  run(): void;
+  /**
+   * Moves what a version before #16 left in per-app send queues, then starts the send, event
+   * and callback workers and the release of held jobs.
+   */
+  run(): Promise<void>;
   /** What `/readyz` answers: Redis answers, not shutting down, token config errors by app. */
   readiness: () => Promise<Readiness>;
   /** What to close, in order, after readiness went false (the connections are the caller's). */
@@ -68,14 +80,14 @@ export interface WorkerRuntime {
 export function buildWorker(options: BuildWorkerOptions): WorkerRuntime {
   const { settings, redis, logger } = options;
   const keyspace = new Keyspace(settings.queuePrefix);
-  const appIds = settings.apps.map((app) => app.appId);
+  const apps = options.apps ?? staticAppDirectory(settings.apps);
   const context = { connection: redis, keyspace, logger };
   const { callbacks } = settings;
-  const queues = openServiceQueues(context, appIds, {
+  const queues = openServiceQueues(context, {
     callbackJobOptions: callbackJobOptions(callbacks.maxAttempts, callbacks.backoffMs),
   });
-  const sendQueue = (appId: string) => queues.send.forApp(appId);
-  const metrics = createWorkerMetrics(queues.send.all());
+  const sendQueue = queues.send;
+  const metrics = createWorkerMetrics([sendQueue], settings.metricsAppLabels);
   const client = new WeChatClient({
     baseUrl: settings.wechatApiBase,
     timeoutMs: settings.wechatTimeoutMs,
@@ -84,7 +96,11 @@ export function buildWorker(options: BuildWorkerOptions): WorkerRuntime {
     redis: options.tokenRedis,
     keyspace,
     client,
-    apps: settings.apps,
+    // Read at each fetch: a new app works at once and a rotated secret is used next.
+    apps: {
+      secretOf: (appId) => apps.secretOf(appId),
+      tokenModeOf: (appId) => apps.get(appId)?.tokenMode,
+    },
     mode: settings.tokenMode,
     logger,
     hooks: { onFetch: metrics.onTokenFetch },
@@ -103,13 +119,8 @@ export function buildWorker(options: BuildWorkerOptions): WorkerRuntime {
     deadLetterQueue: queues.deadLetters,
     sendQueue,
   });
-  const pauses = new AppPauses({
-    redis,
-    keyspace,
-    queueOf: sendQueue,
-    logger,
-    onPause: metrics.onPause,
-  });
+  const pauses = new AppPauses({ redis, keyspace, logger, onPause: metrics.onPause });
+  const held = new HeldJobs({ redis, keyspace, queue: sendQueue, logger });
   const msgIds = new MsgIdIndex({
     redis,
     keyspace,
@@ -131,10 +142,10 @@ export function buildWorker(options: BuildWorkerOptions): WorkerRuntime {
     deadLetters,
     msgIds,
     pauses,
-    pacer: new SendPacer(redis, keyspace, {
-      perSecond: settings.rateLimitPerSec,
-      inFlightMs: 3 * settings.wechatTimeoutMs,
-    }),
+    pacer: new SendPacer(redis, keyspace, { inFlightMs: 3 * settings.wechatTimeoutMs }),
+    apps,
+    held,
+    defaultRatePerSec: settings.rateLimitPerSec,
     logger,
     hooks: metrics.sendHooks,
     policy: {
@@ -143,14 +154,9 @@ export function buildWorker(options: BuildWorkerOptions): WorkerRuntime {
       backoffMaxMs: settings.backoffMaxMs,
     },
   });
-  const tracked = withLifecycle(sendProcessor, records, lifecycle);
-  const semaphore = new Semaphore(settings.concurrency);
   const pool = createWorkerPool({
     context,
-    appIds,
-    // With one app queue, its Worker's own concurrency is the bound and the semaphore is skipped.
-    processor:
-      appIds.length > 1 ? (job, token) => semaphore.use(() => tracked(job, token)) : tracked,
+    processor: withLifecycle(sendProcessor, records, lifecycle),
     concurrency: settings.concurrency,
     lockDurationMs: settings.lockDurationMs,
     stalledIntervalMs: settings.stalledIntervalMs,
@@ -165,8 +171,9 @@ export function buildWorker(options: BuildWorkerOptions): WorkerRuntime {
     callbacks,
   });
 
+  const releases = releaseHeldJobsOnEnable(apps, held, logger);
   const shutdownSteps: ShutdownStep[] = [
-    { name: 'app-pauses', run: () => pauses.close() },
+    { name: 'held-job-releases', run: () => releases.stop() },
     {
       name: 'workers',
       run: () => Promise.all([pool.close(), followUps.close()]).then(() => undefined),
@@ -177,11 +184,17 @@ export function buildWorker(options: BuildWorkerOptions): WorkerRuntime {
   return {
     registry: metrics.registry,
     queues,
-    run() {
+    async run() {
+      await moveLegacySendJobs({
+        redis,
+        keyspace,
+        queue: sendQueue,
+        appIds: settings.apps.map((app) => app.appId),
+        logger,
+      });
       pool.run();
       followUps.run();
-      // Lifts the queue limit of pauses that ended while no worker was there to lift it.
-      pauses.sweepEvery(appIds, settings.stalledIntervalMs);
+      releases.start();
     },
     readiness: async () => {
       const shuttingDown = options.isShuttingDown?.() ?? false;
@@ -198,6 +211,34 @@ export function buildWorker(options: BuildWorkerOptions): WorkerRuntime {
       for (const step of shutdownSteps) {
         await step.run();
       }
+    },
+  };
+}
+
+/**
+ * Promotes the held jobs of apps that are (again) enabled: at start, for apps enabled while no
+ * worker ran, and whenever the directory reports a change.
+ */
+function releaseHeldJobsOnEnable(apps: AppDirectory, held: HeldJobs, logger: Logger) {
+  let unsubscribe: (() => void) | undefined;
+  const release = (appIds: readonly string[]) => {
+    for (const appId of appIds) {
+      if (apps.get(appId)?.enabled) {
+        held
+          .release(appId)
+          .catch((err: unknown) => logger.warn('releasing held sends failed', { appId, err }));
+      }
+    }
+  };
+  return {
+    start() {
+      unsubscribe = apps.onChange(release);
+      held
+        .appsWithHeldJobs()
+        .then(release, (err: unknown) => logger.warn('listing held sends failed', { err }));
+    },
+    stop() {
+      unsubscribe?.();
     },
   };
 }

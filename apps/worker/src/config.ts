@@ -35,6 +35,7 @@ const envSchema = z
     CALLBACK_BACKOFF_MS: intEnv(1000, 1, 3600000),
     CALLBACK_TIMEOUT_MS: intEnv(5000, 100, 60000),
     CALLBACK_CONCURRENCY: intEnv(20, 1, 1000),
+    METRICS_APP_LABELS: intEnv(100, 0, 10000),
   })
   .superRefine(checkAppSource);
 
@@ -55,8 +56,10 @@ export interface WorkerConfig extends ServiceConfig {
   /** Lock on an active job; 0 = derived from the WeChat timeout. */
   lockDurationMs: number;
   stalledIntervalMs: number;
-  /** Completed send jobs kept per app queue for the dashboard; 0 = removed at completion. */
+  /** Completed send jobs kept for the dashboard; 0 = removed at completion. */
   keepCompletedJobs: number;
+  /** Apps whose metrics carry their own `app_id` label; later ones are labelled `other`. */
+  metricsAppLabels: number;
   /** How long a delivery event for an unknown msgid waits for its record. */
   eventParkTtlSeconds: number;
   callbacks: {
@@ -100,6 +103,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     lockDurationMs: e.WORKER_LOCK_DURATION_MS || Math.max(30000, 6 * e.WECHAT_TIMEOUT_MS),
     stalledIntervalMs: e.WORKER_STALLED_INTERVAL_MS,
     keepCompletedJobs: e.SEND_KEEP_COMPLETED_JOBS,
+    metricsAppLabels: e.METRICS_APP_LABELS,
     eventParkTtlSeconds: e.WECHAT_EVENT_PARK_TTL_S,
     callbacks: {
       secrets: e.CALLBACK_SECRETS,

@@ -1,4 +1,6 @@
+import { startAppRegistry } from '@wechat-dispatch/core';
 import {
+  Keyspace,
   checkRedisSafety,
   closeRedis,
   createLogger,
@@ -30,12 +32,22 @@ async function main(): Promise<void> {
   });
 
   let shuttingDown = false;
+  const registry = config.secretsKeys
+    ? await startAppRegistry({
+        redis,
+        keyspace: new Keyspace(config.queuePrefix),
+        keys: config.secretsKeys,
+        logger,
+        seed: config.apps,
+      })
+    : undefined;
   const runtime = buildWorker({
     settings: config,
     redis,
     tokenRedis,
     logger,
     isShuttingDown: () => shuttingDown,
+    apps: registry?.directory,
   });
   const ops = createOpsServer({
     registry: runtime.registry,
@@ -48,10 +60,11 @@ async function main(): Promise<void> {
     );
   }
 
-  runtime.run();
+  await runtime.run();
   logger.info('worker started', {
     redis: describeTopology(config.redis),
-    apps: config.apps.map((app) => app.appId),
+    apps: registry ? registry.directory.list().length : config.apps.length,
+    appRegistry: registry !== undefined,
     concurrency: config.concurrency,
     tokenMode: config.tokenMode,
   });
@@ -62,6 +75,7 @@ async function main(): Promise<void> {
     steps: [
       { name: 'readiness', run: () => void (shuttingDown = true) },
       ...runtime.shutdownSteps,
+      { name: 'app-registry', run: () => registry?.directory.close() },
       { name: 'ops-server', run: () => new Promise<void>((resolve) => ops.close(() => resolve())) },
       {
         name: 'redis',

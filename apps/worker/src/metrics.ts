@@ -2,6 +2,7 @@ import { Counter, Histogram, Gauge, Registry, collectDefaultMetrics } from 'prom
 import type { Queue } from 'bullmq';
 import type { SendHooks } from './processors/send-outcome';
 import { withTimeout } from '@wechat-dispatch/shared';
+import { boundedAppLabels } from './domain/app-labels';
 
 /** How long a scrape waits for Redis to report queue depths. */
 const QUEUE_DEPTH_TIMEOUT_MS = 2000;
@@ -16,11 +17,12 @@ export interface WorkerMetrics {
 
 /**
  * Builds the worker's metrics: sends by app, result and errcode; send latency; waits (quota
- * pauses, token-config waits); token fetches; the depths of `queues` (the send queues) read
- * from Redis at scrape time.
+ * pauses, token-config waits); token fetches; the depths of `queues` read from Redis at scrape
+ * time. The `app_id` label is bounded to `appLabels` apps (see {@link boundedAppLabels}).
  */
-export function createWorkerMetrics(queues: readonly Queue[]): WorkerMetrics {
+export function createWorkerMetrics(queues: readonly Queue[], appLabels: number): WorkerMetrics {
   const registry = new Registry();
+  const label = boundedAppLabels(appLabels);
   collectDefaultMetrics({ register: registry, prefix: 'wxd_worker_' });
   const sends = new Counter({
     name: 'wxd_sends_total',
@@ -68,7 +70,14 @@ export function createWorkerMetrics(queues: readonly Queue[]): WorkerMetrics {
             async (q) =>
               [
                 q.name,
-                await q.getJobCounts('waiting', 'delayed', 'active', 'failed', 'completed'),
+                await q.getJobCounts(
+                  'waiting',
+                  'prioritized',
+                  'delayed',
+                  'active',
+                  'failed',
+                  'completed',
+                ),
               ] as const,
           ),
         ),
@@ -84,21 +93,21 @@ export function createWorkerMetrics(queues: readonly Queue[]): WorkerMetrics {
 
   return {
     registry,
-    onTokenFetch: (appId, outcome) => tokenFetches.inc({ app_id: appId, outcome }),
-    onPause: (appId, reason) => pauses.inc({ app_id: appId, reason }),
+    onTokenFetch: (appId, outcome) => tokenFetches.inc({ app_id: label(appId), outcome }),
+    onPause: (appId, reason) => pauses.inc({ app_id: label(appId), reason }),
     sendHooks: {
       onOutcome(appId, outcome, errcode, durationMs) {
         sends.inc({
-          app_id: appId,
+          app_id: label(appId),
           outcome,
           errcode: errcode === undefined ? '' : String(errcode),
         });
         if (durationMs !== undefined) {
-          latency.observe({ app_id: appId }, durationMs / 1000);
+          latency.observe({ app_id: label(appId) }, durationMs / 1000);
         }
       },
       onWait(appId, reason) {
-        waits.inc({ app_id: appId, reason });
+        waits.inc({ app_id: label(appId), reason });
       },
     },
   };

@@ -10,14 +10,13 @@ import { closeWorkers, runWorkers } from './infra/worker-group';
 /** Options of {@link createWorkerPool}. */
 export interface WorkerPoolOptions {
   context: QueueContext;
-  appIds: readonly string[];
   processor: (job: Job<SendJob>, token?: string) => Promise<unknown>;
   concurrency: number;
   /** Lock on an active job; must exceed the longest send (timeouts × calls). */
   lockDurationMs: number;
   /** Called on every failed attempt; decides what a final failure means for the record. */
   onFailed?: (job: Job<SendJob> | undefined, err: Error) => Promise<void>;
-  /** Completed send jobs kept per app queue (for the dashboard); 0 removes them at once. */
+  /** Completed send jobs kept (for the dashboard); 0 removes them at once. */
   keepCompletedJobs: number;
   /** How often stalled jobs (of a dead worker) are looked for. @defaultValue 30000 */
   stalledIntervalMs?: number;
@@ -30,20 +29,20 @@ export interface WorkerPool {
 }
 
 /**
- * One BullMQ Worker per app queue, created with `autorun: false` so nothing is fetched before
- * `run()`.
+ * The BullMQ Worker of the send queue — one per process whatever the number of apps — created
+ * with `autorun: false` so nothing is fetched before `run()`.
  */
 export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   const { context } = options;
   const { logger } = context;
-  const workers = options.appIds.map((appId) => {
-    const worker = openWorker(QUEUE_CATALOGUE.send(appId), options.processor, context, {
+  const workers = [QUEUE_CATALOGUE.send].map((spec) => {
+    const worker = openWorker(spec, options.processor, context, {
       concurrency: options.concurrency,
       lockDuration: options.lockDurationMs,
       stalledInterval: options.stalledIntervalMs ?? 30000,
       // A job whose worker died twice is more likely a crash trigger than bad luck.
       maxStalledCount: 2,
-      // No limiter: app pauses give the queue a limit only while they last (AppPauses).
+      // No limiter: pauses and rate caps are per app, held by the processor.
       // Completed send jobs are removed unless kept for the dashboard: the delivery record,
       // not the job, is the audit trail (jobs that carry their own option keep theirs).
       removeOnComplete: { count: options.keepCompletedJobs },

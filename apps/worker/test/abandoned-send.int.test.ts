@@ -37,7 +37,7 @@ beforeAll(() => {
     keyspace,
     records,
     deadLetterQueue,
-    sendQueue: () => sendQueue,
+    sendQueue,
   });
   const onFailed = createAbandonedSendHandler({
     records,
@@ -105,7 +105,7 @@ describe('createAbandonedSendHandler', () => {
 
     await sendQueue.add(
       'sendMessage',
-      { messageId: id, traceId: 't1' },
+      { messageId: id, appId: APP, traceId: 't1' },
       { jobId: id, attempts: 2 },
     );
     const record = await waitFor(async () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { appKeys } from '@wechat-dispatch/core';
 import type { FaultAction } from '@wechat-dispatch/sandbox';
 import { waitFor } from '@wechat-dispatch/testkit';
 import { startInProcessWorker, type InProcessWorker } from './helpers/in-process';
@@ -7,8 +8,6 @@ const MAIN = { appId: 'wxsendproc00000001', appSecret: 'send-proc-secret-1' };
 const MINUTE = { appId: 'wxsendproc00000002', appSecret: 'send-proc-secret-2' };
 const DAILY = { appId: 'wxsendproc00000003', appSecret: 'send-proc-secret-3' };
 const MISCONFIGURED = { appId: 'wxsendproc00000004', appSecret: 'send-proc-secret-4' };
-/** The limit an app pause gives its queue (AppPauses). */
-const PAUSE_LIMIT_MAX = 1000000;
 
 /** The events of a record's history, in order. */
 const eventsOf = (record: { history: Array<{ event: string }> }) =>
@@ -23,8 +22,7 @@ describe('send processor (in process: compose.ts, real Redis, the sandbox)', () 
   const faultFor = (toUser: string, action: FaultAction, times: number | 'always' = 1) =>
     w.sandbox.addFault({ match: { api: 'template', touser: toUser }, times, action });
   const tokenFetches = (appId: string) => w.sandbox.stats().tokenCalls[appId]?.stable_token ?? 0;
-  const holdOf = (appId: string) =>
-    w.runtime.queues.send.forApp(appId).getRateLimitTtl(PAUSE_LIMIT_MAX);
+  const pauseLeft = (appId: string) => w.redis.pttl(appKeys(w.keyspace, appId).pause);
 
   beforeAll(async () => {
     w = await startInProcessWorker({
@@ -130,17 +128,18 @@ describe('send processor (in process: compose.ts, real Redis, the sandbox)', () 
 
         const id = await w.enqueue({ toUser, appId: app.appId });
         const record = await w.waitForEvent(id, 'paused');
-        const hold = await waitFor(async () => ((await holdOf(app.appId)) > 0 ? true : undefined), {
-          intervalMs: 10,
-          timeoutMs: 2000,
-          description: 'the app’s queue to be held',
-        });
+        const job = await waitFor(
+          async () => {
+            const held = await w.runtime.queues.send.getJob(id);
+            return (await held?.isDelayed()) ? held : undefined;
+          },
+          { intervalMs: 10, timeoutMs: 2000, description: 'the job to be set aside' },
+        );
         const other = await w.waitForStatus(await w.enqueue({ toUser: nextUser() }), ['sent']);
-        const job = await w.runtime.queues.send.forApp(app.appId).getJob(id);
 
         expect(record).toMatchObject({ status: 'retrying', attempts: 0, lastError: { errcode } });
         expect(record.history.at(-1)).toMatchObject({ event: 'paused', errorClass });
-        expect(hold).toBe(true);
+        expect(await pauseLeft(app.appId)).toBeGreaterThan(0);
         expect(await w.redis.get(w.keyspace.key('pause', app.appId))).toBe(errorClass);
         expect(job?.attemptsMade).toBe(0);
         expect(other.status).toBe('sent');

@@ -1,12 +1,10 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { sendQueueName } from '@wechat-dispatch/core';
+import { SEND_QUEUE } from '@wechat-dispatch/core';
 import { Keyspace, createLogger } from '@wechat-dispatch/shared';
 import { TEST_REDIS_URL, uniquePrefix, waitFor } from '@wechat-dispatch/testkit';
 import { createWorkerPool } from '../src/worker-pool';
-
-const APP = 'wxpool';
 
 describe('createWorkerPool: completed send jobs (real Redis, real BullMQ)', () => {
   const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
@@ -20,11 +18,10 @@ describe('createWorkerPool: completed send jobs (real Redis, real BullMQ)', () =
   async function statesAfterThreeJobs(keep: number): Promise<string[]> {
     const keyspace = new Keyspace(uniquePrefix('pool'));
     const connection = redis.duplicate({ maxRetriesPerRequest: null });
-    const queue = new Queue(sendQueueName(APP), { connection, prefix: keyspace.root });
+    const queue = new Queue(SEND_QUEUE, { connection, prefix: keyspace.root });
     let done = 0;
     const pool = createWorkerPool({
       context: { connection, keyspace, logger },
-      appIds: [APP],
       processor: () => Promise.resolve(void (done += 1)),
       concurrency: 1,
       lockDurationMs: 30000,

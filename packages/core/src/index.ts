@@ -8,7 +8,13 @@ export {
   type MessageData,
   type Message,
 } from './messages/message.schema';
-export { sendQueueName, JOB_NAMES, sendJobSchema, type SendJob } from './jobs/queues';
+export {
+  SEND_QUEUE,
+  legacySendQueueName,
+  JOB_NAMES,
+  sendJobSchema,
+  type SendJob,
+} from './jobs/queues';
 export {
   QUEUE_CATALOGUE,
   SEND_JOB_OPTIONS,
@@ -18,7 +24,6 @@ export {
 export { openWorker, type QueueContext, type CatalogueWorkerOptions } from './jobs/open-queue';
 export {
   openServiceQueues,
-  type SendQueues,
   type ServiceQueues,
   type ServiceQueuesOptions,
 } from './jobs/service-queues';
@@ -67,6 +72,7 @@ export {
   type ConsentOp,
 } from './consents/consent-ledger';
 export { MsgIdIndex, type MsgIdIndexOptions } from './events/msgid-index';
+export { appKeys, type AppKeys } from './apps/app-keys';
 export {
   staticAppDirectory,
   type AppDirectory,
@@ -91,4 +97,4 @@ export {
   type StartedAppRegistry,
 } from './apps/start-app-registry';
 export { pendingMessagesOf } from './apps/pending-messages';
-export { registryKeys, pendingCounterKey, type RegistryKeys } from './apps/registry-keys';
+export { registryKeys, type RegistryKeys } from './apps/registry-keys';

@@ -4,7 +4,8 @@ import { waitFor } from '@wechat-dispatch/testkit';
 import { parseStoredApp } from '../src/apps/app-record';
 import { AppRegistryStore } from '../src/apps/app-registry-store';
 import { pendingMessagesOf } from '../src/apps/pending-messages';
-import { pendingCounterKey, registryKeys } from '../src/apps/registry-keys';
+import { appKeys } from '../src/apps/app-keys';
+import { registryKeys } from '../src/apps/registry-keys';
 import { SecretBox, secretKeyId } from '../src/apps/secret-box';
 import { RegistryRig } from './helpers/registry-rig';
 
@@ -163,11 +164,11 @@ describe('AppRegistryStore and openAppRegistry', () => {
       const store = rig.store();
       await store.put(APP, { appSecret: SECRET });
       const redis = rig.connection();
-      await redis.set(pendingCounterKey(rig.keyspace, APP), '3');
+      await redis.set(appKeys(rig.keyspace, APP).pending, '3');
 
       const refused = await store.remove(APP);
       const pending = await pendingMessagesOf(redis, rig.keyspace, APP);
-      await redis.set(pendingCounterKey(rig.keyspace, APP), '0');
+      await redis.set(appKeys(rig.keyspace, APP).pending, '0');
       const removed = await store.remove(APP);
 
       expect(refused).toEqual({ removed: false, reason: 'pending', pending: 3 });

@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { Keyspace } from '@wechat-dispatch/shared';
 import { TEST_REDIS_URL, uniquePrefix } from '@wechat-dispatch/testkit';
 import { DeadLetterStore, type DeadLetterJob } from '../src/dead-letters/dead-letter-store';
-import { DEAD_LETTER_QUEUE, sendQueueName, type SendJob } from '../src/jobs/queues';
+import { DEAD_LETTER_QUEUE, SEND_QUEUE, type SendJob } from '../src/jobs/queues';
 import { newMessageId } from '../src/messages/message-id';
 import { RecordBatch } from '../src/records/record-batch';
 import { RecordStore } from '../src/records/record-store';
@@ -15,17 +15,8 @@ let redis: Redis;
 let records: RecordStore;
 let batch: RecordBatch;
 let deadLetterQueue: Queue<DeadLetterJob>;
-const sendQueues = new Map<string, Queue<SendJob>>();
+let sendQueue: Queue<SendJob>;
 let store: DeadLetterStore;
-
-function sendQueue(appId: string): Queue<SendJob> {
-  let queue = sendQueues.get(appId);
-  if (!queue) {
-    queue = new Queue<SendJob>(sendQueueName(appId), { connection: redis, prefix: keyspace.root });
-    sendQueues.set(appId, queue);
-  }
-  return queue;
-}
 
 async function deadMessage(appId: string, at: Date): Promise<string> {
   const record = newRecord({
@@ -64,15 +55,16 @@ beforeAll(() => {
     connection: redis,
     prefix: keyspace.root,
   });
+  sendQueue = new Queue<SendJob>(SEND_QUEUE, { connection: redis, prefix: keyspace.root });
   store = new DeadLetterStore({ redis, keyspace, records, deadLetterQueue, sendQueue });
 });
 
 afterAll(async () => {
   await Promise.all([
     deadLetterQueue.obliterate({ force: true }),
-    ...[...sendQueues.values()].map((q) => q.obliterate({ force: true })),
+    sendQueue.obliterate({ force: true }),
   ]);
-  await Promise.all([deadLetterQueue.close(), ...[...sendQueues.values()].map((q) => q.close())]);
+  await Promise.all([deadLetterQueue.close(), sendQueue.close()]);
   const keys = await redis.keys(`${keyspace.root}*`);
   if (keys.length > 0) {
     await redis.del(...keys);
@@ -111,13 +103,13 @@ describe('DeadLetterStore', () => {
     const first = await store.redrive(id, { caller: 'ops', traceId: 'redrive-1' });
     const second = await store.redrive(id, { caller: 'ops', traceId: 'redrive-2' });
     const record = await records.get(id);
-    const job = await sendQueue('wxMain').getJob(id);
+    const job = await sendQueue.getJob(id);
 
     expect(first).toEqual({ ok: true });
     expect(second).toEqual({ ok: false, reason: 'not_dead', status: 'queued' });
     expect(record).toMatchObject({ status: 'queued', attempts: 0 });
     expect(record?.history.at(-1)).toMatchObject({ event: 'redriven', caller: 'ops' });
-    expect(job?.data).toEqual({ messageId: id, traceId: 'redrive-1' });
+    expect(job?.data).toEqual({ messageId: id, appId: 'wxMain', traceId: 'redrive-1' });
     expect(await deadLetterQueue.getJob(id)).toBeUndefined();
     expect(
       (await store.list({ appId: 'wxMain', limit: 500 })).items.map((r) => r.id),

@@ -21,5 +21,5 @@ export interface MessageQueue {
   /** Removes the records of messages whose enqueue failed. */
   discard(items: readonly PreparedMessage[]): Promise<void>;
   /** Removes a message's send job if it can (best effort: an active job is locked). */
-  removeJob(appId: string, id: string): Promise<void>;
+  removeJob(id: string): Promise<void>;
 }

@@ -145,6 +145,7 @@ export class MessageService {
         to: 'cancelled',
         unset: ['nextAttemptAt'],
         event: { event: 'cancelled', caller: viewer.caller },
+        appId: record.appId,
       }),
     );
     if (!result.ok) {
@@ -156,7 +157,7 @@ export class MessageService {
     await this.deps.admission?.onCancelled(id, viewer.traceId);
     // The worker would skip the job anyway (its claim fails on `cancelled`); removing it only
     // keeps the queue tidy, so a failure here is not the caller's problem.
-    await this.deps.queue.removeJob(record.appId, id).catch((err: unknown) => {
+    await this.deps.queue.removeJob(id).catch((err: unknown) => {
       this.deps.logger.warn('job of a cancelled message not removed', {
         messageId: id,
         traceId: viewer.traceId,

@@ -1,13 +1,12 @@
-import { Job } from 'bullmq';
-import type { ChainableCommander } from 'ioredis';
+import { Job, type Queue } from 'bullmq';
 import { JOB_NAMES, type RecordBatch, type SendJob } from '@wechat-dispatch/core';
 import type { MessageQueue, PreparedMessage } from '../domain/message-queue';
-import type { SendQueues } from '@wechat-dispatch/core';
 
 /**
- * Accepted messages into Redis in one round trip: the Lua script that creates every missing
- * record (existing ones untouched), then one BullMQ add per message, all on the API's producer
- * connection, where Redis runs them in the order sent: the records go first, so a worker never
+ * Accepted messages into Redis in two round trips: the Lua script that creates every missing
+ * record (existing ones untouched) and answers each message's place in its app's backlog, then
+ * one BullMQ add per message with that place as its priority, so a quiet app's message is not
+ * queued behind a busy app's backlog (docs/tenancy.md). The records go first, so a worker never
  * sees a job before its record. Not a MULTI: as with BullMQ's own addBulk (also a pipeline),
  * records that went in stay when a job add fails, so a retry with the same Idempotency-Key
  * completes them and a request without one removes them (see MessageService). Every key shares
@@ -17,7 +16,7 @@ import type { SendQueues } from '@wechat-dispatch/core';
 export class RedisMessageQueue implements MessageQueue {
   constructor(
     private readonly records: RecordBatch,
-    private readonly queues: SendQueues,
+    private readonly queue: Queue<SendJob>,
   ) {}
 
   /** @inheritdoc */
@@ -25,23 +24,19 @@ export class RedisMessageQueue implements MessageQueue {
     if (items.length === 0) {
       return;
     }
-    // Every send queue shares the API's connection; BullMQ's wrapper of it knows its scripts.
-    const client = await this.queues.forApp(items[0]!.record.appId).backend.client;
+    const ranks = await this.records.createMissing(items);
+    // The queue shares the API's connection; BullMQ's wrapper of it knows its scripts.
+    const client = await this.queue.backend.client;
     if (items.length === 1) {
-      // One message: the two commands sent back to back, nothing awaited between them, so one
-      // round trip answers both. No pipeline: ioredis copies every script of the connection
-      // (BullMQ's dozens) into each one, which costs a single enqueue more than a socket write.
-      await Promise.all([this.records.createMissing(items), this.jobOf(items[0]!).addJob(client)]);
+      await this.jobOf(items[0]!, ranks[0]!).addJob(client);
       return;
     }
-    // A batch: one pipeline, so a thousand messages leave in one write, not a thousand.
+    // A batch: one pipeline, so a thousand jobs leave in one write, not a thousand.
     const tx = client.pipeline();
-    // BullMQ's pipeline is an ioredis pipeline underneath, which knows the record script.
-    this.records.createMissingIn(tx as unknown as ChainableCommander, items);
-    for (const item of items) {
+    items.forEach((item, i) => {
       // Queues the add script on the pipeline; its reply (the job id) comes back from exec().
-      void this.jobOf(item).addJob(tx);
-    }
+      void this.jobOf(item, ranks[i]!).addJob(tx);
+    });
     const replies = await tx.exec();
     for (const [err, reply] of replies ?? []) {
       if (err) {
@@ -55,11 +50,10 @@ export class RedisMessageQueue implements MessageQueue {
   }
 
   /** The send job of a message: job id = message id, the queue's default options. */
-  private jobOf({ record, delayMs }: PreparedMessage): Job<SendJob> {
-    const queue = this.queues.forApp(record.appId);
-    const data: SendJob = { messageId: record.id, traceId: record.traceId };
-    const opts = { ...queue.defaultJobOptions, jobId: record.id, delay: delayMs };
-    return new Job<SendJob>(queue, JOB_NAMES.sendMessage, data, opts, record.id);
+  private jobOf({ record, delayMs }: PreparedMessage, priority: number): Job<SendJob> {
+    const data: SendJob = { messageId: record.id, appId: record.appId, traceId: record.traceId };
+    const opts = { ...this.queue.defaultJobOptions, jobId: record.id, delay: delayMs, priority };
+    return new Job<SendJob>(this.queue, JOB_NAMES.sendMessage, data, opts, record.id);
   }
 
   /** @inheritdoc */
@@ -68,7 +62,7 @@ export class RedisMessageQueue implements MessageQueue {
   }
 
   /** @inheritdoc */
-  async removeJob(appId: string, id: string): Promise<void> {
-    await this.queues.forApp(appId).remove(id);
+  async removeJob(id: string): Promise<void> {
+    await this.queue.remove(id);
   }
 }

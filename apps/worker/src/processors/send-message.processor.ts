@@ -1,6 +1,7 @@
-import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import {
   sendJobSchema,
+  type AppDirectory,
   type DeadLetterStore,
   type MessageStatus,
   type MsgIdIndex,
@@ -18,8 +19,9 @@ import { buildWeChatRequest, type WeChatRequest } from '../domain/build-wechat-r
 import { decideFailure, type RetryPolicy } from '../domain/classify-failure';
 import { describeSendError } from '../domain/describe-error';
 import type { AppPauses } from '../infra/app-pauses';
+import type { HeldJobs } from '../infra/held-jobs';
 import { RecentTokens } from '../infra/recent-tokens';
-import type { SendPacer } from '../infra/send-pacer';
+import { PACE_SOON_MS, type SendPacer } from '../infra/send-pacer';
 import type { SendHooks, SendRun } from './send-outcome';
 
 /** Dependencies of the send processor. */
@@ -33,6 +35,11 @@ export interface SendProcessorDeps {
   msgIds: MsgIdIndex;
   pauses: AppPauses;
   pacer: SendPacer;
+  /** The apps as this process knows them: a disabled or unknown app's jobs are held. */
+  apps: AppDirectory;
+  held: HeldJobs;
+  /** Sends per second of an app without its own `ratePerSec`; 0 = no cap. */
+  defaultRatePerSec: number;
   logger: Logger;
   hooks?: SendHooks;
   now?: () => Date;
@@ -59,10 +66,13 @@ function callWeChat(
 }
 
 /**
- * The processor of send jobs: sent-guard → claim (`sending`) → one WeChat call with the token
- * protocol → record `sent` before the job completes; failures are decided by errcode class and
- * either rescheduled (BullMQ `DelayedError`, so BullMQ's own attempt budget is untouched and the
- * record counts attempts) or dead-lettered (`UnrecoverableError`).
+ * The processor of send jobs: holds first — a disabled or unknown app's job is held
+ * (`HeldJobs`), a rate-capped app's job waits for its own slot, a paused app's job (the claim
+ * answers the pause) waits out the pause, each as a delayed job that spends no attempt — then
+ * sent-guard → claim (`sending`) → one WeChat call with the token protocol → record `sent`
+ * before the job completes; failures are decided by errcode class and either rescheduled
+ * (BullMQ `DelayedError`, so BullMQ's own attempt budget is untouched and the record counts
+ * attempts) or dead-lettered (`UnrecoverableError`).
  */
 export function createSendProcessor(deps: SendProcessorDeps) {
   const now = deps.now ?? (() => new Date());
@@ -73,17 +83,35 @@ export function createSendProcessor(deps: SendProcessorDeps) {
     if (!parsed.success) {
       throw new UnrecoverableError('invalid send job payload');
     }
-    const { messageId, traceId } = parsed.data;
+    const { messageId, appId, traceId } = parsed.data;
     // The trace id goes on the job's logger rather than into AsyncLocalStorage: once enabled,
     // AsyncLocalStorage hooks every promise the process creates (BullMQ's, ioredis', the HTTP
     // transport's), a cost paid on every send (docs/benchmarks.md, design figures: worker).
     const logger = deps.logger.child({ messageId, traceId, jobId: job.id, queue: job.queueName });
-    // Read and claim in one step: the sent-guard and the move to `sending` are one script.
+    const app = deps.apps.get(appId);
+    if (!app?.enabled) {
+      await deps.held.hold(job, token, appId);
+      logger.debug('send held: its app is not enabled', { appId, known: app !== undefined });
+      return setAside();
+    }
+    const perSecond = app.ratePerSec ?? deps.defaultRatePerSec;
+    const slotInMs = await deps.pacer.reserve(appId, perSecond, messageId);
+    if (slotInMs > PACE_SOON_MS) {
+      await job.moveToDelayed(Date.now() + slotInMs, token);
+      return setAside();
+    }
+    // Read and claim in one step: the pause, the sent-guard and the move to `sending` are one
+    // script.
     const claim = await deps.records.claim(messageId, {
       from: SENDABLE,
       to: 'sending',
       event: { event: 'sending' },
+      appId,
     });
+    if (!claim.ok && claim.pausedMs !== undefined) {
+      await job.moveToDelayed(Date.now() + claim.pausedMs, token);
+      return setAside();
+    }
     if (!claim.ok) {
       if (claim.current === undefined) {
         logger.warn('delivery record not found; dropping the job');
@@ -106,7 +134,9 @@ export function createSendProcessor(deps: SendProcessorDeps) {
     try {
       const request = buildWeChatRequest(messageId, message);
       const { result, tokenRefreshed } = await sendWithToken(tokens, record.appId, (accessToken) =>
-        deps.pacer.paced(record.appId, () => callWeChat(deps.client, request, accessToken)),
+        deps.pacer.paced(record.appId, perSecond, () =>
+          callWeChat(deps.client, request, accessToken),
+        ),
       );
       const durationMs = performance.now() - started;
       const msgId = result.msgid;
@@ -119,6 +149,7 @@ export function createSendProcessor(deps: SendProcessorDeps) {
         incrementAttempts: true,
         event: { event: 'sent', attempt, wechatMsgId: msgId, tokenRefreshed },
         index,
+        appId,
       });
       deps.hooks?.onOutcome?.(record.appId, 'sent', 0, durationMs);
       // Per-message success is a debug line (#8); failures, retries and dead letters stay at
@@ -152,6 +183,7 @@ export function createSendProcessor(deps: SendProcessorDeps) {
           unset: ['nextAttemptAt'],
           incrementAttempts: true,
           event: { event: 'dead', attempt, errcode, errmsg, errorClass: facts.errorClass },
+          appId,
         });
         await deps.deadLetters.bury({
           messageId,
@@ -189,9 +221,15 @@ export function createSendProcessor(deps: SendProcessorDeps) {
       if (!counts) {
         // Quota and token-config errors hold back the whole app, not just this message.
         deps.hooks?.onWait?.(record.appId, facts.errorClass, decision.delayMs);
-        await deps.pauses.pause(record.appId, facts.errorClass, decision.delayMs, errcode);
+        const { pauseMs } = await deps.pauses.pause(
+          record.appId,
+          facts.errorClass,
+          decision.delayMs,
+          errcode,
+        );
         logger.info('send paused with its app', { errcode, errorClass: facts.errorClass });
-        throw Worker.RateLimitError();
+        await job.moveToDelayed(Date.now() + pauseMs, token);
+        throw new DelayedError();
       }
       logger.warn('send failed; will retry', {
         attempt,
@@ -204,4 +242,9 @@ export function createSendProcessor(deps: SendProcessorDeps) {
       throw new DelayedError();
     }
   };
+}
+
+/** Ends a run whose job was moved to delayed: BullMQ leaves it there and counts no attempt. */
+function setAside(): never {
+  throw new DelayedError();
 }

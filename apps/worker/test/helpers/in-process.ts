@@ -5,6 +5,8 @@ import {
   RecordBatch,
   RecordStore,
   newMessageId,
+  type AppCredentials,
+  type AppDirectory,
   type DeadLetterJob,
   type DeliveryRecord,
   type Message,
@@ -35,6 +37,8 @@ export interface InProcessOptions {
   /** Worker environment over the fast defaults below (parsed by the worker's own config). */
   env?: Record<string, string>;
   sandbox?: Partial<StartSandboxOptions>;
+  /** The apps as the worker knows them. @defaultValue the static directory of its apps */
+  directory?: AppDirectory & AppCredentials;
 }
 
 /** What a message to enqueue may set; the rest is a template message to the first app. */
@@ -50,6 +54,8 @@ export interface InProcessWorker {
   records: RecordStore;
   /** Creates the record of `message` and its send job, as the API does; returns its id. */
   enqueue(message: TestMessage): Promise<string>;
+  /** Creates `count` records like `message` and their jobs, a thousand per round trip. */
+  enqueueMany(count: number, message: TestMessage): Promise<string[]>;
   /** Waits (polling every 10 ms) until the record has one of `statuses`, and returns it. */
   waitForStatus(id: string, statuses: readonly string[]): Promise<DeliveryRecord>;
   /** Waits until the record's history has `event`, and returns the record. */
@@ -95,8 +101,14 @@ export async function startInProcessWorker(options: InProcessOptions): Promise<I
   const tokenRedis = await connectRedis(createRedis(TEST_REDIS_URL, 'client', 'wxd-tokens-test'));
   const level = process.env.LOG_LEVEL;
   const logger = createLogger({ service: 'worker', level: level ?? 'info', silent: !level });
-  const runtime = buildWorker({ settings: config, redis, tokenRedis, logger });
-  runtime.run();
+  const runtime = buildWorker({
+    settings: config,
+    redis,
+    tokenRedis,
+    logger,
+    apps: options.directory,
+  });
+  await runtime.run();
 
   const keyspace = new Keyspace(prefix);
   const storeOptions = { redis, keyspace, ttlSeconds: config.recordTtlSeconds };
@@ -104,45 +116,60 @@ export async function startInProcessWorker(options: InProcessOptions): Promise<I
   const batch = new RecordBatch(storeOptions);
   const defaultApp = options.apps[0]!.appId;
 
+  /** Creates the records of `messages` and their jobs, as the API does: two round trips. */
+  async function enqueueAll(overrides: readonly TestMessage[]): Promise<string[]> {
+    const now = new Date().toISOString();
+    const items = overrides.map((override) => {
+      const message: Message = {
+        type: 'template',
+        appId: defaultApp,
+        templateId: 'TPL_TEST',
+        data: { thing1: { value: '测试消息' } },
+        ...override,
+      };
+      const record = {
+        id: newMessageId(),
+        type: message.type,
+        appId: message.appId,
+        toUser: message.toUser,
+        templateId: message.templateId,
+        status: 'queued' as const,
+        attempts: 0,
+        createdAt: now,
+        updatedAt: now,
+        caller: 'tests',
+        traceId: randomUUID(),
+      };
+      return { record, message };
+    });
+    const priorities = await batch.createMissing(items);
+    await runtime.queues.send.addBulk(
+      items.map(({ record }, i) => ({
+        name: JOB_NAMES.sendMessage,
+        data: { messageId: record.id, appId: record.appId, traceId: record.traceId },
+        opts: { jobId: record.id, priority: priorities[i] },
+      })),
+    );
+    return items.map(({ record }) => record.id);
+  }
+
   return {
     sandbox,
     runtime,
     redis,
     keyspace,
     records,
-    async enqueue(overrides) {
-      const message: Message = {
-        type: 'template',
-        appId: defaultApp,
-        templateId: 'TPL_TEST',
-        data: { thing1: { value: '测试消息' } },
-        ...overrides,
-      };
-      const id = newMessageId();
-      const now = new Date().toISOString();
-      const traceId = randomUUID();
-      await batch.createMissing([
-        {
-          record: {
-            id,
-            type: message.type,
-            appId: message.appId,
-            toUser: message.toUser,
-            templateId: message.templateId,
-            status: 'queued',
-            attempts: 0,
-            createdAt: now,
-            updatedAt: now,
-            caller: 'tests',
-            traceId,
-          },
-          message,
-        },
-      ]);
-      await runtime.queues.send
-        .forApp(message.appId)
-        .add(JOB_NAMES.sendMessage, { messageId: id, traceId }, { jobId: id });
-      return id;
+    async enqueue(message) {
+      const [id] = await enqueueAll([message]);
+      return id!;
+    },
+    async enqueueMany(count, message) {
+      const ids: string[] = [];
+      for (let done = 0; done < count; done += 1000) {
+        const chunk = Array.from({ length: Math.min(1000, count - done) }, () => message);
+        ids.push(...(await enqueueAll(chunk)));
+      }
+      return ids;
     },
     waitForStatus: (id, statuses) =>
       soon(

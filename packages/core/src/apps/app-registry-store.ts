@@ -10,7 +10,8 @@ import type { AppInput, AppView, StoredApp } from './app-record';
 import { parseStoredApp, viewOf } from './app-record';
 import { sealApp, sameSecret, resealApp } from './seal-app';
 import type { SecretBox } from './secret-box';
-import { pendingCounterKey, registryKeys, type RegistryKeys } from './registry-keys';
+import { appKeys } from './app-keys';
+import { registryKeys, type RegistryKeys } from './registry-keys';
 
 const APP_WRITE = luaScript(join(__dirname, 'app-write.lua'));
 const APP_DELETE = luaScript(join(__dirname, 'app-delete.lua'));
@@ -98,7 +99,7 @@ export class AppRegistryStore {
   /** Removes an app unless messages are waiting for it (checked in the same script). */
   async remove(appId: string): Promise<RemoveResult> {
     const { apps, version, changes, index } = this.keys;
-    const pendingKey = pendingCounterKey(this.options.keyspace, appId);
+    const pendingKey = appKeys(this.options.keyspace, appId).pending;
     const [code, pending] = (await this.del.run(
       [apps, version, changes, index, pendingKey],
       [appId],

@@ -25,8 +25,3 @@ export function registryKeys(keyspace: Keyspace): RegistryKeys {
     seeded: `${apps}:seeded`,
   };
 }
-
-/** `{prefix}:app:<appId>:pending`: the messages queued for an app (the worker keeps it). */
-export function pendingCounterKey(keyspace: Keyspace, appId: string): string {
-  return keyspace.key('app', appId, 'pending');
-}

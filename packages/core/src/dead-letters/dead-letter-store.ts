@@ -44,8 +44,8 @@ export interface DeadLetterStoreOptions {
   records: RecordStore;
   /** The `dead-letters` BullMQ queue (nobody consumes it; it is there to be seen). */
   deadLetterQueue: Queue<DeadLetterJob>;
-  /** The send queue of an app. */
-  sendQueue: (appId: string) => Queue<SendJob>;
+  /** The send queue, where a redriven message goes again. */
+  sendQueue: Queue<SendJob>;
 }
 
 const BURY = luaScript(join(__dirname, 'bury.lua'));
@@ -172,7 +172,8 @@ export class DeadLetterStore {
     if (record.status !== 'dead') {
       return { ok: false, reason: 'not_dead', status: record.status };
     }
-    const sendQueue = this.options.sendQueue(record.appId);
+    const { sendQueue } = this.options;
+    const { appId } = record;
     // The failed job still holds the id; BullMQ would ignore a new job with the same id.
     await sendQueue.remove(messageId);
     const moved = await this.options.records.transition(messageId, {
@@ -181,6 +182,7 @@ export class DeadLetterStore {
       set: { attempts: 0 },
       unset: ['nextAttemptAt'],
       event: { event: 'redriven', caller: by.caller },
+      appId,
     });
     if (!moved.ok) {
       return { ok: false, reason: moved.current ? 'not_dead' : 'not_found', status: moved.current };
@@ -188,19 +190,24 @@ export class DeadLetterStore {
     try {
       await sendQueue.add(
         JOB_NAMES.sendMessage,
-        { messageId, traceId: by.traceId },
-        { jobId: messageId },
+        { messageId, appId, traceId: by.traceId },
+        { jobId: messageId, priority: moved.rank ?? 1 },
       );
     } catch (err) {
       await this.options.records
-        .transition(messageId, { from: ['queued'], to: 'dead', event: { event: 'redrive_failed' } })
+        .transition(messageId, {
+          from: ['queued'],
+          to: 'dead',
+          event: { event: 'redrive_failed' },
+          appId,
+        })
         .catch(() => undefined);
       throw err;
     }
     await this.options.redis
       .multi()
       .zrem(this.indexKey(), messageId)
-      .zrem(this.indexKey(record.appId), messageId)
+      .zrem(this.indexKey(appId), messageId)
       .zrem(callerDeadIndexKey(this.options.keyspace, record.caller), messageId)
       .exec();
     await this.options.deadLetterQueue.remove(messageId);

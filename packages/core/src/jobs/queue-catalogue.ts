@@ -8,7 +8,7 @@ import {
   DEAD_LETTER_QUEUE,
   JOB_NAMES,
   WECHAT_EVENTS_QUEUE,
-  sendQueueName,
+  SEND_QUEUE,
   type SendJob,
 } from './queues';
 
@@ -62,6 +62,12 @@ export function callbackJobOptions(maxAttempts: number, backoffMs: number): Defa
   };
 }
 
+const send: QueueSpec<SendJob> = {
+  name: SEND_QUEUE,
+  jobName: JOB_NAMES.sendMessage,
+  defaultJobOptions: SEND_JOB_OPTIONS,
+};
+
 const deadLetters: QueueSpec<DeadLetterJob> = {
   name: DEAD_LETTER_QUEUE,
   jobName: JOB_NAMES.deadLetter,
@@ -93,12 +99,8 @@ const callbackDeadLetters: QueueSpec<DeadCallback> = {
  * Board shows exactly this list (`/admin/queues`, CONTRACT).
  */
 export const QUEUE_CATALOGUE = {
-  /** One queue per WeChat app, so a quota pause of one app never holds back another. */
-  send: (appId: string): QueueSpec<SendJob> => ({
-    name: sendQueueName(appId),
-    jobName: JOB_NAMES.sendMessage,
-    defaultJobOptions: SEND_JOB_OPTIONS,
-  }),
+  /** Every app's sends, one queue whatever the number of apps (see {@link SEND_QUEUE}). */
+  send,
   /** A copy of every final send failure, never processed; the API pages the records' dead index. */
   deadLetters,
   /** Verified WeChat pushes (delivery results, consent changes), queued by the API. */

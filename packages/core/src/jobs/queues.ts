@@ -1,10 +1,18 @@
 import { z } from 'zod';
 
 /**
- * Sends are split into one BullMQ queue per WeChat app, so that a quota pause (45011/45009)
- * or a pacing limit on one app never holds back another: BullMQ's rate limiting is per queue.
+ * The one queue of every app's sends. Its cost does not grow with the number of apps: a pause,
+ * a rate cap or a disabled app holds only that app's jobs (moved to delayed by the worker), and
+ * each job's priority is its place in its app's backlog, so one app's backlog never queues
+ * ahead of another app's first message (docs/tenancy.md).
  */
-export function sendQueueName(appId: string): string {
+export const SEND_QUEUE = 'send';
+
+/**
+ * The per-app send queue of versions before #16, read only to move what is left in it onto
+ * {@link SEND_QUEUE} when a worker of this version starts.
+ */
+export function legacySendQueueName(appId: string): string {
   return `send-${appId}`;
 }
 
@@ -30,12 +38,13 @@ export const JOB_NAMES = {
 } as const;
 
 /**
- * What a send job carries: only the message id and the trace id. The message itself lives in
- * its delivery record, which the worker reads anyway for the sent-guard, so job payloads stay
- * small and hold no secrets.
+ * What a send job carries: the message id, its app (so a held app's jobs are set aside before
+ * the record is read) and the trace id. The message itself lives in its delivery record, which
+ * the worker reads anyway for the sent-guard, so job payloads stay small and hold no secrets.
  */
 export const sendJobSchema = z.strictObject({
   messageId: z.string().min(1),
+  appId: z.string().min(1),
   traceId: z.string().min(1),
 });
 export type SendJob = z.infer<typeof sendJobSchema>;

@@ -17,12 +17,21 @@
   The history is left out of the answer: the worker does not need it, and it is the record's
   largest field after the message.
 
-  KEYS: record hash.
+  With a second key, the pause marker of the message's app: while it is there, nothing is read
+  or changed and the answer is how long the pause has left, so a paused app's jobs are set aside
+  without spending an attempt.
+
+  KEYS: record hash, optionally the app's pause marker.
   ARGV: to, now, entryJson (the history entry without `attempt`), historyCap, nFrom, from…
   Returns {1, previous, attempt, {field, value…}} on success, {0, current, appId} when the
-  status did not allow it, {-1} when the record does not exist.
+  status did not allow it, {-1} when the record does not exist, {2, '', pauseLeftMs} while the
+  app is paused.
 ]]
 --- @include "includes/append-history"
+if KEYS[2] then
+  local pauseLeft = redis.call('PTTL', KEYS[2])
+  if pauseLeft > 0 then return {2, '', pauseLeft} end
+end
 local fields = redis.call('HGETALL', KEYS[1])
 if #fields == 0 then return {-1} end
 local current, attempts, appId, statusAt, updatedAt, historyAt

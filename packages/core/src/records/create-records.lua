@@ -2,20 +2,23 @@
   Creates many delivery records in one atomic step, skipping every record that already exists,
   so a retried batch (same ids, reused through its Idempotency-Key) never resets a record a
   worker has already moved on. Each record is one hash (its fields, the first history entry
-  among them) with the retention TTL, plus an entry in its app's index; each app index drops
-  the entries older than the retention and takes the TTL too.
+  among them) with the retention TTL, plus an entry in its app's index, and joins its app's
+  backlog (../apps/includes/app-backlog.lua); each app index drops the entries older than the
+  retention and takes the TTL too.
 
-  KEYS: per record, in order: record hash, app index (two keys each).
+  KEYS: per record, in order: record hash, app index, app pending, app rank (four keys each).
   ARGV: ttlSeconds, then per record: createdMs, id, nFields, (field, value)…
-  Returns the number of records created.
+  Returns, per record, the send priority of its job: its rank when it was created, the app's
+  current rank (at least 1) when it already existed.
 ]]
+--- @include "../apps/includes/app-backlog"
 local ttl = tonumber(ARGV[1])
 local a = 2
-local created = 0
+local ranks = {}
 local newest = {}
-for r = 0, (#KEYS / 2) - 1 do
-  local hashKey = KEYS[2 * r + 1]
-  local indexKey = KEYS[2 * r + 2]
+for r = 0, (#KEYS / 4) - 1 do
+  local hashKey = KEYS[4 * r + 1]
+  local indexKey = KEYS[4 * r + 2]
   local createdMs = tonumber(ARGV[a])
   local id = ARGV[a + 1]
   local nFields = tonumber(ARGV[a + 2])
@@ -28,11 +31,13 @@ for r = 0, (#KEYS / 2) - 1 do
     if newest[indexKey] == nil or newest[indexKey] < createdMs then
       newest[indexKey] = createdMs
     end
-    created = created + 1
+    ranks[r + 1] = backlogJoin(KEYS[4 * r + 3], KEYS[4 * r + 4])
+  else
+    ranks[r + 1] = math.max(1, tonumber(redis.call('GET', KEYS[4 * r + 4]) or '1'))
   end
 end
 for indexKey, createdMs in pairs(newest) do
   redis.call('ZREMRANGEBYSCORE', indexKey, '-inf', createdMs - ttl * 1000)
   redis.call('EXPIRE', indexKey, ttl)
 end
-return created
+return ranks

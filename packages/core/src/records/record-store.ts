@@ -11,6 +11,7 @@ import { decodeRecord, encodeField } from './record-codec';
 import type { DeliveryRecord, HistoryEntry, MessageStatus, StoredMessage } from './record.schema';
 import { canMove } from './status-machine';
 import type { MsgIdEntry } from '../events/msgid-index';
+import { appKeys } from '../apps/app-keys';
 
 const TRANSITION = luaScript(join(__dirname, 'transition.lua'));
 const INDEXED_TRANSITION = luaScript(join(__dirname, 'indexed-transition.lua'));
@@ -52,6 +53,11 @@ export interface TransitionRequest {
    * applies: the worker's `sent` and its index in one round trip.
    */
   index?: MsgIdEntry;
+  /**
+   * The record's app: its backlog (pending count and send priority) follows the change. Every
+   * change in or out of a final status names it, or the app's pending count drifts.
+   */
+  appId?: string;
 }
 
 /** The outcome of a transition. */
@@ -59,6 +65,8 @@ export type TransitionResult =
   | {
       ok: true;
       previous: MessageStatus;
+      /** With `appId`, when the message joined its app's backlog again: its send priority. */
+      rank?: number;
       /** With `index`: the JSON of a delivery event parked for that msgid, now taken. */
       parked?: string;
     }
@@ -75,14 +83,17 @@ export interface ClaimRequest {
   event: Omit<HistoryEntry, 'at' | 'attempt'>;
   /** The clock. @defaultValue now */
   at?: Date;
+  /** The message's app: while it is paused the claim answers `pausedMs` and changes nothing. */
+  appId?: string;
 }
 
 /** The outcome of a claim: the record after the change (without its history), or why not. */
 export type ClaimResult =
   | { ok: true; previous: MessageStatus; attempt: number; stored: StoredMessage }
-  | { ok: false; current: MessageStatus | undefined; appId?: string };
+  | { ok: false; current: MessageStatus | undefined; appId?: string; pausedMs?: undefined }
+  | { ok: false; current?: undefined; pausedMs: number };
 
-type TransitionAnswer = [number, string, (string | null)?];
+type TransitionAnswer = [number, string, (string | number | null)?];
 
 /** A script about one record, bound one call at a time or per turn. */
 type RecordScript = Pick<BoundScript, 'run'>;
@@ -145,8 +156,13 @@ export class RecordStore {
     const at = (request.at ?? new Date()).toISOString();
     const set = Object.entries(request.set ?? {}).filter(([, value]) => value !== undefined);
     const unset = request.unset ?? [];
-    // ARGV in the scripts' order; the indexed script adds two keys and two arguments.
+    // ARGV in the scripts' order; the indexed script adds two keys and two arguments, the
+    // backlog two keys at the end.
     const keys = [this.recordKey(id), ...(index ? [index.indexKey, index.parkedKey] : [])];
+    if (request.appId !== undefined) {
+      const app = appKeys(this.keyspace, request.appId);
+      keys.push(app.pending, app.rank);
+    }
     const args = [
       to,
       at,
@@ -163,12 +179,16 @@ export class RecordStore {
       ...(index ? [index.messageId, index.ttlSeconds] : []),
     ];
     const script = index ? this.indexedTransitionScript : this.transitionScript;
-    const [code, status, parked] = (await script.run(keys, args)) as TransitionAnswer;
+    const [code, status, third] = (await script.run(keys, args)) as TransitionAnswer;
     if (code === 1) {
-      // Lua's false (nothing parked) arrives as null.
-      return typeof parked === 'string'
-        ? { ok: true, previous: status as MessageStatus, parked }
-        : { ok: true, previous: status as MessageStatus };
+      // Lua's false (nothing parked, no rank) arrives as null.
+      const previous = status as MessageStatus;
+      if (typeof third === 'string') {
+        return { ok: true, previous, parked: third };
+      }
+      return typeof third === 'number'
+        ? { ok: true, previous, rank: third }
+        : { ok: true, previous };
     }
     return { ok: false, current: code === 0 ? (status as MessageStatus) : undefined };
   }
@@ -185,10 +205,21 @@ export class RecordStore {
     const at = (request.at ?? new Date()).toISOString();
     // The entry without its attempt, which only the script knows; the script adds it.
     const entry = JSON.stringify({ at, ...request.event });
-    const [code, status, third, fields] = (await this.claimScript.run(
-      [this.recordKey(id)],
-      [request.to, at, entry, this.historyCap, request.from.length, ...request.from],
-    )) as ClaimAnswer;
+    const keys = [this.recordKey(id)];
+    if (request.appId !== undefined) {
+      keys.push(appKeys(this.keyspace, request.appId).pause);
+    }
+    const [code, status, third, fields] = (await this.claimScript.run(keys, [
+      request.to,
+      at,
+      entry,
+      this.historyCap,
+      request.from.length,
+      ...request.from,
+    ])) as ClaimAnswer;
+    if (code === 2) {
+      return { ok: false, pausedMs: Number(third) };
+    }
     if (code !== 1) {
       return {
         ok: false,

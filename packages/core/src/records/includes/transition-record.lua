@@ -7,13 +7,18 @@
   HSET, and fields to delete are deleted (in one HDEL) only when the read found them: a `sent`
   costs Redis three commands (HMGET, HSET, EXPIRE).
 
+  With `backlog` ({pendingKey, rankKey} of the record's app), the app's backlog follows the
+  change (../../apps/includes/app-backlog.lua): a final status leaves it, a redrive joins it.
+
   argv: to, now, historyJson, historyCap, ttlSeconds, incrementAttempts (0|1),
         nFrom, from…, nSet, (field, value)…, nUnset, field…  (arguments after these are ignored)
-  Returns {1, previous} on success, {0, current} when the status did not allow it, {-1, ''} when
-  the record does not exist.
+  Returns {1, previous, rank} on success (rank: the message's new send priority when it joined
+  the backlog, else false), {0, current} when the status did not allow it, {-1, ''} when the
+  record does not exist.
 ]]
 --- @include "append-history"
-local function transitionRecord(key, argv)
+--- @include "../../apps/includes/app-backlog"
+local function transitionRecord(key, argv, backlog)
   local fromAt = 7
   local nFrom = tonumber(argv[fromAt])
   local setAt = fromAt + nFrom + 1
@@ -45,5 +50,9 @@ local function transitionRecord(key, argv)
     redis.call('HDEL', key, unpack(present))
   end
   redis.call('EXPIRE', key, argv[5])
-  return {1, current}
+  local rank = false
+  if backlog then
+    rank = backlogFollow(backlog[1], backlog[2], current, argv[1]) or false
+  end
+  return {1, current, rank}
 end

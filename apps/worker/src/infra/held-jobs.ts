@@ -1,0 +1,71 @@
+import type { Job, Queue } from 'bullmq';
+import { appKeys, type SendJob } from '@wechat-dispatch/core';
+import type { Keyspace, Logger, RedisClient } from '@wechat-dispatch/shared';
+
+/** How long a held job sleeps when nobody promotes it: the backstop for a missed release. */
+export const HOLD_BACKSTOP_MS = 5 * 60 * 1000;
+
+/** Options of {@link HeldJobs}. */
+export interface HeldJobsOptions {
+  redis: RedisClient;
+  keyspace: Keyspace;
+  queue: Queue<SendJob>;
+  logger: Logger;
+}
+
+/**
+ * Send jobs of apps that are disabled (or not known yet) set aside as delayed jobs, their ids
+ * kept per app, so they spend no attempt and cost nothing while they wait; when the app is
+ * enabled again, every worker that learns of it promotes them at once (BullMQ's public
+ * `promote`). A held job also wakes after {@link HOLD_BACKSTOP_MS} on its own, so a release that
+ * was missed only delays it.
+ */
+export class HeldJobs {
+  private readonly heldApps: string;
+
+  constructor(private readonly options: HeldJobsOptions) {
+    this.heldApps = options.keyspace.key('held-apps');
+  }
+
+  /** Moves `job` (active, locked by `token`) to delayed and notes it under its app. */
+  async hold(job: Job<SendJob>, token: string | undefined, appId: string): Promise<void> {
+    await job.moveToDelayed(Date.now() + HOLD_BACKSTOP_MS, token);
+    await this.options.redis
+      .multi()
+      .sadd(appKeys(this.options.keyspace, appId).held, job.id ?? job.data.messageId)
+      .sadd(this.heldApps, appId)
+      .exec();
+  }
+
+  /** Apps with held jobs. */
+  async appsWithHeldJobs(): Promise<string[]> {
+    return this.options.redis.smembers(this.heldApps);
+  }
+
+  /** Promotes every held job of `appId`; resolves with how many were promoted. */
+  async release(appId: string): Promise<number> {
+    const heldKey = appKeys(this.options.keyspace, appId).held;
+    const ids = await this.options.redis.smembers(heldKey);
+    let promoted = 0;
+    for (const id of ids) {
+      const job = await this.options.queue.getJob(id);
+      // Another worker may have promoted it, or it may have been sent or cancelled since.
+      if (job && (await job.isDelayed())) {
+        await job.promote().then(
+          () => (promoted += 1),
+          () => undefined,
+        );
+      }
+    }
+    if (ids.length > 0) {
+      await this.options.redis.srem(heldKey, ...ids);
+    }
+    if ((await this.options.redis.scard(heldKey)) === 0) {
+      await this.options.redis.srem(this.heldApps, appId);
+    }
+    if (promoted > 0) {
+      this.options.logger.info('held sends released', { appId, jobs: promoted });
+    }
+    return promoted;
+  }
+}

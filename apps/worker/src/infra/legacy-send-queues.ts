@@ -1,0 +1,94 @@
+import { Queue, type Job } from 'bullmq';
+import { JOB_NAMES, legacySendQueueName, type SendJob } from '@wechat-dispatch/core';
+import type { Keyspace, Logger, RedisClient } from '@wechat-dispatch/shared';
+
+/** Job states a per-app queue of before #16 may still hold work in. */
+const WAITING_STATES = ['waiting', 'prioritized', 'delayed'] as const;
+const PAGE = 500;
+
+/** Options of {@link moveLegacySendJobs}. */
+export interface LegacySendQueuesOptions {
+  redis: RedisClient;
+  keyspace: Keyspace;
+  /** The shared send queue the jobs move to. */
+  queue: Queue<SendJob>;
+  /** The apps that may have had a per-app queue (those of `WECHAT_APPS`). */
+  appIds: readonly string[];
+  logger: Logger;
+}
+
+/**
+ * Moves the jobs that a version before #16 left in its per-app send queues (`send-<appId>`) onto
+ * the shared send queue, keeping each job's id, trace and remaining delay, once per stack (a
+ * marker key says it is done). A job is added to the new queue before it leaves the old one, so
+ * a crash in between leaves a duplicate job, never a lost one; the delivery record's sent-guard
+ * makes the duplicate harmless once either copy is sent. Old workers must be stopped first
+ * (docs/tenancy.md, upgrading): a job one of them holds is active and is left where it is.
+ * @returns how many jobs moved
+ */
+export async function moveLegacySendJobs(options: LegacySendQueuesOptions): Promise<number> {
+  const marker = options.keyspace.key('migrated', 'per-app-send-queues');
+  if ((await options.redis.exists(marker)) === 1) {
+    return 0;
+  }
+  let moved = 0;
+  let leftActive = 0;
+  for (const appId of options.appIds) {
+    const legacy = new Queue<SendJob>(legacySendQueueName(appId), {
+      connection: options.redis,
+      prefix: options.keyspace.root,
+    });
+    try {
+      moved += await moveQueue(legacy, appId, options.queue);
+      leftActive += await legacy.getActiveCount();
+    } finally {
+      await legacy.close();
+    }
+  }
+  if (leftActive === 0) {
+    await options.redis.set(marker, new Date().toISOString());
+  } else {
+    options.logger.warn(
+      'per-app send queues still have active jobs; stop workers of the old version',
+      {
+        activeJobs: leftActive,
+      },
+    );
+  }
+  if (moved > 0) {
+    options.logger.info('moved jobs of per-app send queues to the shared send queue', { moved });
+  }
+  return moved;
+}
+
+async function moveQueue(
+  legacy: Queue<SendJob>,
+  appId: string,
+  target: Queue<SendJob>,
+): Promise<number> {
+  let moved = 0;
+  for (;;) {
+    const jobs = await legacy.getJobs([...WAITING_STATES], 0, PAGE - 1);
+    if (jobs.length === 0) {
+      return moved;
+    }
+    for (const job of jobs) {
+      await target.add(JOB_NAMES.sendMessage, dataOf(job, appId), {
+        jobId: job.id,
+        delay: Math.max(0, job.timestamp + job.delay - Date.now()),
+        priority: 1,
+      });
+      await job.remove();
+      moved += 1;
+    }
+  }
+}
+
+function dataOf(job: Job<SendJob>, appId: string): SendJob {
+  const data = job.data as Partial<SendJob>;
+  return {
+    messageId: data.messageId ?? job.id ?? '',
+    appId,
+    traceId: data.traceId ?? job.id ?? '',
+  };
+}
