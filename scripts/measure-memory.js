@@ -35,7 +35,7 @@ const {
   SEND_JOB_OPTIONS,
   newMessageId,
   normalizeMessage,
-  sendQueueName,
+  SEND_QUEUE,
 } = core;
 const {
   Keyspace,
@@ -164,7 +164,7 @@ async function main() {
     `Redis ${version} at ${REDIS_URL}, maxmemory-policy ${policy}, prefix {${prefix}}, N=${N}, chunk ${CHUNK}`,
   );
 
-  const queueName = sendQueueName(APP_ID);
+  const queueName = SEND_QUEUE;
   const queue = new Queue(queueName, {
     connection: redis,
     prefix: keyspace.root,
@@ -213,12 +213,12 @@ async function main() {
         });
       }
       firstId = firstId || items[0].record.id;
-      await batch.createMissing(items);
+      const priorities = await batch.createMissing(items);
       await queue.addBulk(
-        items.map(({ record, delayMs }) => ({
+        items.map(({ record, delayMs }, i) => ({
           name: JOB_NAMES.sendMessage,
-          data: { messageId: record.id, traceId: record.traceId },
-          opts: { jobId: record.id, delay: delayMs },
+          data: { messageId: record.id, appId: record.appId, traceId: record.traceId },
+          opts: { jobId: record.id, delay: delayMs, priority: priorities[i] },
         })),
       );
     }
@@ -256,6 +256,7 @@ async function main() {
             event: { event: 'sending', attempt },
           });
           await records.transition(messageId, {
+            appId: APP_ID,
             from: ['sending'],
             to: 'sent',
             set: { wechatMsgId: msgId, sentAt: new Date().toISOString() },

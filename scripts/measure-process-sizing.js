@@ -35,7 +35,7 @@ const { freePort } = require('../bench/lib/net');
 const path = require('node:path');
 const { randomBytes } = require('node:crypto');
 const { Queue } = require('bullmq');
-const { sendQueueName } = require('@wechat-dispatch/core');
+const { SEND_QUEUE } = require('@wechat-dispatch/core');
 const { startSandbox } = require('@wechat-dispatch/sandbox');
 const { createRedis, connectRedis, closeRedis } = require('@wechat-dispatch/shared');
 
@@ -197,7 +197,7 @@ async function main() {
   };
   const children = [];
   const metricsUrls = [];
-  const queue = new Queue(sendQueueName(APP.appId), { connection: redis, prefix: `{${prefix}}` });
+  const queue = new Queue(SEND_QUEUE, { connection: redis, prefix: `{${prefix}}` });
   queue.on('error', () => undefined);
   try {
     if (DRAIN) {

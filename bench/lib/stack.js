@@ -6,7 +6,7 @@
  */
 
 const { randomBytes } = require('node:crypto');
-const { sendQueueName } = require('@wechat-dispatch/core');
+const { SEND_QUEUE } = require('@wechat-dispatch/core');
 const { sleep, startNode } = require('./processes');
 const { freePort } = require('./net');
 
@@ -14,8 +14,8 @@ const { freePort } = require('./net');
 const APP = { appId: 'wx0b1e2c3d4e5f6a7b', appSecret: 'bench-secret-0123456789abcdef' };
 const API_KEY = 'bench-key-0123456789abcdef';
 const AUTH = { authorization: `Bearer ${API_KEY}` };
-/** The queue both stacks use (ours names it after the app; the bare one just reuses it). */
-const QUEUE = sendQueueName(APP.appId);
+/** The queue both stacks use (ours is one queue for every app; the bare one reuses its name). */
+const QUEUE = SEND_QUEUE;
 
 /** The message every POST carries: a template message as the README's example. */
 const MESSAGE = Object.freeze({
