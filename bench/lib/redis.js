@@ -6,6 +6,7 @@
  * Redis work per message can be counted.
  */
 
+const fs = require('node:fs');
 const { Redis } = require('ioredis');
 const { startChild, sleep } = require('./processes');
 const { freePort } = require('./net');
@@ -34,6 +35,15 @@ async function startPrivateRedis(logDir) {
   );
   await server.waitForLine('Ready to accept connections', 10000);
   return { url: `redis://127.0.0.1:${port}`, private: true, stop: () => server.stop() };
+}
+
+/** A private redis-server in `dir` (created) with a connected client: `{ url, client, stop }`. */
+async function startPrivateRedisClient(dir) {
+  fs.mkdirSync(dir, { recursive: true });
+  const target = await startPrivateRedis(dir);
+  const client = new Redis(target.url, { maxRetriesPerRequest: 2, lazyConnect: true });
+  await client.connect();
+  return { ...target, client };
 }
 
 /** The Redis to use, per BENCH_REDIS. */
@@ -131,4 +141,11 @@ function medianPerMessage(list) {
   };
 }
 
-module.exports = { openRedis, redisCounters, perMessage, medianPerMessage, deletePrefix };
+module.exports = {
+  openRedis,
+  startPrivateRedisClient,
+  redisCounters,
+  perMessage,
+  medianPerMessage,
+  deletePrefix,
+};
