@@ -20,10 +20,11 @@
  * 3. This service's rules (rules/), read from its source where possible (source-facts.js): the
  *    env variables each process reads, probes on the contract's ports and paths, grace periods
  *    above SHUTDOWN_TIMEOUT_MS (+ preStop), heap caps below memory limits, requests and limits,
- *    the restricted Pod Security settings, references between objects, KEDA triggers (one
- *    `{QUEUE_PREFIX}:send-<appId>:wait` list per app of WECHAT_APPS), NetworkPolicies (only the
- *    api is open to any source), and alert rules (metric names and label values that the code
- *    exports, runbook links to headings that exist in docs/operations.md).
+ *    the restricted Pod Security settings, references between objects, the KEDA trigger (one
+ *    prometheus trigger on the send backlog, wxd_queue_jobs{queue="send"} waiting +
+ *    prioritized, none per app), NetworkPolicies (only the api is open to any source, only the
+ *    api and the workers reach Redis), and alert rules (metric names and label values that the
+ *    code exports, runbook links to headings that exist in docs/operations.md).
  */
 
 const fs = require('node:fs');

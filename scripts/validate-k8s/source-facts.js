@@ -98,7 +98,8 @@ function metricNames() {
 }
 
 function queueStates() {
-  const states = new Set(['dead']); // the API adds state="dead" (dead letters per app)
+  // The API adds state="dead" on the send queue: every dead letter, whatever its app.
+  const states = new Set(['dead']);
   for (const file of METRICS_FILES) {
     const text = readSource(file);
     for (const block of text.matchAll(/(?:getJobCounts\(|DEPTH_STATES = \[)([^)\]]*)/g)) {
@@ -110,6 +111,19 @@ function queueStates() {
   return states;
 }
 
+const QUEUES_FILE = 'packages/core/src/jobs/queues.ts';
+
+/** The queue names of the catalogue (`export const …_QUEUE = '…'`), the send queue's apart. */
+function queueNames() {
+  const text = readSource(QUEUES_FILE);
+  const names = new Set([...text.matchAll(/export const \w+_QUEUE = '([^']+)'/g)].map((m) => m[1]));
+  const send = /export const SEND_QUEUE = '([^']+)'/.exec(text);
+  if (!send) {
+    fail('validate-k8s', `SEND_QUEUE not found in ${QUEUES_FILE}: ${MOVED}`);
+  }
+  return { names, send: send ? send[1] : 'send' };
+}
+
 let sourceFacts;
 
 /** The facts, read on first call. */
@@ -119,6 +133,7 @@ function facts() {
   }
   const names = metricNames();
   const states = queueStates();
+  const queues = queueNames();
   const errcodeClasses = quotedUnion(
     'packages/wechat-client/src/errors/errcode-catalogue.ts',
     'ErrcodeClass',
@@ -138,8 +153,9 @@ function facts() {
       },
       wxd_app_pauses_total: { reason: errcodeClasses },
       wxd_send_waits_total: { reason: errcodeClasses },
-      wxd_queue_jobs: { state: states },
+      wxd_queue_jobs: { state: states, queue: queues.names },
     },
+    sendQueue: queues.send,
     shutdownDefaults: { api: 10000, worker: 25000 },
     anchors: docAnchors(),
   };

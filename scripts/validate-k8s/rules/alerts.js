@@ -42,6 +42,26 @@ function checkAlertFields(rule, at, anchors) {
   }
 }
 
+/**
+ * Whether one alternative of a label matcher can match a value the code emits: a plain name must
+ * be one of them, a pattern (`send-.+`) must match one of them whole (as PromQL anchors it).
+ */
+function admitsAny(alt, op, values) {
+  if (/^[a-z_-]+$/.test(alt)) {
+    return values.has(alt);
+  }
+  if (!op.includes('~')) {
+    return true;
+  }
+  let pattern;
+  try {
+    pattern = new RegExp(`^(?:${alt})$`);
+  } catch {
+    return true;
+  }
+  return [...values].some((v) => pattern.test(v));
+}
+
 function checkExpression(expr, at, f, jobs) {
   for (const m of expr.matchAll(/\b(wxd_[a-z0-9_]+)/g)) {
     const base = m[1].replace(/_(bucket|count|sum)$/, '');
@@ -57,7 +77,7 @@ function checkExpression(expr, at, f, jobs) {
         continue;
       }
       for (const alt of lm[2].includes('~') ? lm[3].split('|') : [lm[3]]) {
-        if (/^[a-z_]+$/.test(alt) && !values.has(alt)) {
+        if (!admitsAny(alt, lm[2], values)) {
           fail(at, `${m[1]} has no ${lm[1]}="${alt}" (the code emits ${[...values].join(', ')})`);
         }
       }

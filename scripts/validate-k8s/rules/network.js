@@ -1,8 +1,8 @@
 'use strict';
 /**
  * NetworkPolicies: their selectors pick workloads that exist, every workload's ingress is
- * restricted, only the api is open to any source, and only the api, the workers and KEDA's
- * operator may reach a pod that listens on the Redis port.
+ * restricted, only the api is open to any source, and only the api and the workers may reach a
+ * pod that listens on the Redis port (KEDA reads the backlog from Prometheus, not Redis).
  */
 
 const { fail, idOf } = require('../report');
@@ -37,14 +37,10 @@ function checkRedisPeers(selecting, where) {
           peer.podSelector &&
           peer.podSelector.matchLabels &&
           peer.podSelector.matchLabels['app.kubernetes.io/component'];
-        const kedaOperator =
-          peer.namespaceSelector &&
-          peer.podSelector &&
-          /keda-operator/.test(JSON.stringify(peer.podSelector));
-        if (!(['api', 'worker'].includes(component) && !peer.namespaceSelector) && !kedaOperator) {
+        if (!(['api', 'worker'].includes(component) && !peer.namespaceSelector)) {
           fail(
             where,
-            `Redis admits ${JSON.stringify(peer)}; only the api, the workers and KEDA's operator should reach it`,
+            `Redis admits ${JSON.stringify(peer)}; only the api and the workers should reach it`,
           );
         }
       }
