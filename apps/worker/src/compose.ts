@@ -189,7 +189,7 @@ export function buildWorker(options: BuildWorkerOptions): WorkerRuntime {
         redis,
         keyspace,
         queue: sendQueue,
-        appIds: settings.apps.map((app) => app.appId),
+        appIds: apps.list().map((app) => app.appId),
         logger,
       });
       pool.run();

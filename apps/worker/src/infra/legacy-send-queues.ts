@@ -12,7 +12,7 @@ export interface LegacySendQueuesOptions {
   keyspace: Keyspace;
   /** The shared send queue the jobs move to. */
   queue: Queue<SendJob>;
-  /** The apps that may have had a per-app queue (those of `WECHAT_APPS`). */
+  /** The apps that may have had a per-app queue (every app the process knows). */
   appIds: readonly string[];
   logger: Logger;
 }
