@@ -35,13 +35,7 @@ export const storedAppSchema = z.object({
 export type StoredApp = z.infer<typeof storedAppSchema>;
 
 /** An app as the operator routes show it: never a secret, only whether one is set. */
-export interface AppView {
-  appId: string;
-  kind?: AppKind;
-  shard: number;
-  enabled: boolean;
-  tokenMode?: 'stable' | 'classic';
-  ratePerSec?: number;
+export interface AppView extends Omit<AppEntry, 'consentExempt'> {
   consentExempt: boolean;
   secretSet: true;
   secretChangedAt: string;
