@@ -98,3 +98,4 @@ export {
 } from './apps/start-app-registry';
 export { pendingMessagesOf } from './apps/pending-messages';
 export { registryKeys, type RegistryKeys } from './apps/registry-keys';
+export * from './archive';
