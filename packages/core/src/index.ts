@@ -29,6 +29,7 @@ export {
 } from './jobs/service-queues';
 export {
   deliveryRecordSchema,
+  MESSAGE_STATUSES,
   type MessageStatus,
   type LastError,
   type HistoryEntry,

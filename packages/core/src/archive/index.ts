@@ -16,3 +16,4 @@ export {
   type StatusCounts,
 } from './archive-search';
 export { dropExpiredPartitions, listPartitions, partitionsBefore } from './archive-partitions';
+export { startArchive, type StartArchiveOptions, type RunningArchive } from './start-archive';
