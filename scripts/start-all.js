@@ -15,6 +15,11 @@ const env = {
   API_KEYS: process.env.API_KEYS || 'demo:demo-api-key',
   SANDBOX_PORT: sandboxPort,
   WECHAT_API_BASE: process.env.WECHAT_API_BASE || `http://127.0.0.1:${sandboxPort}`,
+  // Without DATABASE_URL the delivery history lives in an embedded PGlite database under .data/,
+  // opened (and archived into) by the API; the worker only appends record changes for it.
+  ...(process.env.DATABASE_URL
+    ? {}
+    : { ARCHIVE_DIR: process.env.ARCHIVE_DIR || path.join(root, '.data', 'archive') }),
 };
 
 const processes = [

@@ -8,6 +8,7 @@ import type { AuthThrottle } from './domain/auth-throttle';
 import type { DeadLetterService } from './domain/dead-letter-service';
 import type { EventReceiver } from './domain/event-receiver';
 import type { MessageAdmission } from './domain/message-admission';
+import type { MessageHistory } from './domain/message-history';
 import type { MessageService } from './domain/message-service';
 import type { RequestQuota } from './domain/request-quota';
 import { BULL_BOARD_PATH, bullBoardRouter } from './http/bull-board';
@@ -29,6 +30,7 @@ import { deadLettersRoutes } from './http/routes/dead-letters.routes';
 import { docsRoutes } from './http/routes/docs.routes';
 import { healthRoutes } from './http/routes/health.routes';
 import { messagesRoutes } from './http/routes/messages.routes';
+import { statsRoutes } from './http/routes/stats.routes';
 import { metricsRoutes } from './http/routes/metrics.routes';
 import { wechatCompatRoutes } from './http/routes/wechat-compat.routes';
 import { wechatEventsRoutes } from './http/routes/wechat-events.routes';
@@ -41,6 +43,8 @@ export interface ApiDeps {
   /** The producer connection: readiness checks. */
   redis: RedisClient;
   messages: MessageService;
+  /** Search, stats and the archive fallback of reads by id (#20). */
+  history: MessageHistory;
   deadLetters: DeadLetterService;
   /** WeChat's event pushes (`/wechat/events/:appId`). */
   events: EventReceiver;
@@ -148,7 +152,8 @@ export function createExpressApp(deps: ApiDeps): express.Express {
   v1.use(rateLimit);
   v1.use(jsonOnly());
   v1.use(express.json({ limit: BODY_LIMIT_BYTES, type: 'application/json' }));
-  v1.use('/messages', messagesRoutes(deps.messages));
+  v1.use('/messages', messagesRoutes(deps.messages, deps.history));
+  v1.use('/stats', statsRoutes(deps.history));
   v1.use('/dead-letters', deadLettersRoutes(deps.deadLetters));
   v1.use('/consents', consentsRoutes(deps.consents, deps.admission));
   v1.use('/admin/apps', adminAppsRoutes(deps.appAdmin));

@@ -8,6 +8,7 @@ import {
   type AppCredentials,
   type AppDirectory,
   type AppRegistryStore,
+  type ArchiveSearch,
 } from '@wechat-dispatch/core';
 import {
   SsrfGuard,
@@ -26,6 +27,7 @@ import { EventReceiver } from './domain/event-receiver';
 import { MessageAdmission, type ConsentPolicy } from './domain/message-admission';
 import { IdempotencyGuard } from './domain/idempotency';
 import { MessageService } from './domain/message-service';
+import { MessageHistory } from './domain/message-history';
 import { RequestQuota } from './domain/request-quota';
 import { RedisIdempotencyStore } from './infra/idempotency-store';
 import { redisAuthFailures } from './infra/redis-auth-failures';
@@ -78,6 +80,14 @@ export interface BuildApiDepsOptions {
   callbackAllowlist?: readonly string[];
   /** Ports an allow-list entry opens only by naming them. @defaultValue none */
   callbackProtectedPorts?: readonly number[];
+  /**
+   * The delivery-history archive (#20): its queries serve search, stats and reads of expired
+   * records, and record changes are appended to its change stream.
+   * @defaultValue none (search and stats answer 501)
+   */
+  archive?: ArchiveSearch;
+  /** Append record changes to the change stream. @defaultValue true when `archive` is given */
+  recordChanges?: boolean;
 }
 
 /** The API's dependencies and how to release them. */
@@ -94,7 +104,12 @@ export interface ApiRuntime {
  */
 export function buildApiDeps(options: BuildApiDepsOptions): ApiRuntime {
   const { redis, keyspace, logger } = options;
-  const storeOptions = { redis, keyspace, ttlSeconds: options.recordTtlSeconds };
+  const storeOptions = {
+    redis,
+    keyspace,
+    ttlSeconds: options.recordTtlSeconds,
+    archiveChanges: options.recordChanges ?? options.archive !== undefined,
+  };
   const records = new RecordStore(storeOptions);
   const apps = options.registry?.directory ?? staticDirectoryOf(options);
   const queues = openServiceQueues({ connection: redis, keyspace, logger });
@@ -150,6 +165,12 @@ export function buildApiDeps(options: BuildApiDepsOptions): ApiRuntime {
     logger,
     redis,
     messages,
+    history: new MessageHistory({
+      search: options.archive,
+      apps,
+      cursors: new DeadLetterCursors(cursorKeyFrom(options.apiKeys)),
+      logger,
+    }),
     deadLetters: new DeadLetterService(
       deadLetterStore,
       records,

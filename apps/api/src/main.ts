@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { startAppRegistry, type SeedApp } from '@wechat-dispatch/core';
+import { startAppRegistry, startArchive, type SeedApp } from '@wechat-dispatch/core';
 import {
   Keyspace,
   checkRedisSafety,
@@ -7,6 +7,7 @@ import {
   createLogger,
   describeTopology,
   loadConfigOrExit,
+  databasePassword,
   openRedis,
   registerShutdown,
   secretRedactor,
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
   });
   config.callbackSecrets.forEach((entry) => secretRedactor.registerSecret(entry.secret));
   secretRedactor.registerSecret(config.metricsToken);
+  secretRedactor.registerSecret(databasePassword(config.archive.databaseUrl));
   const logger = createLogger({ service: 'api', level: config.logLevel });
   weakApiKeyWarnings(config.apiKeys).forEach((warning) => logger.warn(warning));
   apiConfigWarnings(config).forEach((warning) => logger.warn('weak configuration', { warning }));
@@ -58,7 +60,24 @@ async function main(): Promise<void> {
       })
     : undefined;
   const appIds = (registry?.directory.list() ?? config.apps).map((app) => app.appId);
+  // The embedded archive can be opened by one process only: the API's, which then archives too.
+  const runArchiver =
+    config.archive.archiver === 'on' ||
+    (config.archive.archiver === 'auto' && config.archive.embeddedDir !== undefined);
+  const archiverRedis = runArchiver
+    ? await openRedis(config.redis, 'consumer', 'wxd-api-archiver', { logger, label: 'archiver' })
+    : undefined;
+  const archive = await startArchive({
+    databaseUrl: config.archive.databaseUrl,
+    embeddedDir: config.archive.embeddedDir,
+    retentionDays: config.archive.retentionDays,
+    runArchiver,
+    archiverRedis,
+    keyspace,
+    logger,
+  });
   const runtime = buildApiDeps({
+    archive: archive?.search,
     redis,
     keyspace,
     logger,
@@ -93,6 +112,7 @@ async function main(): Promise<void> {
       rateLimitPerMin: config.rateLimitPerMin,
       eventApps: config.eventTokens.map((entry) => entry.appId),
       consentMode: config.consentMode,
+      archive: archive ? `${archive.database.kind}${runArchiver ? ' (archiving)' : ''}` : 'none',
     });
   });
 
@@ -111,6 +131,8 @@ async function main(): Promise<void> {
           }),
       },
       { name: 'queues', run: () => runtime.close() },
+      { name: 'archive', run: () => archive?.close() },
+      { name: 'archiver-redis', run: () => archiverRedis && closeRedis(archiverRedis) },
       { name: 'redis', run: () => closeRedis(redis) },
     ],
   });

@@ -29,7 +29,7 @@ describe('methods', () => {
   });
 
   it.each([
-    ['put', '/v1/messages', 'OPTIONS, POST'],
+    ['put', '/v1/messages', 'GET, HEAD, OPTIONS, POST'],
     ['get', '/v1/messages/batch', 'OPTIONS, POST'],
     ['patch', '/v1/messages/m1', 'DELETE, GET, HEAD, OPTIONS'],
     ['post', '/healthz', 'GET, HEAD, OPTIONS'],

@@ -111,6 +111,7 @@ export function buildWorker(options: BuildWorkerOptions): WorkerRuntime {
     keyspace,
     ttlSeconds: settings.recordTtlSeconds,
     perTurn: true,
+    archiveChanges: settings.archive?.recordChanges ?? false,
   });
   const deadLetters = new DeadLetterStore({
     redis,

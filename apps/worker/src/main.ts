@@ -1,4 +1,4 @@
-import { startAppRegistry } from '@wechat-dispatch/core';
+import { startAppRegistry, startArchive } from '@wechat-dispatch/core';
 import {
   Keyspace,
   checkRedisSafety,
@@ -6,6 +6,7 @@ import {
   createLogger,
   describeTopology,
   loadConfigOrExit,
+  databasePassword,
   openRedis,
   registerShutdown,
   secretRedactor,
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
   config.apps.forEach((app) => secretRedactor.registerSecret(app.appSecret));
   config.callbacks.secrets.forEach((entry) => secretRedactor.registerSecret(entry.secret));
   secretRedactor.registerSecret(config.metricsToken);
+  secretRedactor.registerSecret(databasePassword(config.archive.databaseUrl));
   const logger = createLogger({ service: 'worker', level: config.logLevel });
 
   const redis = await openRedis(config.redis, 'consumer', 'wxd-worker', {
@@ -39,6 +41,24 @@ async function main(): Promise<void> {
         keys: config.secretsKeys,
         logger,
         seed: config.apps,
+      })
+    : undefined;
+  // The worker archives when the archive is a PostgreSQL server (the embedded one is the API's).
+  const runArchiver = config.archive.databaseUrl !== undefined && config.archive.archiver !== 'off';
+  const archiverRedis = runArchiver
+    ? await openRedis(config.redis, 'consumer', 'wxd-worker-archiver', {
+        logger,
+        label: 'archiver',
+      })
+    : undefined;
+  const archive = runArchiver
+    ? await startArchive({
+        databaseUrl: config.archive.databaseUrl,
+        retentionDays: config.archive.retentionDays,
+        runArchiver,
+        archiverRedis,
+        keyspace: new Keyspace(config.queuePrefix),
+        logger,
       })
     : undefined;
   const runtime = buildWorker({
@@ -67,6 +87,7 @@ async function main(): Promise<void> {
     appRegistry: registry !== undefined,
     concurrency: config.concurrency,
     tokenMode: config.tokenMode,
+    archiver: archive !== undefined,
   });
 
   registerShutdown({
@@ -76,6 +97,8 @@ async function main(): Promise<void> {
       { name: 'readiness', run: () => void (shuttingDown = true) },
       ...runtime.shutdownSteps,
       { name: 'app-registry', run: () => registry?.directory.close() },
+      { name: 'archive', run: () => archive?.close() },
+      { name: 'archiver-redis', run: () => archiverRedis && closeRedis(archiverRedis) },
       { name: 'ops-server', run: () => new Promise<void>((resolve) => ops.close(() => resolve())) },
       {
         name: 'redis',

@@ -29,6 +29,7 @@ export {
 } from './jobs/service-queues';
 export {
   deliveryRecordSchema,
+  MESSAGE_STATUSES,
   type MessageStatus,
   type LastError,
   type HistoryEntry,
@@ -98,3 +99,4 @@ export {
 } from './apps/start-app-registry';
 export { pendingMessagesOf } from './apps/pending-messages';
 export { registryKeys, type RegistryKeys } from './apps/registry-keys';
+export * from './archive';

@@ -21,6 +21,12 @@ export {
 } from './config/service-env';
 export { secretsKeyEnv, type AppSecretsKeys } from './config/app-secrets-env';
 export {
+  archiveEnvShape,
+  archiveConfigOf,
+  databasePassword,
+  type ArchiveConfig,
+} from './config/archive-env';
+export {
   apiKeysEnv,
   weakApiKeyWarnings,
   intEnv,

@@ -6,17 +6,24 @@
   backlog (../apps/includes/app-backlog.lua); each app index drops the entries older than the
   retention and takes the TTL too.
 
-  KEYS: per record, in order: record hash, app index, app pending, app rank (four keys each).
+  A created record is appended to the archive's change stream (includes/archive-change.lua) when
+  the keys end with that stream's key.
+
+  KEYS: per record, in order: record hash, app index, app pending, app rank (four keys each),
+        then optionally the archive's change stream.
   ARGV: ttlSeconds, then per record: createdMs, id, nFields, (field, value)…
   Returns, per record, the send priority of its job: its rank when it was created, the app's
   current rank (at least 1) when it already existed.
 ]]
 --- @include "../apps/includes/app-backlog"
+--- @include "includes/archive-change"
+local changesKey = false
+if #KEYS % 4 == 1 then changesKey = KEYS[#KEYS] end
 local ttl = tonumber(ARGV[1])
 local a = 2
 local ranks = {}
 local newest = {}
-for r = 0, (#KEYS / 4) - 1 do
+for r = 0, math.floor(#KEYS / 4) - 1 do
   local hashKey = KEYS[4 * r + 1]
   local indexKey = KEYS[4 * r + 2]
   local createdMs = tonumber(ARGV[a])
@@ -32,6 +39,7 @@ for r = 0, (#KEYS / 4) - 1 do
       newest[indexKey] = createdMs
     end
     ranks[r + 1] = backlogJoin(KEYS[4 * r + 3], KEYS[4 * r + 4])
+    archiveChange(changesKey, hashKey)
   else
     ranks[r + 1] = math.max(1, tonumber(redis.call('GET', KEYS[4 * r + 4]) or '1'))
   end

@@ -75,6 +75,9 @@ export class RecordBatch {
       const fields = [...encodeRecord(record, message), HISTORY_FIELD, JSON.stringify(entry)];
       args.push(Date.parse(record.createdAt), record.id, fields.length / 2, ...fields);
     }
+    if (this.store.changesKey !== undefined) {
+      keys.push(this.store.changesKey);
+    }
     return { keys, args };
   }
 

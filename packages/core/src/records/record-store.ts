@@ -12,6 +12,7 @@ import type { DeliveryRecord, HistoryEntry, MessageStatus, StoredMessage } from 
 import { canMove } from './status-machine';
 import type { MsgIdEntry } from '../events/msgid-index';
 import { appKeys } from '../apps/app-keys';
+import { changeStreamKey } from '../archive/change-stream-key';
 
 const TRANSITION = luaScript(join(__dirname, 'transition.lua'));
 const INDEXED_TRANSITION = luaScript(join(__dirname, 'indexed-transition.lua'));
@@ -31,6 +32,11 @@ export interface RecordStoreOptions {
    * call its own
    */
   perTurn?: boolean;
+  /**
+   * Append every creation and status change to the archive's change stream (#20): set where an
+   * archive is configured. @defaultValue false
+   */
+  archiveChanges?: boolean;
 }
 
 /** What a status change asks for. */
@@ -113,6 +119,8 @@ export class RecordStore {
   private readonly transitionScript: RecordScript;
   private readonly indexedTransitionScript: RecordScript;
   private readonly claimScript: RecordScript;
+  /** The change stream's key when changes are archived. */
+  readonly changesKey: string | undefined;
 
   constructor(options: RecordStoreOptions) {
     this.redis = options.redis;
@@ -123,6 +131,7 @@ export class RecordStore {
     this.transitionScript = bind(this.redis, TRANSITION);
     this.indexedTransitionScript = bind(this.redis, INDEXED_TRANSITION);
     this.claimScript = bind(this.redis, CLAIM);
+    this.changesKey = options.archiveChanges ? changeStreamKey(this.keyspace) : undefined;
   }
 
   /** Key of a record hash. */
@@ -157,11 +166,14 @@ export class RecordStore {
     const set = Object.entries(request.set ?? {}).filter(([, value]) => value !== undefined);
     const unset = request.unset ?? [];
     // ARGV in the scripts' order; the indexed script adds two keys and two arguments, the
-    // backlog two keys at the end.
+    // backlog two keys after them, the change stream last.
     const keys = [this.recordKey(id), ...(index ? [index.indexKey, index.parkedKey] : [])];
     if (request.appId !== undefined) {
       const app = appKeys(this.keyspace, request.appId);
       keys.push(app.pending, app.rank);
+    }
+    if (this.changesKey !== undefined) {
+      keys.push(this.changesKey);
     }
     const args = [
       to,

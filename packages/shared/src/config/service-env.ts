@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { archiveConfigOf, archiveEnvShape, type ArchiveConfig } from './archive-env';
 import { secretsKeyEnv, type AppSecretsKeys } from './app-secrets-env';
 import {
   callbackAllowlistEnv,
@@ -32,6 +33,7 @@ export const serviceEnvShape = {
   CALLBACK_SECRETS: callbackSecretsEnv,
   CALLBACK_ALLOWLIST: callbackAllowlistEnv,
   CALLBACK_PROTECTED_PORTS: callbackProtectedPortsEnv,
+  ...archiveEnvShape,
 };
 
 /** The parsed variables of {@link serviceEnvShape} that {@link checkAppSource} looks at. */
@@ -75,6 +77,8 @@ export interface ServiceConfig {
   recordTtlSeconds: number;
   /** The registry's keys; undefined = no registry, the apps of `WECHAT_APPS` only. */
   secretsKeys?: AppSecretsKeys;
+  /** The delivery-history archive (#20). */
+  archive: ArchiveConfig;
 }
 
 /** The {@link ServiceConfig} part of a parsed environment. */
@@ -86,6 +90,10 @@ export function serviceConfigOf(
     RECORD_TTL_DAYS: number;
     APP_SECRETS_KEY?: Buffer;
     APP_SECRETS_KEY_PREVIOUS?: Buffer;
+    DATABASE_URL?: string;
+    ARCHIVE_DIR?: string;
+    ARCHIVE_RETENTION_DAYS: number;
+    ARCHIVER: 'auto' | 'on' | 'off';
   },
   redis: RedisTopology,
 ): ServiceConfig {
@@ -98,5 +106,6 @@ export function serviceConfigOf(
     secretsKeys: e.APP_SECRETS_KEY
       ? { current: e.APP_SECRETS_KEY, previous: e.APP_SECRETS_KEY_PREVIOUS }
       : undefined,
+    archive: archiveConfigOf(e),
   };
 }

@@ -22,6 +22,8 @@ export const ERROR_CODES = {
   RATE_LIMITED: 'rate_limited',
   REDIS_UNAVAILABLE: 'redis_unavailable',
   APP_REGISTRY_OFF: 'app_registry_off',
+  ARCHIVE_NOT_CONFIGURED: 'archive_not_configured',
+  ARCHIVE_UNAVAILABLE: 'archive_unavailable',
   INTERNAL: 'internal',
 } as const;
 

@@ -1,6 +1,7 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { registerAdminPaths } from './admin-paths';
 import { registerEventPaths } from './event-paths';
+import { registerHistoryPaths } from './history-paths';
 import { registerOperationPaths } from './operation-paths';
 import { registerV1Paths } from './v1-paths';
 
@@ -35,6 +36,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
     description: "An API key from API_KEYS, where WeChat's access_token would be.",
   });
   registerV1Paths(registry);
+  registerHistoryPaths(registry);
   registerAdminPaths(registry);
   registerOperationPaths(registry);
   registerEventPaths(registry);

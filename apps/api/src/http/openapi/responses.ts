@@ -12,8 +12,9 @@ const ERROR_MEANINGS: Record<number, string> = {
   413: 'Body larger than 1 MB.',
   415: 'Body is not `application/json`.',
   429: 'Too many requests with this API key in the current minute, or too many wrong credentials from this client address (AUTH_FAILURE_LIMIT in AUTH_FAILURE_WINDOW_S); see `Retry-After`.',
+  501: 'No delivery-history archive is configured (`archive_not_configured`): set DATABASE_URL, or ARCHIVE_DIR for the embedded PGlite.',
   500: 'Internal error; the body holds only an `errorId` to find the log line.',
-  503: 'Redis unavailable; nothing was stored. Retry (with the same Idempotency-Key). On `/v1/admin/apps` without APP_SECRETS_KEY: `app_registry_off`.',
+  503: 'Redis unavailable; nothing was stored. Retry (with the same Idempotency-Key). On `/v1/admin/apps` without APP_SECRETS_KEY: `app_registry_off`. On search and stats: the archive does not answer (`archive_unavailable`).',
 };
 
 /** The error responses a route can give, in the contract's error shape. */

@@ -2,6 +2,8 @@ import type { ServerResponse } from 'node:http';
 import { Router } from 'express';
 import type { IdempotentOutcome, StoredResponse } from '../../domain/idempotency';
 import type { Accepted, MessageService } from '../../domain/message-service';
+import type { MessageHistory } from '../../domain/message-history';
+import { NotFoundError } from '@wechat-dispatch/shared';
 import { answerJson } from '../json-answer';
 import { inputOf, validate } from '../middleware/validate';
 import { contextOf, viewerOf } from '../request-locals';
@@ -11,11 +13,13 @@ import {
   idempotencyHeadersSchema,
   messageBodySchema,
 } from '../schemas/messages.schema';
+import { METADATA_PARAM, searchQuerySchema } from '../schemas/history.schema';
 
 /** What `POST /v1/messages` reads: the Idempotency-Key header and one message. */
 export const createInput = { headers: idempotencyHeadersSchema, body: messageBodySchema };
 const batchInput = { headers: idempotencyHeadersSchema, body: batchBodySchema };
 const idInput = { params: messageIdParamsSchema };
+const searchInput = { query: searchQuerySchema };
 
 /** 202 for a new request, 200 for an idempotent repeat (Stripe's `Idempotent-Replayed`). */
 function answerAccepted<T extends StoredResponse>(
@@ -37,8 +41,8 @@ export function answerAcceptedMessage(
   answerAccepted(res, outcome);
 }
 
-/** `/v1/messages`: enqueue one or a batch, read back, cancel. */
-export function messagesRoutes(messages: MessageService): Router {
+/** `/v1/messages`: enqueue one or a batch, search, read back (from the archive once expired), cancel. */
+export function messagesRoutes(messages: MessageService, history: MessageHistory): Router {
   const router = Router();
   router.post('/', validate(createInput), async (_req, res) => {
     const { headers, body } = inputOf(res, createInput);
@@ -54,9 +58,29 @@ export function messagesRoutes(messages: MessageService): Router {
     );
     answerAccepted(res, outcome);
   });
+  router.get('/', validate(searchInput), async (_req, res) => {
+    const { query } = inputOf(res, searchInput);
+    const metadata: Record<string, string> = {};
+    for (const [name, value] of Object.entries(query)) {
+      const key = METADATA_PARAM.exec(name)?.[1];
+      if (key !== undefined && typeof value === 'string') {
+        metadata[key] = value;
+      }
+    }
+    res.json(await history.search({ ...query, metadata }, viewerOf(res)));
+  });
   router.get('/:id', validate(idInput), async (_req, res) => {
     const { params } = inputOf(res, idInput);
-    res.json(await messages.get(params.id, viewerOf(res)));
+    const viewer = viewerOf(res);
+    try {
+      res.json(await messages.get(params.id, viewer));
+    } catch (error) {
+      // A record whose Redis copy has expired is still served from the archive.
+      if (!(error instanceof NotFoundError) || !history.configured) {
+        throw error;
+      }
+      res.json(await history.get(params.id, viewer));
+    }
   });
   router.delete('/:id', validate(idInput), async (_req, res) => {
     const { params } = inputOf(res, idInput);

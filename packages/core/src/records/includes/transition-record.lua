@@ -9,6 +9,7 @@
 
   With `backlog` ({pendingKey, rankKey} of the record's app), the app's backlog follows the
   change (../../apps/includes/app-backlog.lua): a final status leaves it, a redrive joins it.
+  With `changesKey`, the change is appended to the archive's change stream (archive-change.lua).
 
   argv: to, now, historyJson, historyCap, ttlSeconds, incrementAttempts (0|1),
         nFrom, from…, nSet, (field, value)…, nUnset, field…  (arguments after these are ignored)
@@ -18,7 +19,8 @@
 ]]
 --- @include "append-history"
 --- @include "../../apps/includes/app-backlog"
-local function transitionRecord(key, argv, backlog)
+--- @include "archive-change"
+local function transitionRecord(key, argv, backlog, changesKey)
   local fromAt = 7
   local nFrom = tonumber(argv[fromAt])
   local setAt = fromAt + nFrom + 1
@@ -50,6 +52,7 @@ local function transitionRecord(key, argv, backlog)
     redis.call('HDEL', key, unpack(present))
   end
   redis.call('EXPIRE', key, argv[5])
+  archiveChange(changesKey, key)
   local rank = false
   if backlog then
     rank = backlogFollow(backlog[1], backlog[2], current, argv[1]) or false
