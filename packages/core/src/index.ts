@@ -98,3 +98,14 @@ export {
 } from './apps/start-app-registry';
 export { pendingMessagesOf } from './apps/pending-messages';
 export { registryKeys, type RegistryKeys } from './apps/registry-keys';
+export {
+  ComponentStore,
+  type ComponentStoreOptions,
+  type StoredRefreshToken,
+} from './components/component-store';
+export type {
+  ComponentCredentials,
+  ComponentInput,
+  ComponentView,
+} from './components/component-record';
+export { componentKeys, type ComponentKeys } from './components/component-keys';
