@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
-import { startAppRegistry, type SeedApp } from '@wechat-dispatch/core';
+import { ComponentStore, SecretBox, startAppRegistry, type SeedApp } from '@wechat-dispatch/core';
+import { WeChatClient } from '@wechat-dispatch/wechat-client';
 import {
   Keyspace,
   checkRedisSafety,
@@ -11,6 +12,8 @@ import {
   registerShutdown,
   secretRedactor,
   weakApiKeyWarnings,
+  type Logger,
+  type RedisClient,
 } from '@wechat-dispatch/shared';
 import { createApp } from './app';
 import { buildApiDeps } from './compose';
@@ -28,6 +31,30 @@ function seedOf(config: ApiConfig): SeedApp[] {
   }));
 }
 
+/** The component store, seeded from `WECHAT_COMPONENTS` (an existing component is kept). */
+async function startOpenPlatform(
+  config: ApiConfig,
+  redis: RedisClient,
+  keyspace: Keyspace,
+  logger: Logger,
+) {
+  const keys = config.secretsKeys!;
+  const store = new ComponentStore({
+    redis,
+    keyspace,
+    box: new SecretBox(keys.current, keys.previous),
+  });
+  for (const { componentAppId, ...input } of config.components) {
+    const created = await store.seed(componentAppId, input);
+    logger.info('component seeded from WECHAT_COMPONENTS', { componentAppId, created });
+  }
+  const client = new WeChatClient({
+    baseUrl: config.wechatApiBase,
+    timeoutMs: config.wechatTimeoutMs,
+  });
+  return { store, client, loginPageUrl: config.componentLoginUrl };
+}
+
 async function main(): Promise<void> {
   const config = loadConfigOrExit(() => loadApiConfig());
   config.apps.forEach((app) => secretRedactor.registerSecret(app.appSecret));
@@ -38,6 +65,11 @@ async function main(): Promise<void> {
     secretRedactor.registerSecret(entry.encodingAESKey);
   });
   config.callbackSecrets.forEach((entry) => secretRedactor.registerSecret(entry.secret));
+  config.components.forEach((entry) =>
+    [entry.componentSecret, entry.token, entry.encodingAesKey].forEach((secret) =>
+      secretRedactor.registerSecret(secret),
+    ),
+  );
   secretRedactor.registerSecret(config.metricsToken);
   const logger = createLogger({ service: 'api', level: config.logLevel });
   weakApiKeyWarnings(config.apiKeys).forEach((warning) => logger.warn(warning));
@@ -58,6 +90,9 @@ async function main(): Promise<void> {
       })
     : undefined;
   const appIds = (registry?.directory.list() ?? config.apps).map((app) => app.appId);
+  const openPlatform = config.secretsKeys
+    ? await startOpenPlatform(config, redis, keyspace, logger)
+    : undefined;
   const runtime = buildApiDeps({
     redis,
     keyspace,
@@ -81,6 +116,7 @@ async function main(): Promise<void> {
     callbackCallers: config.callbackSecrets.map((entry) => entry.caller),
     callbackAllowlist: config.callbackAllowlist,
     callbackProtectedPorts: config.callbackProtectedPorts,
+    openPlatform,
   });
   const app = createApp(runtime.deps);
   const server: Server = createServer(app.listener).listen(config.port, () => {
@@ -111,6 +147,7 @@ async function main(): Promise<void> {
           }),
       },
       { name: 'queues', run: () => runtime.close() },
+      { name: 'wechat-client', run: () => openPlatform?.client.close() },
       { name: 'redis', run: () => closeRedis(redis) },
     ],
   });

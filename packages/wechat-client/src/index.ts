@@ -10,6 +10,7 @@ export { OPEN_PLATFORM_ERRCODES } from './errors/errcode-catalogue';
 export {
   authorizerGrant,
   componentGrant,
+  componentTokenSource,
   type AuthorizerGrantDeps,
   type ComponentSource,
   type HeldRefreshToken,

@@ -206,9 +206,34 @@ export class ComponentStore {
    * carry it). @returns true for the first claim within `ttlSeconds`
    */
   async claimAuthCode(componentAppId: string, code: string, ttlSeconds: number): Promise<boolean> {
-    const digest = createHash('sha256').update(code).digest('hex').slice(0, 32);
-    const key = this.keys.authCode(componentAppId, digest);
+    const key = this.codeKey(componentAppId, code);
     return (await this.options.redis.set(key, '1', 'EX', ttlSeconds, 'NX')) === 'OK';
+  }
+
+  /** Notes which authorizer a claimed code authorized, for the other path to read. */
+  async settleAuthCode(
+    componentAppId: string,
+    code: string,
+    authorizerAppId: string,
+    ttlSeconds: number,
+  ): Promise<void> {
+    await this.options.redis.set(this.codeKey(componentAppId, code), authorizerAppId, 'EX', ttlSeconds);
+  }
+
+  /** The authorizer a code authorized; undefined while its exchange runs (or never claimed). */
+  async authCodeOutcome(componentAppId: string, code: string): Promise<string | undefined> {
+    const value = await this.options.redis.get(this.codeKey(componentAppId, code));
+    return value && value !== '1' ? value : undefined;
+  }
+
+  /** Frees a claim after a failed exchange, so the other path may try. */
+  async releaseAuthCode(componentAppId: string, code: string): Promise<void> {
+    await this.options.redis.del(this.codeKey(componentAppId, code));
+  }
+
+  private codeKey(componentAppId: string, code: string): string {
+    const digest = createHash('sha256').update(code).digest('hex').slice(0, 32);
+    return this.keys.authCode(componentAppId, digest);
   }
 
   private sealRefresh(componentAppId: string, authorizerAppId: string, value: string): string {

@@ -22,6 +22,8 @@ export const ERROR_CODES = {
   RATE_LIMITED: 'rate_limited',
   REDIS_UNAVAILABLE: 'redis_unavailable',
   APP_REGISTRY_OFF: 'app_registry_off',
+  COMPONENT_NOT_READY: 'component_not_ready',
+  WECHAT_REFUSED: 'wechat_refused',
   INTERNAL: 'internal',
 } as const;
 

@@ -4,7 +4,7 @@ import { OPEN_PLATFORM_ERRCODES } from '../errors/errcode-catalogue';
 import { isWeChatError } from '../errors/is-wechat-error';
 import { WeChatApiError } from '../errors/wechat-api-error';
 import type { WeChatClient } from '../wechat-client';
-import type { TokenGrant } from './access-token-options';
+import type { TokenCredentialSource, TokenGrant } from './access-token-options';
 import type { AccessTokenProvider } from './access-token-service';
 
 /** Where a component's secret and newest verify ticket are read (core's ComponentStore). */
@@ -74,6 +74,21 @@ export function componentGrant(
       }
       return client.getComponentToken(componentAppId, credentials.componentSecret, ticket);
     },
+  };
+}
+
+/**
+ * The credential source of a token service for component_access_tokens: every id is a
+ * component whose token comes from {@link componentGrant} (an unknown one fails with
+ * `unknownComponent`).
+ */
+export function componentTokenSource(
+  client: WeChatClient,
+  source: ComponentSource,
+): TokenCredentialSource {
+  return {
+    secretOf: () => undefined,
+    grantOf: (componentAppId) => componentGrant(client, componentAppId, source),
   };
 }
 
