@@ -1,4 +1,4 @@
-import { startAppRegistry } from '@wechat-dispatch/core';
+import { ComponentStore, SecretBox, startAppRegistry } from '@wechat-dispatch/core';
 import {
   Keyspace,
   checkRedisSafety,
@@ -48,6 +48,13 @@ async function main(): Promise<void> {
     logger,
     isShuttingDown: () => shuttingDown,
     apps: registry?.directory,
+    components: config.secretsKeys
+      ? new ComponentStore({
+          redis,
+          keyspace: new Keyspace(config.queuePrefix),
+          box: new SecretBox(config.secretsKeys.current, config.secretsKeys.previous),
+        })
+      : undefined,
   });
   const ops = createOpsServer({
     registry: runtime.registry,
