@@ -207,6 +207,8 @@ function openPlatformOf(options: BuildApiDepsOptions): OpenPlatform | undefined 
     redis,
     keyspace,
     client: openPlatform.client,
+    // A missing ticket is found without calling WeChat: retry soon after the next push.
+    negativeTtlMs: 2000,
     apps: componentTokenSource(openPlatform.client, openPlatform.store),
     logger,
   });

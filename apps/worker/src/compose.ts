@@ -107,6 +107,8 @@ export function buildWorker(options: BuildWorkerOptions): WorkerRuntime {
     redis: options.tokenRedis,
     keyspace,
     client,
+    // A missing ticket is found without calling WeChat: retry soon after the next push.
+    negativeTtlMs: 2000,
     apps: componentTokenSource(client, options.components ?? noComponents),
     logger,
     hooks: { onFetch: metrics.onTokenFetch },

@@ -231,7 +231,9 @@ export class ComponentPlatform {
       this.authorizations.set(`${id}:${authorizer}`, { current: refresh, previous: given });
     }
     bump(this.counts.authorizerTokens, authorizer);
-    const { authorizer_appid: _drop, ...grant } = this.grant(authorizer, refresh);
+    const grant: Partial<AuthorizerGrant> = this.grant(authorizer, refresh);
+    // `api_authorizer_token` answers without the appid (the caller named it).
+    delete grant.authorizer_appid;
     return grant;
   }
 
