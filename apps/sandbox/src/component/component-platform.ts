@@ -226,9 +226,13 @@ export class ComponentPlatform {
     let refresh = auth.current;
     if (this.rotateRefreshTokens) {
       refresh = `refreshtoken@@@${token()}`;
-      // The token used stays accepted until the new one is used: a client that lost the
-      // answer can try again; anything older is refused with 61023.
-      this.authorizations.set(`${id}:${authorizer}`, { current: refresh, previous: given });
+      // The token used is accepted once more (a client that lost the answer may retry), so
+      // using the newest keeps the one before as a fallback; using that fallback retires it.
+      // A client that never stores rotated tokens is refused with 61023 at its third call.
+      this.authorizations.set(`${id}:${authorizer}`, {
+        current: refresh,
+        previous: given === auth.current ? given : undefined,
+      });
     }
     bump(this.counts.authorizerTokens, authorizer);
     const grant: Partial<AuthorizerGrant> = this.grant(authorizer, refresh);
