@@ -217,7 +217,12 @@ export class ComponentStore {
     authorizerAppId: string,
     ttlSeconds: number,
   ): Promise<void> {
-    await this.options.redis.set(this.codeKey(componentAppId, code), authorizerAppId, 'EX', ttlSeconds);
+    await this.options.redis.set(
+      this.codeKey(componentAppId, code),
+      authorizerAppId,
+      'EX',
+      ttlSeconds,
+    );
   }
 
   /** The authorizer a code authorized; undefined while its exchange runs (or never claimed). */
