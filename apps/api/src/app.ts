@@ -4,6 +4,9 @@ import type { Queue } from 'bullmq';
 import type { ApiKeyEntry, Logger, RedisClient } from '@wechat-dispatch/shared';
 import type { ConsentLedger } from '@wechat-dispatch/core';
 import type { AppAdmin } from './domain/app-admin';
+import type { ComponentAdmin } from './domain/component-admin';
+import type { OpenPlatform } from './domain/open-platform';
+import { adminComponentsRoutes, componentPushRoutes } from './http/routes/components.routes';
 import type { AuthThrottle } from './domain/auth-throttle';
 import type { DeadLetterService } from './domain/dead-letter-service';
 import type { EventReceiver } from './domain/event-receiver';
@@ -53,6 +56,10 @@ export interface ApiDeps {
   admission: MessageAdmission;
   /** The app registry's operator routes (`/v1/admin/apps`). */
   appAdmin: AppAdmin;
+  /** The Open Platform's WeChat side (`/wechat/component`); none = those routes answer 503. */
+  openPlatform?: OpenPlatform;
+  /** The components' operator routes (`/v1/admin/components`). */
+  componentAdmin: ComponentAdmin;
   /** Every queue, for the dashboard: each app's send queue and `dead-letters`. */
   queues: readonly Queue[];
   metrics: ApiMetrics;
@@ -157,6 +164,7 @@ export function createExpressApp(deps: ApiDeps): express.Express {
   v1.use('/dead-letters', deadLettersRoutes(deps.deadLetters));
   v1.use('/consents', consentsRoutes(deps.consents, deps.admission));
   v1.use('/admin/apps', adminAppsRoutes(deps.appAdmin));
+  v1.use('/admin/components', adminComponentsRoutes(deps.componentAdmin));
   app.use('/v1', v1);
 
   app.use(
@@ -174,6 +182,7 @@ export function createExpressApp(deps: ApiDeps): express.Express {
   // WeChat's pushes: no API key (the signature is the credential), no rate limit (WeChat's
   // retries must get in), raw text body.
   app.use('/wechat/events', wechatEventsRoutes(deps.events));
+  app.use('/wechat/component', componentPushRoutes(deps.openPlatform, deps.events));
 
   app.use(healthRoutes(deps.redis, deps.isShuttingDown ?? (() => false)));
   app.use(metricsRoutes(deps.metrics.registry, deps.metricsToken, gate));

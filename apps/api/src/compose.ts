@@ -9,7 +9,15 @@ import {
   type AppDirectory,
   type AppRegistryStore,
   type ArchiveSearch,
+  type ComponentStore,
 } from '@wechat-dispatch/core';
+import {
+  AccessTokenService,
+  componentTokenSource,
+  type WeChatClient,
+} from '@wechat-dispatch/wechat-client';
+import { ComponentAdmin } from './domain/component-admin';
+import { OpenPlatform } from './domain/open-platform';
 import {
   SsrfGuard,
   type ApiKeyEntry,
@@ -88,6 +96,11 @@ export interface BuildApiDepsOptions {
   archive?: ArchiveSearch;
   /** Append record changes to the change stream. @defaultValue true when `archive` is given */
   recordChanges?: boolean;
+  /**
+   * The Open Platform (needs `registry`): the component store and a WeChat client for the
+   * component endpoints. @defaultValue none (the component routes answer 503)
+   */
+  openPlatform?: { store: ComponentStore; client: WeChatClient; loginPageUrl: string };
 }
 
 /** The API's dependencies and how to release them. */
@@ -135,6 +148,7 @@ export function buildApiDeps(options: BuildApiDepsOptions): ApiRuntime {
     logger,
     maxAgeSeconds: options.eventMaxAgeSeconds,
   });
+  const platform = openPlatformOf(options);
   const consents = new ConsentLedger({ redis, keyspace });
   const exemptApps = new Set(options.consent?.exemptApps ?? []);
   const admission = new MessageAdmission({
@@ -181,6 +195,12 @@ export function buildApiDeps(options: BuildApiDepsOptions): ApiRuntime {
     consents,
     admission,
     appAdmin: new AppAdmin(options.registry?.store, logger),
+    openPlatform: platform,
+    componentAdmin: new ComponentAdmin(
+      platform && options.openPlatform
+        ? { store: options.openPlatform.store, platform, logger }
+        : undefined,
+    ),
     queues: queues.all(),
     metrics,
     quota: requestQuota(options),
@@ -196,6 +216,32 @@ export function buildApiDeps(options: BuildApiDepsOptions): ApiRuntime {
     deps,
     close: () => queues.close(),
   };
+}
+
+/** The Open Platform side, over the registry and a component token service on `redis`. */
+function openPlatformOf(options: BuildApiDepsOptions): OpenPlatform | undefined {
+  const { openPlatform, registry, redis, keyspace, logger } = options;
+  if (openPlatform === undefined || registry === undefined) {
+    return undefined;
+  }
+  const componentTokens = new AccessTokenService({
+    redis,
+    keyspace,
+    client: openPlatform.client,
+    // A missing ticket is found without calling WeChat: retry soon after the next push.
+    negativeTtlMs: 2000,
+    apps: componentTokenSource(openPlatform.client, openPlatform.store),
+    logger,
+  });
+  return new OpenPlatform({
+    store: openPlatform.store,
+    registry: registry.store,
+    client: openPlatform.client,
+    componentTokens,
+    logger,
+    loginPageUrl: openPlatform.loginPageUrl,
+    maxAgeSeconds: options.eventMaxAgeSeconds,
+  });
 }
 
 /** The apps of `appIds` with their event tokens and consent exemptions from the environment. */

@@ -14,7 +14,9 @@ import {
   type CallbackSecretEntry,
   type EventTokenEntry,
   type ServiceConfig,
+  urlEnv,
 } from '@wechat-dispatch/shared';
+import { componentsEnv, type ComponentEntry } from './component-config';
 
 /** `a,b,c` → `['a','b','c']`, blanks dropped. */
 const nameListEnv = z
@@ -55,6 +57,10 @@ const envSchema = z
     WECHAT_EVENT_MAX_AGE_S: intEnv(300, 1, 86400),
     WECHAT_CONSENT_MODE: z.enum(['auto', 'enforce', 'off']).default('auto'),
     WECHAT_CONSENT_EXEMPT_APPS: nameListEnv,
+    WECHAT_COMPONENTS: componentsEnv,
+    WECHAT_API_BASE: urlEnv('https://api.weixin.qq.com'),
+    WECHAT_TIMEOUT_MS: intEnv(5000, 100, 120000),
+    WECHAT_COMPONENT_LOGIN_URL: urlEnv('https://mp.weixin.qq.com/cgi-bin/componentloginpage'),
   })
   .superRefine((env, ctx) => {
     checkAppSource(env, ctx);
@@ -80,6 +86,13 @@ const envSchema = z
           });
         }
       }
+    }
+    if (env.WECHAT_COMPONENTS.length > 0 && env.APP_SECRETS_KEY === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['WECHAT_COMPONENTS'],
+        message: 'needs APP_SECRETS_KEY (component secrets and refresh tokens are sealed with it)',
+      });
     }
     for (const entry of env.WECHAT_EVENT_TOKENS) {
       if (!appIds.has(entry.appId)) {
@@ -122,6 +135,13 @@ export interface ApiConfig extends ServiceConfig {
   callbackAllowlist: string[];
   /** Ports an allow-list entry opens only by naming them (this process's own included). */
   callbackProtectedPorts: number[];
+  /** Open Platform components of `WECHAT_COMPONENTS`, seeded into the registry at start. */
+  components: ComponentEntry[];
+  /** WeChat's API origin, for the component endpoints (`WECHAT_API_BASE`). */
+  wechatApiBase: string;
+  wechatTimeoutMs: number;
+  /** WeChat's authorization page (`WECHAT_COMPONENT_LOGIN_URL`). */
+  componentLoginUrl: string;
 }
 
 /**
@@ -153,6 +173,10 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     callbackSecrets: e.CALLBACK_SECRETS,
     callbackAllowlist: e.CALLBACK_ALLOWLIST,
     callbackProtectedPorts: [e.PORT, ...e.CALLBACK_PROTECTED_PORTS],
+    components: e.WECHAT_COMPONENTS,
+    wechatApiBase: e.WECHAT_API_BASE,
+    wechatTimeoutMs: e.WECHAT_TIMEOUT_MS,
+    componentLoginUrl: e.WECHAT_COMPONENT_LOGIN_URL,
   });
 }
 

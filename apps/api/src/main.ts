@@ -1,5 +1,12 @@
 import { createServer, type Server } from 'node:http';
-import { startAppRegistry, startArchive, type SeedApp } from '@wechat-dispatch/core';
+import {
+  ComponentStore,
+  SecretBox,
+  startAppRegistry,
+  startArchive,
+  type SeedApp,
+} from '@wechat-dispatch/core';
+import { WeChatClient } from '@wechat-dispatch/wechat-client';
 import {
   Keyspace,
   checkRedisSafety,
@@ -12,6 +19,8 @@ import {
   registerShutdown,
   secretRedactor,
   weakApiKeyWarnings,
+  type Logger,
+  type RedisClient,
 } from '@wechat-dispatch/shared';
 import { createApp } from './app';
 import { buildApiDeps } from './compose';
@@ -29,6 +38,30 @@ function seedOf(config: ApiConfig): SeedApp[] {
   }));
 }
 
+/** The component store, seeded from `WECHAT_COMPONENTS` (an existing component is kept). */
+async function startOpenPlatform(
+  config: ApiConfig,
+  redis: RedisClient,
+  keyspace: Keyspace,
+  logger: Logger,
+) {
+  const keys = config.secretsKeys!;
+  const store = new ComponentStore({
+    redis,
+    keyspace,
+    box: new SecretBox(keys.current, keys.previous),
+  });
+  for (const { componentAppId, ...input } of config.components) {
+    const created = await store.seed(componentAppId, input);
+    logger.info('component seeded from WECHAT_COMPONENTS', { componentAppId, created });
+  }
+  const client = new WeChatClient({
+    baseUrl: config.wechatApiBase,
+    timeoutMs: config.wechatTimeoutMs,
+  });
+  return { store, client, loginPageUrl: config.componentLoginUrl };
+}
+
 async function main(): Promise<void> {
   const config = loadConfigOrExit(() => loadApiConfig());
   config.apps.forEach((app) => secretRedactor.registerSecret(app.appSecret));
@@ -39,6 +72,11 @@ async function main(): Promise<void> {
     secretRedactor.registerSecret(entry.encodingAESKey);
   });
   config.callbackSecrets.forEach((entry) => secretRedactor.registerSecret(entry.secret));
+  config.components.forEach((entry) =>
+    [entry.componentSecret, entry.token, entry.encodingAesKey].forEach((secret) =>
+      secretRedactor.registerSecret(secret),
+    ),
+  );
   secretRedactor.registerSecret(config.metricsToken);
   secretRedactor.registerSecret(databasePassword(config.archive.databaseUrl));
   const logger = createLogger({ service: 'api', level: config.logLevel });
@@ -76,6 +114,9 @@ async function main(): Promise<void> {
     keyspace,
     logger,
   });
+  const openPlatform = config.secretsKeys
+    ? await startOpenPlatform(config, redis, keyspace, logger)
+    : undefined;
   const runtime = buildApiDeps({
     archive: archive?.search,
     redis,
@@ -100,6 +141,7 @@ async function main(): Promise<void> {
     callbackCallers: config.callbackSecrets.map((entry) => entry.caller),
     callbackAllowlist: config.callbackAllowlist,
     callbackProtectedPorts: config.callbackProtectedPorts,
+    openPlatform,
   });
   const app = createApp(runtime.deps);
   const server: Server = createServer(app.listener).listen(config.port, () => {
@@ -133,6 +175,7 @@ async function main(): Promise<void> {
       { name: 'queues', run: () => runtime.close() },
       { name: 'archive', run: () => archive?.close() },
       { name: 'archiver-redis', run: () => archiverRedis && closeRedis(archiverRedis) },
+      { name: 'wechat-client', run: () => openPlatform?.client.close() },
       { name: 'redis', run: () => closeRedis(redis) },
     ],
   });

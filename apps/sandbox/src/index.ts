@@ -31,3 +31,6 @@ export { VALUE_TYPES, checkValue, valueTypeOf } from './domain/value-rules';
 export { validateData } from './domain/validate-data';
 export { OPENID_PATTERN } from './domain/validate-send';
 export type { ValueType } from './domain/value-rules';
+export { ComponentPlatform } from './component/component-platform';
+export type { SandboxComponent, ComponentStats } from './component/component-platform';
+export { componentPush } from './component/component-push';

@@ -10,6 +10,7 @@ import type { SandboxState } from './state/sandbox-state';
 import type { SandboxApp } from './types';
 import type { EventTarget } from './events/event-target';
 import type { TemplateInfo } from './state/template-registry';
+import { ComponentPlatform, type SandboxComponent } from './component/component-platform';
 
 /** Options of {@link startSandbox}. */
 export interface StartSandboxOptions extends Partial<SandboxSettings> {
@@ -27,6 +28,8 @@ export interface StartSandboxOptions extends Partial<SandboxSettings> {
   templates?: TemplateInfo[];
   /** Event targets by appid, known from the start; restored by reset. */
   eventTargets?: Record<string, EventTarget>;
+  /** Open Platform components (third-party platforms); their merchants are `apps`. */
+  components?: SandboxComponent[];
 }
 
 /** A running sandbox. Every {@link SandboxControl} method is available on it directly. */
@@ -37,6 +40,8 @@ export interface SandboxHandle extends SandboxControl {
   readonly port: number;
   /** The raw state, for assertions the control surface does not cover. */
   readonly state: SandboxState;
+  /** The Open Platform side: ticket pushes, authorizations, component call counters. */
+  readonly platform: ComponentPlatform;
   /** Stops listening, drops open connections (hung calls included) and pending events. */
   close(): Promise<void>;
 }
@@ -56,11 +61,13 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Sandbo
     logger,
     templates,
     eventTargets,
+    components = [],
     ...settings
   } = options;
   const state = createSandboxState({ apps, settings, now, logger });
   const control = createSandboxControl(state, { templates, eventTargets });
-  const server = createServer(createSandboxApp(state, control));
+  const platform = new ComponentPlatform(state, components);
+  const server = createServer(createSandboxApp(state, control, platform));
   // Clients (keep-alive agents, benchmarks) keep connections alive longer than Node's 5 s default.
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
@@ -78,8 +85,10 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Sandbo
     url: `http://${urlHost}:${bound}`,
     port: bound,
     state,
+    platform,
     close: () => {
       closing ??= new Promise<void>((resolve, reject) => {
+        platform.close();
         state.events.close();
         state.sleeper.cancelAll();
         server.close((err) => (err ? reject(err) : resolve()));

@@ -10,6 +10,7 @@ import {
   type AppCredentials,
   type AppDirectory,
   type ServiceQueues,
+  type ComponentStore,
 } from '@wechat-dispatch/core';
 import {
   Keyspace,
@@ -18,7 +19,12 @@ import {
   type RedisClient,
   type ShutdownStep,
 } from '@wechat-dispatch/shared';
-import { AccessTokenService, WeChatClient } from '@wechat-dispatch/wechat-client';
+import {
+  AccessTokenService,
+  WeChatClient,
+  authorizerGrant,
+  componentTokenSource,
+} from '@wechat-dispatch/wechat-client';
 import type { WorkerSettings } from './config';
 import { createFollowUpWorkers } from './follow-up-workers';
 import { AppPauses } from './infra/app-pauses';
@@ -49,6 +55,11 @@ export interface BuildWorkerOptions {
    * @defaultValue the static directory of `settings.apps`
    */
   apps?: AppDirectory & AppCredentials;
+  /**
+   * The Open Platform store: authorizers' tokens come from their component through it.
+   * @defaultValue none (an authorizer's sends wait with a token configuration error)
+   */
+  components?: ComponentStore;
 }
 
 /** A worker process's dependencies, built but not running. */
@@ -92,6 +103,22 @@ export function buildWorker(options: BuildWorkerOptions): WorkerRuntime {
     baseUrl: settings.wechatApiBase,
     timeoutMs: settings.wechatTimeoutMs,
   });
+  const componentTokens = new AccessTokenService({
+    redis: options.tokenRedis,
+    keyspace,
+    client,
+    // A missing ticket is found without calling WeChat: retry soon after the next push.
+    negativeTtlMs: 2000,
+    apps: componentTokenSource(client, options.components ?? noComponents),
+    logger,
+    hooks: { onFetch: metrics.onTokenFetch },
+  });
+  const grantDeps = {
+    client,
+    componentTokens,
+    vault: options.components ?? noComponents,
+    logger,
+  };
   const tokens = new AccessTokenService({
     redis: options.tokenRedis,
     keyspace,
@@ -100,6 +127,12 @@ export function buildWorker(options: BuildWorkerOptions): WorkerRuntime {
     apps: {
       secretOf: (appId) => apps.secretOf(appId),
       tokenModeOf: (appId) => apps.get(appId)?.tokenMode,
+      grantOf: (appId) => {
+        const app = apps.get(appId);
+        return app?.tokenSource === 'component' && app.componentAppId !== undefined
+          ? authorizerGrant(grantDeps, app.componentAppId, appId)
+          : undefined;
+      },
     },
     mode: settings.tokenMode,
     logger,
@@ -204,7 +237,10 @@ export function buildWorker(options: BuildWorkerOptions): WorkerRuntime {
         ready: redisOk && !shuttingDown,
         redis: redisOk ? 'ok' : 'unavailable',
         shuttingDown,
-        tokenConfigErrors: Object.fromEntries(tokens.configErrors()),
+        tokenConfigErrors: Object.fromEntries([
+          ...componentTokens.configErrors(),
+          ...tokens.configErrors(),
+        ]),
       };
     },
     shutdownSteps,
@@ -215,6 +251,14 @@ export function buildWorker(options: BuildWorkerOptions): WorkerRuntime {
     },
   };
 }
+
+/** Without the Open Platform store: no component, no authorizer refresh token. */
+const noComponents = {
+  credentials: () => Promise.resolve(undefined),
+  ticket: () => Promise.resolve(undefined),
+  refreshToken: () => Promise.resolve(undefined),
+  swapRefreshToken: () => Promise.resolve(false),
+};
 
 /**
  * Promotes the held jobs of apps that are (again) enabled: at start, for apps enabled while no

@@ -1,4 +1,4 @@
-import { startAppRegistry, startArchive } from '@wechat-dispatch/core';
+import { ComponentStore, SecretBox, startAppRegistry, startArchive } from '@wechat-dispatch/core';
 import {
   Keyspace,
   checkRedisSafety,
@@ -68,6 +68,13 @@ async function main(): Promise<void> {
     logger,
     isShuttingDown: () => shuttingDown,
     apps: registry?.directory,
+    components: config.secretsKeys
+      ? new ComponentStore({
+          redis,
+          keyspace: new Keyspace(config.queuePrefix),
+          box: new SecretBox(config.secretsKeys.current, config.secretsKeys.previous),
+        })
+      : undefined,
   });
   const ops = createOpsServer({
     registry: runtime.registry,

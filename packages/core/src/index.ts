@@ -100,3 +100,14 @@ export {
 export { pendingMessagesOf } from './apps/pending-messages';
 export { registryKeys, type RegistryKeys } from './apps/registry-keys';
 export * from './archive';
+export {
+  ComponentStore,
+  type ComponentStoreOptions,
+  type StoredRefreshToken,
+} from './components/component-store';
+export type {
+  ComponentCredentials,
+  ComponentInput,
+  ComponentView,
+} from './components/component-record';
+export { componentKeys, type ComponentKeys } from './components/component-keys';

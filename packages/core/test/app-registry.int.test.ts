@@ -144,7 +144,7 @@ describe('AppRegistryStore and openAppRegistry', () => {
       const stored = parseStoredApp(
         await rig.connection().hget(registryKeys(rig.keyspace).apps, APP),
       );
-      expect(stored?.appSecret.startsWith(`v1:${secretKeyId(newKey)}:`)).toBe(true);
+      expect(stored?.appSecret?.startsWith(`v1:${secretKeyId(newKey)}:`)).toBe(true);
       const onlyNewKey = await rig.registry(new SecretBox(newKey));
       expect(onlyNewKey.secretOf(APP)).toBe(SECRET);
     });

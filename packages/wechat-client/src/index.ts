@@ -5,6 +5,17 @@ export { isWeChatError } from './errors/is-wechat-error';
 export { WeChatClient, type WeChatClientOptions } from './wechat-client';
 export type { MessageData, MiniprogramLink, SendResult } from './endpoints/endpoint-context';
 export type { AccessTokenResult } from './endpoints/token';
+export { COMPONENT_PATHS, type AuthorizerTokens, type PreAuthCode } from './endpoints/component';
+export { OPEN_PLATFORM_ERRCODES } from './errors/errcode-catalogue';
+export {
+  authorizerGrant,
+  componentGrant,
+  componentTokenSource,
+  type AuthorizerGrantDeps,
+  type ComponentSource,
+  type HeldRefreshToken,
+  type RefreshTokenVault,
+} from './access-token/open-platform-grants';
 export type { TemplateSendRequest } from './endpoints/template-send';
 export type {
   SubscribeSendRequest,
@@ -19,6 +30,7 @@ export type {
   AccessTokenHooks,
   TokenCredentialSource,
   TokenFetchOutcome,
+  TokenGrant,
   TokenMode,
 } from './access-token/access-token-options';
 export { UnknownAppError } from './access-token/token-errors';

@@ -5,6 +5,14 @@ import { sendBizSubscribe, type BizSubscribeSendRequest } from './endpoints/bizs
 import { sendSubscribe, type SubscribeSendRequest } from './endpoints/subscribe-send';
 import { sendTemplate, type TemplateSendRequest } from './endpoints/template-send';
 import { getClassicToken, getStableToken, type AccessTokenResult } from './endpoints/token';
+import {
+  createPreAuthCode,
+  getAuthorizerToken,
+  getComponentToken,
+  queryAuth,
+  type AuthorizerTokens,
+  type PreAuthCode,
+} from './endpoints/component';
 
 /** Options of {@link WeChatClient}. */
 export interface WeChatClientOptions {
@@ -54,6 +62,45 @@ export class WeChatClient {
     forceRefresh = false,
   ): Promise<AccessTokenResult> {
     return getStableToken(this.ctx, appId, appSecret, forceRefresh);
+  }
+
+  /** `POST /cgi-bin/component/api_component_token` (Open Platform). */
+  getComponentToken(
+    componentAppId: string,
+    componentSecret: string,
+    verifyTicket: string,
+  ): Promise<AccessTokenResult> {
+    return getComponentToken(this.ctx, componentAppId, componentSecret, verifyTicket);
+  }
+
+  /** `POST /cgi-bin/component/api_create_preauthcode`. */
+  createPreAuthCode(componentToken: string, componentAppId: string): Promise<PreAuthCode> {
+    return createPreAuthCode(this.ctx, componentToken, componentAppId);
+  }
+
+  /** `POST /cgi-bin/component/api_query_auth`: an authorization code → the authorizer's tokens. */
+  queryAuth(
+    componentToken: string,
+    componentAppId: string,
+    authorizationCode: string,
+  ): Promise<AuthorizerTokens> {
+    return queryAuth(this.ctx, componentToken, componentAppId, authorizationCode);
+  }
+
+  /** `POST /cgi-bin/component/api_authorizer_token`: refresh an authorizer's token. */
+  getAuthorizerToken(
+    componentToken: string,
+    componentAppId: string,
+    authorizerAppId: string,
+    refreshToken: string,
+  ): Promise<AuthorizerTokens> {
+    return getAuthorizerToken(
+      this.ctx,
+      componentToken,
+      componentAppId,
+      authorizerAppId,
+      refreshToken,
+    );
   }
 
   /** `POST /cgi-bin/message/template/send` (OA template message, with `client_msg_id`). */

@@ -22,6 +22,19 @@ export interface PushQuery {
   msg_signature?: string;
 }
 
+/**
+ * Push credentials given with the push (an Open Platform authorizer: the component's token and
+ * key, and the component's appid at the end of the ciphertext).
+ */
+export interface PushCredentials {
+  token: string;
+  encodingAESKey?: string;
+  /** The appid the push is encrypted for. @defaultValue the app's own */
+  encryptedFor?: string;
+}
+
+type PushEntry = EventTokenEntry & { encryptedFor?: string };
+
 /** Where verified events go: dedupe and the `wechat-events` queue (infra). */
 export interface EventInbox {
   /** Queues the event unless it was seen before. @returns false for a duplicate */
@@ -83,8 +96,14 @@ export class EventReceiver {
    * @returns whether it was new (false: a repeat, ignored)
    * @throws NotFoundError, AppError 401 (signature, timestamp, appid), ValidationError (body)
    */
-  async receive(appId: string, query: PushQuery, body: string, traceId: string): Promise<boolean> {
-    const entry = this.entryOf(appId);
+  async receive(
+    appId: string,
+    query: PushQuery,
+    body: string,
+    traceId: string,
+    credentials?: PushCredentials,
+  ): Promise<boolean> {
+    const entry = credentials ? { appId, ...credentials } : this.entryOf(appId);
     this.checkSignature(entry, query);
     const event = this.readEvent(entry, query, body);
     const tuple = entry.encodingAESKey ? undefined : this.tupleOf(query);
@@ -142,7 +161,7 @@ export class EventReceiver {
     return { appId, ...credentials };
   }
 
-  private checkSignature(entry: EventTokenEntry, query: PushQuery): void {
+  private checkSignature(entry: PushEntry, query: PushQuery): void {
     const { signature, timestamp = '', nonce = '' } = query;
     if (!sameSignature(pushSignature(entry.token, timestamp, nonce), signature)) {
       throw rejected('The signature does not match the app token');
@@ -153,7 +172,7 @@ export class EventReceiver {
     }
   }
 
-  private readEvent(entry: EventTokenEntry, query: PushQuery, body: string): WeChatEvent {
+  private readEvent(entry: PushEntry, query: PushQuery, body: string): WeChatEvent {
     let plain = body;
     try {
       const envelope = readPushBody(body);
@@ -170,7 +189,7 @@ export class EventReceiver {
           throw rejected('The msg_signature does not match');
         }
         const decrypted = decryptPush(encrypt, entry.encodingAESKey);
-        if (decrypted.appId !== entry.appId) {
+        if (decrypted.appId !== (entry.encryptedFor ?? entry.appId)) {
           throw rejected('The push was encrypted for another app');
         }
         plain = decrypted.message;

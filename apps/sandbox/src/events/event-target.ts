@@ -14,6 +14,11 @@ export interface EventTarget {
   format?: 'xml' | 'json';
   /** `ToUserName` of every event. @defaultValue `gh_` + 12 hex digits derived from the appid */
   originalId?: string;
+  /**
+   * The appid at the end of the encrypted plaintext. @defaultValue the app's own; an Open
+   * Platform authorizer's pushes carry the component's appid (the platform decrypts them).
+   */
+  encryptAppId?: string;
 }
 
 /**

@@ -38,7 +38,7 @@ export function signPush(
   url.searchParams.set('openid', openid);
   let body = plain;
   if (mode !== 'plain' && target.encodingAESKey) {
-    const encrypt = encryptMessage(plain, target.encodingAESKey, appid);
+    const encrypt = encryptMessage(plain, target.encodingAESKey, target.encryptAppId ?? appid);
     url.searchParams.set('encrypt_type', 'aes');
     url.searchParams.set('msg_signature', wechatSignature(target.token, timestamp, nonce, encrypt));
     const toUserName = target.originalId ?? originalIdOf(appid);

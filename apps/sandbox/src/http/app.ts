@@ -8,13 +8,19 @@ import { createSandboxControl } from '../control/sandbox-control';
 import type { Express, NextFunction, Request, Response } from 'express';
 import type { SandboxControl } from '../control/sandbox-control';
 import type { SandboxState } from '../state/sandbox-state';
+import { componentRoutes } from '../component/component.routes';
+import type { ComponentPlatform } from '../component/component-platform';
 
 /**
  * The sandbox's Express app, without listening, so supertest can drive it.
  *
  * @param control - shares the handle's control surface; built from `state` when omitted
  */
-export function createSandboxApp(state: SandboxState, control?: SandboxControl): Express {
+export function createSandboxApp(
+  state: SandboxState,
+  control?: SandboxControl,
+  platform?: ComponentPlatform,
+): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -26,6 +32,9 @@ export function createSandboxApp(state: SandboxState, control?: SandboxControl):
     next();
   });
   app.use(wechatRoutes(state));
+  if (platform) {
+    app.use(componentRoutes(platform));
+  }
   const ctl = control ?? createSandboxControl(state);
   app.use(controlRoutes(state, ctl));
   app.use(scenarioRoutes(ctl));

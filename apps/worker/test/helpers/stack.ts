@@ -95,6 +95,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       WECHAT_APPS: appsEnv(options.apps),
       PORT: String(port),
       API_KEYS: `tests:${API_KEY}`,
+      // The Open Platform's component calls (#21); other tests never reach WeChat from the API.
+      WECHAT_API_BASE: sandbox.url,
       ...options.apiEnv,
     }),
   );

@@ -15,6 +15,13 @@ export interface AppEntry {
   ratePerSec?: number;
   /** Subscribe messages need no recorded consent. */
   consentExempt?: boolean;
+  /**
+   * Where its access token comes from: its own AppSecret (unset = `secret`), or, for an Open
+   * Platform authorizer, `api_authorizer_token` of the component it authorized.
+   */
+  tokenSource?: 'secret' | 'component';
+  /** The component (third-party platform) of an authorizer. */
+  componentAppId?: string;
 }
 
 /**

@@ -21,7 +21,8 @@ export const storedAppSchema = z.object({
   tokenMode: z.enum(['stable', 'classic']).optional(),
   ratePerSec: z.number().int().positive().optional(),
   consentExempt: z.boolean().optional(),
-  appSecret: z.string(),
+  /** Absent for authorizers, which WeChat gives no AppSecret to the platform for. */
+  appSecret: z.string().optional(),
   eventToken: z.string().optional(),
   encodingAesKey: z.string().optional(),
   secretChangedAt: z.string(),
@@ -29,6 +30,10 @@ export const storedAppSchema = z.object({
   updatedAt: z.string(),
   /** `seed`: written from WECHAT_APPS and never by an operator since. */
   origin: z.enum(['seed', 'operator']),
+  /** `component`: an Open Platform authorizer, its token from its component (no AppSecret). */
+  tokenSource: z.enum(['secret', 'component']).optional(),
+  /** The third-party platform (component) an authorizer authorized. */
+  componentAppId: z.string().optional(),
 });
 
 /** One app as the registry hash stores it. */
@@ -37,7 +42,9 @@ export type StoredApp = z.infer<typeof storedAppSchema>;
 /** An app as the operator routes show it: never a secret, only whether one is set. */
 export interface AppView extends Omit<AppEntry, 'consentExempt'> {
   consentExempt: boolean;
-  secretSet: true;
+  secretSet: boolean;
+  tokenSource: 'secret' | 'component';
+  componentAppId?: string;
   secretChangedAt: string;
   eventTokenSet: boolean;
   encodingAesKeySet: boolean;
@@ -68,6 +75,9 @@ export function entryOf(app: StoredApp): AppEntry {
     tokenMode: app.tokenMode,
     ratePerSec: app.ratePerSec,
     consentExempt: app.consentExempt,
+    ...(app.tokenSource === 'component'
+      ? { tokenSource: 'component' as const, componentAppId: app.componentAppId }
+      : {}),
   };
 }
 
@@ -76,7 +86,8 @@ export function viewOf(app: StoredApp): AppView {
   return {
     ...entryOf(app),
     consentExempt: app.consentExempt ?? false,
-    secretSet: true,
+    tokenSource: app.tokenSource ?? 'secret',
+    secretSet: app.appSecret !== undefined,
     secretChangedAt: app.secretChangedAt,
     eventTokenSet: app.eventToken !== undefined,
     encodingAesKeySet: app.encodingAesKey !== undefined,

@@ -6,6 +6,7 @@ import {
   type Keyspace,
   type RedisClient,
 } from '@wechat-dispatch/shared';
+import type { AppKind } from './app-directory';
 import type { AppInput, AppView, StoredApp } from './app-record';
 import { parseStoredApp, viewOf } from './app-record';
 import { sealApp, sameSecret, resealApp } from './seal-app';
@@ -79,6 +80,34 @@ export class AppRegistryStore {
       const app = result.app!;
       return { created: result.previous === undefined, app: viewOf(app) };
     });
+  }
+
+  /**
+   * Adds or updates an Open Platform authorizer (enabled; its token comes from the component).
+   * Its settings an operator gave (rate, consent exemption) are kept.
+   */
+  async putAuthorizer(
+    appId: string,
+    authorizer: { componentAppId: string; kind?: AppKind },
+  ): Promise<{ created: boolean; app: AppView }> {
+    const result = await this.update(appId, (current) => {
+      const at = this.now().toISOString();
+      return {
+        appId,
+        kind: authorizer.kind ?? current?.kind,
+        shard: current?.shard ?? 0,
+        enabled: true,
+        ratePerSec: current?.ratePerSec,
+        consentExempt: current?.consentExempt,
+        tokenSource: 'component',
+        componentAppId: authorizer.componentAppId,
+        secretChangedAt: at,
+        createdAt: current?.createdAt ?? at,
+        updatedAt: at,
+        origin: 'operator',
+      };
+    });
+    return { created: result.previous === undefined, app: viewOf(result.app!) };
   }
 
   /** Enables or disables an app. @returns the app, or undefined when it is unknown */

@@ -41,7 +41,7 @@ export function resealApp(box: SecretBox, app: StoredApp): StoredApp {
   };
   return {
     ...app,
-    appSecret: again('appSecret', app.appSecret)!,
+    appSecret: again('appSecret', app.appSecret),
     eventToken: again('eventToken', app.eventToken),
     encodingAesKey: again('encodingAesKey', app.encodingAesKey),
   };
@@ -49,6 +49,9 @@ export function resealApp(box: SecretBox, app: StoredApp): StoredApp {
 
 /** Whether the stored app's secret is `appSecret` (false when it cannot be opened). */
 export function sameSecret(box: SecretBox, app: StoredApp, appSecret: string): boolean {
+  if (app.appSecret === undefined) {
+    return false;
+  }
   try {
     return box.open(app.appSecret, secretContext(app.appId, 'appSecret')) === appSecret;
   } catch {
@@ -60,11 +63,11 @@ export function sameSecret(box: SecretBox, app: StoredApp, appSecret: string): b
 export function openApp(
   box: SecretBox,
   app: StoredApp,
-): { appSecret: string; eventToken?: string; encodingAesKey?: string } {
+): { appSecret?: string; eventToken?: string; encodingAesKey?: string } {
   const open = (field: SecretField, sealed: string | undefined) =>
     sealed === undefined ? undefined : box.open(sealed, secretContext(app.appId, field));
   return {
-    appSecret: open('appSecret', app.appSecret)!,
+    appSecret: open('appSecret', app.appSecret),
     eventToken: open('eventToken', app.eventToken),
     encodingAesKey: open('encodingAesKey', app.encodingAesKey),
   };

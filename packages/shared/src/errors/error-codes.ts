@@ -24,6 +24,8 @@ export const ERROR_CODES = {
   APP_REGISTRY_OFF: 'app_registry_off',
   ARCHIVE_NOT_CONFIGURED: 'archive_not_configured',
   ARCHIVE_UNAVAILABLE: 'archive_unavailable',
+  COMPONENT_NOT_READY: 'component_not_ready',
+  WECHAT_REFUSED: 'wechat_refused',
   INTERNAL: 'internal',
 } as const;
 

@@ -1,4 +1,5 @@
 import type { Keyspace, Logger, WeChatAppCredentials, RedisClient } from '@wechat-dispatch/shared';
+import type { AccessTokenResult } from '../endpoints/token';
 import type { WeChatClient } from '../wechat-client';
 
 /**
@@ -8,6 +9,22 @@ import type { WeChatClient } from '../wechat-client';
  * - `classic`: `GET /cgi-bin/token`; each fetch replaces the previous token (5 min overlap).
  */
 export type TokenMode = 'stable' | 'classic';
+
+/**
+ * A token obtained otherwise than with an AppSecret: the Open Platform's component_access_token
+ * and authorizer_access_token. The service still caches, locks and single-flights it; only the
+ * fetch differs.
+ */
+export interface TokenGrant {
+  /** Its tokens are cached under `{prefix}:token:<family>:<appId>`. */
+  readonly family: 'component' | 'authorizer';
+  /** The endpoint named in errors replayed from the negative cache. */
+  readonly endpoint: { path: string; method: string };
+  /** Changes when the credentials behind it change, so a cached error no longer applies. */
+  readonly fingerprint: string;
+  /** Calls WeChat (holding the app's lock) and returns the token. */
+  fetch(): Promise<AccessTokenResult>;
+}
 
 /** What a token fetch ended as, for metrics. */
 export type TokenFetchOutcome = 'ok' | 'error' | 'config_error';
@@ -28,6 +45,8 @@ export interface TokenCredentialSource {
   secretOf(appId: string): string | undefined;
   /** The app's own token mode; undefined = the service's `mode`. */
   tokenModeOf?(appId: string): TokenMode | undefined;
+  /** How to fetch the app's token when it has no AppSecret (checked before `secretOf`). */
+  grantOf?(appId: string): TokenGrant | undefined;
 }
 
 /** Options of {@link AccessTokenService}. */

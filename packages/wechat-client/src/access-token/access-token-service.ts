@@ -13,6 +13,7 @@ import {
   type AccessTokenServiceOptions,
   type AccessTokenTunables,
   type TokenCredentialSource,
+  type TokenGrant,
   type TokenMode,
 } from './access-token-options';
 import { ConfigErrorBoard, type TokenConfigError } from './config-error-board';
@@ -137,6 +138,10 @@ export class AccessTokenService implements AccessTokenProvider {
    * for the old one no longer apply) and clears the app's configuration error.
    */
   private app(appId: string): TokenApp {
+    const grant = this.source.grantOf?.(appId);
+    if (grant !== undefined) {
+      return this.granted(appId, grant);
+    }
     const secret = this.source.secretOf(appId);
     if (secret === undefined) {
       this.apps.delete(appId);
@@ -151,6 +156,27 @@ export class AccessTokenService implements AccessTokenProvider {
       this.board.clear(appId);
     }
     const app = this.describe(appId, secret, mode);
+    this.apps.set(appId, app);
+    return app;
+  }
+
+  /** An app whose token comes from a grant; rebuilt when the grant's fingerprint changes. */
+  private granted(appId: string, grant: TokenGrant): TokenApp {
+    const known = this.apps.get(appId);
+    if (known?.grant !== undefined && known.fp === grant.fingerprint) {
+      return { ...known, grant };
+    }
+    if (known !== undefined) {
+      this.board.clear(appId);
+    }
+    const app: TokenApp = {
+      appId,
+      appSecret: '',
+      mode: grant.family,
+      grant,
+      keys: tokenKeys(this.keyspace, grant.family, appId),
+      fp: grant.fingerprint,
+    };
     this.apps.set(appId, app);
     return app;
   }
@@ -187,7 +213,7 @@ export class AccessTokenService implements AccessTokenProvider {
         }
       }
       if (Date.now() >= deadline) {
-        const { path, method } = endpointOf(app.mode);
+        const { path, method } = endpointOf(app);
         throw tokenWaitTimeout(path, method, this.tunables.waitTimeoutMs);
       }
       await sleep(this.tunables.pollIntervalMs);
@@ -246,7 +272,7 @@ export class AccessTokenService implements AccessTokenProvider {
     if (cached === undefined || cached.fp !== app.fp) {
       return;
     }
-    const { path, method } = endpointOf(app.mode);
+    const { path, method } = endpointOf(app);
     const err = replayCachedError(cached, path, method);
     if (err instanceof WeChatApiError && err.errorClass === 'config') {
       this.board.note(app.appId, { errcode: err.errcode, errmsg: err.errmsg, at: cached.at });
@@ -255,9 +281,12 @@ export class AccessTokenService implements AccessTokenProvider {
   }
 }
 
-/** The token endpoint of a mode, for errors replayed from the cache. */
-function endpointOf(mode: TokenMode): { path: string; method: string } {
-  return mode === 'stable'
+/** The token endpoint of an app, for errors replayed from the cache. */
+function endpointOf(app: TokenApp): { path: string; method: string } {
+  if (app.grant !== undefined) {
+    return app.grant.endpoint;
+  }
+  return app.mode === 'stable'
     ? { path: STABLE_TOKEN_PATH, method: 'POST' }
     : { path: CLASSIC_TOKEN_PATH, method: 'GET' };
 }

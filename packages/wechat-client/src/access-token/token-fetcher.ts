@@ -6,6 +6,7 @@ import type {
   AccessTokenHooks,
   AccessTokenTunables,
   TokenFetchOutcome,
+  TokenGrant,
   TokenMode,
 } from './access-token-options';
 import type { ConfigErrorBoard } from './config-error-board';
@@ -18,8 +19,10 @@ export interface TokenApp {
   readonly appId: string;
   readonly appSecret: string;
   readonly keys: TokenKeys;
-  /** The token endpoint used for this app. */
-  readonly mode: TokenMode;
+  /** The token endpoint used for this app (a grant's family for Open Platform tokens). */
+  readonly mode: TokenMode | TokenGrant['family'];
+  /** How the token is fetched when not with the AppSecret. */
+  readonly grant?: TokenGrant;
   /** Fingerprint of the credentials, so a cached error only applies to the same secret. */
   readonly fp: string;
 }
@@ -50,8 +53,9 @@ export class TokenFetcher {
     try {
       // force_refresh stays false: a forced refresh has a budget of 20 a day and would
       // invalidate the token every peer holds.
-      result =
-        mode === 'stable'
+      result = app.grant
+        ? await app.grant.fetch()
+        : mode === 'stable'
           ? await client.getStableToken(app.appId, app.appSecret, false)
           : await client.getClassicToken(app.appId, app.appSecret);
     } catch (err: unknown) {

@@ -1,5 +1,5 @@
 import type { Keyspace } from '@wechat-dispatch/shared';
-import type { TokenMode } from './access-token-options';
+import type { TokenGrant, TokenMode } from './access-token-options';
 
 /** The Redis keys of one app's token in one mode; all share the keyspace's hash tag. */
 export interface TokenKeys {
@@ -15,7 +15,11 @@ export interface TokenKeys {
  * Keys for an app: `{prefix}:token:<mode>:<appId>`, `…:lock`, `…:error`. Namespaced by mode
  * because classic and stable tokens are separate tokens at WeChat.
  */
-export function tokenKeys(keyspace: Keyspace, mode: TokenMode, appId: string): TokenKeys {
+export function tokenKeys(
+  keyspace: Keyspace,
+  mode: TokenMode | TokenGrant['family'],
+  appId: string,
+): TokenKeys {
   const token = keyspace.key('token', mode, appId);
   return { token, lock: `${token}:lock`, error: `${token}:error` };
 }

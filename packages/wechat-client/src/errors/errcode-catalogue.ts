@@ -25,6 +25,17 @@ export const TRANSPORT_ERRCODES = {
   invalid_body: -1004,
 } as const;
 
+/**
+ * Pseudo-errcodes of the Open Platform token grants, for states found before WeChat is called:
+ * no `component_verify_ticket` pushed yet (or none in 12 h), an authorizer without a stored
+ * refresh token, a component the service does not know. All are configuration problems.
+ */
+export const OPEN_PLATFORM_ERRCODES = {
+  ticketMissing: -1101,
+  notAuthorized: -1102,
+  unknownComponent: -1103,
+} as const;
+
 /** One row of the catalogue: what the code means and its class per endpoint kind. */
 export interface ErrcodeRow {
   readonly meaning: string;
@@ -49,6 +60,19 @@ export const ERRCODE_CATALOGUE: ReadonlyMap<number, ErrcodeRow> = new Map<number
   [TRANSPORT_ERRCODES.http_status, row('non-2xx HTTP status (pseudo-code)', 'transient')],
   [TRANSPORT_ERRCODES.connection, row('connection failed or reset (pseudo-code)', 'transient')],
   [TRANSPORT_ERRCODES.invalid_body, row('empty or non-JSON body (pseudo-code)', 'transient')],
+  [
+    OPEN_PLATFORM_ERRCODES.ticketMissing,
+    row('no component_verify_ticket yet (pseudo-code)', 'config'),
+  ],
+  [
+    OPEN_PLATFORM_ERRCODES.notAuthorized,
+    row('authorizer has no refresh token (pseudo-code)', 'config'),
+  ],
+  [
+    OPEN_PLATFORM_ERRCODES.unknownComponent,
+    row('component not configured (pseudo-code)', 'config'),
+  ],
+  [61023, row('invalid authorizer_refresh_token', 'config')],
   // On /cgi-bin/token 40001 means a wrong AppSecret, not a stale token.
   [40001, row('invalid credential / access_token not latest', 'token', 'config')],
   [40014, row('invalid access_token', 'token', 'config')],

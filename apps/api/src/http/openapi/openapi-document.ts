@@ -1,5 +1,6 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { registerAdminPaths } from './admin-paths';
+import { registerComponentPaths } from './component-paths';
 import { registerEventPaths } from './event-paths';
 import { registerHistoryPaths } from './history-paths';
 import { registerOperationPaths } from './operation-paths';
@@ -40,6 +41,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
   registerAdminPaths(registry);
   registerOperationPaths(registry);
   registerEventPaths(registry);
+  registerComponentPaths(registry);
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: {

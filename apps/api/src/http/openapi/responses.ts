@@ -13,8 +13,9 @@ const ERROR_MEANINGS: Record<number, string> = {
   415: 'Body is not `application/json`.',
   429: 'Too many requests with this API key in the current minute, or too many wrong credentials from this client address (AUTH_FAILURE_LIMIT in AUTH_FAILURE_WINDOW_S); see `Retry-After`.',
   501: 'No delivery-history archive is configured (`archive_not_configured`): set DATABASE_URL, or ARCHIVE_DIR for the embedded PGlite.',
+  502: 'WeChat refused a component call (`wechat_refused`; the message has its errcode).',
   500: 'Internal error; the body holds only an `errorId` to find the log line.',
-  503: 'Redis unavailable; nothing was stored. Retry (with the same Idempotency-Key). On `/v1/admin/apps` without APP_SECRETS_KEY: `app_registry_off`. On search and stats: the archive does not answer (`archive_unavailable`).',
+  503: 'Redis unavailable; nothing was stored. Retry (with the same Idempotency-Key). On `/v1/admin/apps` without APP_SECRETS_KEY: `app_registry_off`. On search and stats: the archive does not answer (`archive_unavailable`). On the Open Platform routes: `component_not_ready` (no verify ticket yet, or WeChat unreachable).',
 };
 
 /** The error responses a route can give, in the contract's error shape. */

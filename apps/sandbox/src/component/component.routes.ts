@@ -1,0 +1,83 @@
+import { Router } from 'express';
+import { isRecord, parseBody } from '../domain/parse-body';
+import { writeWeChat, type WeChatBody } from '../http/reply';
+import { authorizationPage } from './authorization-page';
+import type { Request, Response } from 'express';
+import type { ComponentPlatform } from './component-platform';
+
+function query(req: Request, name: string): string | undefined {
+  const v: unknown = (req.query as Record<string, unknown>)[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+function jsonBody(req: Request): Record<string, unknown> | undefined {
+  const body = parseBody(req.body);
+  return body.ok && isRecord(body.value) ? body.value : undefined;
+}
+
+function answer(res: Response, out: Record<string, unknown>): void {
+  writeWeChat(res, out as WeChatBody);
+}
+
+const FORMAT_ERROR = { errcode: 47001, errmsg: 'data format error' };
+
+/**
+ * The Open Platform's routes: the four component endpoints, the authorization page
+ * (`/cgi-bin/componentloginpage`, mp.weixin.qq.com on WeChat) and its confirm button.
+ */
+export function componentRoutes(platform: ComponentPlatform): Router {
+  const router = Router();
+  router.post('/cgi-bin/component/api_component_token', (req, res) => {
+    const body = jsonBody(req);
+    answer(res, body ? platform.componentToken(body) : FORMAT_ERROR);
+  });
+  router.post('/cgi-bin/component/api_create_preauthcode', (req, res) => {
+    answer(res, platform.preAuthCode(query(req, 'component_access_token')));
+  });
+  router.post('/cgi-bin/component/api_query_auth', (req, res) => {
+    const body = jsonBody(req);
+    answer(
+      res,
+      body ? platform.queryAuth(query(req, 'component_access_token'), body) : FORMAT_ERROR,
+    );
+  });
+  router.post('/cgi-bin/component/api_authorizer_token', (req, res) => {
+    const body = jsonBody(req);
+    answer(
+      res,
+      body ? platform.authorizerToken(query(req, 'component_access_token'), body) : FORMAT_ERROR,
+    );
+  });
+  router.get('/cgi-bin/componentloginpage', (req, res) => {
+    const page = authorizationPage(platform, {
+      componentAppId: query(req, 'component_appid') ?? '',
+      preAuthCode: query(req, 'pre_auth_code') ?? '',
+      redirectUri: query(req, 'redirect_uri') ?? '',
+      authType: query(req, 'auth_type'),
+    });
+    res.status(page.status).type('html').send(page.html);
+  });
+  router.post('/sandbox/component/confirm', async (req: Request, res: Response) => {
+    // The body arrives as text (the app's parser): a urlencoded form.
+    const form = new URLSearchParams(typeof req.body === 'string' ? req.body : '');
+    const field = (name: string) => form.get(name) ?? '';
+    const redirectUri = field('redirect_uri');
+    const out = await platform.authorize(
+      field('component_appid'),
+      field('pre_auth_code'),
+      field('authorizer_appid'),
+    );
+    if ('error' in out || !/^https?:\/\//.test(redirectUri)) {
+      res
+        .status(400)
+        .type('text/plain')
+        .send('error' in out ? out.error : 'bad redirect_uri');
+      return;
+    }
+    const target = new URL(redirectUri);
+    target.searchParams.set('auth_code', out.authCode);
+    target.searchParams.set('expires_in', '3600');
+    res.redirect(302, target.toString());
+  });
+  return router;
+}
