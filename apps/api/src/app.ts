@@ -6,6 +6,7 @@ import type { ConsentLedger } from '@wechat-dispatch/core';
 import type { AppAdmin } from './domain/app-admin';
 import type { AuthThrottle } from './domain/auth-throttle';
 import type { DeadLetterService } from './domain/dead-letter-service';
+import type { DispatchTokens } from './domain/dispatch-tokens';
 import type { EventReceiver } from './domain/event-receiver';
 import type { MessageAdmission } from './domain/message-admission';
 import type { MessageService } from './domain/message-service';
@@ -32,6 +33,7 @@ import { messagesRoutes } from './http/routes/messages.routes';
 import { metricsRoutes } from './http/routes/metrics.routes';
 import { wechatCompatRoutes } from './http/routes/wechat-compat.routes';
 import { wechatEventsRoutes } from './http/routes/wechat-events.routes';
+import { wechatTokenRoutes } from './http/routes/wechat-token.routes';
 import { routesOfPaths, subtreeRoute, type RouteMethods } from './http/route-methods';
 import type { ApiMetrics } from './metrics';
 
@@ -47,6 +49,12 @@ export interface ApiDeps {
   /** The subscription consent ledger (`/v1/consents`). */
   consents: ConsentLedger;
   admission: MessageAdmission;
+  /** Dispatch tokens of `/cgi-bin/token` and the compat routes. */
+  dispatchTokens: DispatchTokens;
+  /** Whether an app is known (the token routes answer 40013 otherwise). */
+  isKnownApp: (appId: string) => boolean;
+  /** The compat routes' numeric msgids. */
+  compatMsgIds: { assign(messageId: string): Promise<number> };
   /** The app registry's operator routes (`/v1/admin/apps`). */
   appAdmin: AppAdmin;
   /** Every queue, for the dashboard: each app's send queue and `dead-letters`. */
@@ -126,7 +134,8 @@ function routeMethodsOf(document: OpenApiDocument, withDashboard: boolean): Rout
 /**
  * The Express app: every route. Order: request id → request log/metrics → security headers
  * (helmet) → methods (405, OPTIONS) → `/v1` (API key → rate limit → JSON only → body parser → routes) →
- * WeChat-compatible routes (their own key, limiter and error shape) → WeChat's event pushes →
+ * WeChat's token routes (dispatch tokens) → WeChat-compatible routes (their own key, limiter and
+ * error shape) → WeChat's event pushes →
  * public operational routes → dashboard (basic auth) → 404 → the error handler. No ETags:
  * every answer is fresh state, and hashing each body costs the send path.
  */
@@ -155,10 +164,22 @@ export function createExpressApp(deps: ApiDeps): express.Express {
   app.use('/v1', v1);
 
   app.use(
+    '/cgi-bin',
+    wechatTokenRoutes({
+      tokens: deps.dispatchTokens,
+      isKnownApp: deps.isKnownApp,
+      authGate: gate,
+      bodyLimit: BODY_LIMIT_BYTES,
+      logger: deps.logger,
+    }),
+  );
+  app.use(
     '/cgi-bin/message',
     wechatCompatRoutes({
       messages: deps.messages,
+      msgIds: deps.compatMsgIds,
       apiKeys: deps.apiKeys,
+      tokens: deps.dispatchTokens,
       rateLimit,
       authGate: gate,
       bodyLimit: BODY_LIMIT_BYTES,

@@ -11,6 +11,7 @@ import {
 } from '@wechat-dispatch/core';
 import {
   SsrfGuard,
+  type WeChatAppCredentials,
   type ApiKeyEntry,
   type EventTokenEntry,
   type Keyspace,
@@ -22,11 +23,13 @@ import { AppAdmin } from './domain/app-admin';
 import { AuthThrottle } from './domain/auth-throttle';
 import { DeadLetterCursors, cursorKeyFrom } from './domain/dead-letter-cursor';
 import { DeadLetterService } from './domain/dead-letter-service';
+import { DispatchTokens, defaultCompatCaller } from './domain/dispatch-tokens';
 import { EventReceiver } from './domain/event-receiver';
 import { MessageAdmission, type ConsentPolicy } from './domain/message-admission';
 import { IdempotencyGuard } from './domain/idempotency';
 import { MessageService } from './domain/message-service';
 import { RequestQuota } from './domain/request-quota';
+import { CompatMsgIds } from './infra/compat-msgids';
 import { RedisIdempotencyStore } from './infra/idempotency-store';
 import { redisAuthFailures } from './infra/redis-auth-failures';
 import { redisQuotaLease } from './infra/redis-quota-lease';
@@ -43,6 +46,13 @@ export interface BuildApiDepsOptions {
   logger: Logger;
   /** The apps of `WECHAT_APPS` (without the registry). */
   appIds: readonly string[];
+  /**
+   * `WECHAT_APPS`' secrets (without the registry), which `/cgi-bin/token` checks legacy callers
+   * against. @defaultValue none: the token routes answer 40125 for every app
+   */
+  appSecrets?: readonly WeChatAppCredentials[];
+  /** The caller name of each app's dispatch tokens. @defaultValue `compat-<appId>` */
+  compatCallers?: Readonly<Record<string, string>>;
   /**
    * The app registry (`APP_SECRETS_KEY`): its watched directory replaces `appIds`,
    * `eventTokens` and the exempt list, and its store serves `/v1/admin/apps`.
@@ -134,6 +144,7 @@ export function buildApiDeps(options: BuildApiDepsOptions): ApiRuntime {
     ssrf: new SsrfGuard(options.callbackAllowlist ?? [], undefined, options.callbackProtectedPorts),
     logger,
   });
+  const compatMsgIds = new CompatMsgIds({ redis, keyspace, ttlSeconds: options.recordTtlSeconds });
   const messages = new MessageService({
     records,
     queue: new RedisMessageQueue(new RecordBatch(storeOptions), queues.send),
@@ -145,7 +156,9 @@ export function buildApiDeps(options: BuildApiDepsOptions): ApiRuntime {
     logger,
     onAccepted: (types, caller) => metrics.countAccepted(types, caller),
     admission,
+    msgIds: compatMsgIds,
   });
+  const compatCallers = options.compatCallers ?? {};
   const deps: ApiDeps = {
     logger,
     redis,
@@ -159,6 +172,12 @@ export function buildApiDeps(options: BuildApiDepsOptions): ApiRuntime {
     events,
     consents,
     admission,
+    dispatchTokens: new DispatchTokens({
+      secretOf: (appId) => apps.secretOf(appId),
+      callerOf: (appId) => compatCallers[appId] ?? defaultCompatCaller(appId),
+    }),
+    isKnownApp: (appId) => apps.get(appId) !== undefined,
+    compatMsgIds,
     appAdmin: new AppAdmin(options.registry?.store, logger),
     queues: queues.all(),
     metrics,
@@ -181,10 +200,11 @@ export function buildApiDeps(options: BuildApiDepsOptions): ApiRuntime {
 function staticDirectoryOf(options: BuildApiDepsOptions): AppDirectory & AppCredentials {
   const tokens = new Map((options.eventTokens ?? []).map((entry) => [entry.appId, entry]));
   const exempt = new Set(options.consent?.exemptApps ?? []);
+  const secrets = new Map((options.appSecrets ?? []).map((app) => [app.appId, app.appSecret]));
   return staticAppDirectory(
     options.appIds.map((appId) => ({
       appId,
-      appSecret: '',
+      appSecret: secrets.get(appId) ?? '',
       eventToken: tokens.get(appId)?.token,
       encodingAESKey: tokens.get(appId)?.encodingAESKey,
       consentExempt: exempt.has(appId),

@@ -63,6 +63,7 @@ async function main(): Promise<void> {
     keyspace,
     logger,
     appIds,
+    appSecrets: config.apps,
     registry,
     apiKeys: config.apiKeys,
     adminCallers: config.adminCallers,
