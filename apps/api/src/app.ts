@@ -34,6 +34,9 @@ import { metricsRoutes } from './http/routes/metrics.routes';
 import { wechatCompatRoutes } from './http/routes/wechat-compat.routes';
 import { wechatEventsRoutes } from './http/routes/wechat-events.routes';
 import { wechatTokenRoutes } from './http/routes/wechat-token.routes';
+import { WECHAT_PROXY_MOUNTS, wechatProxyRoutes } from './http/routes/wechat-proxy.routes';
+import type { WeChatProxy } from './domain/wechat-proxy';
+import type { AppDirectory } from '@wechat-dispatch/core';
 import { routesOfPaths, subtreeRoute, type RouteMethods } from './http/route-methods';
 import type { ApiMetrics } from './metrics';
 
@@ -55,6 +58,15 @@ export interface ApiDeps {
   isKnownApp: (appId: string) => boolean;
   /** The compat routes' numeric msgids. */
   compatMsgIds: { assign(messageId: string): Promise<number> };
+  /** The apps, for the proxy's `appid`. */
+  apps: AppDirectory;
+  /** The central token proxy (`WECHAT_PROXY`); none = every proxied call answers 48001. */
+  proxy?: {
+    proxy: WeChatProxy;
+    enabledFor: (appId: string) => boolean;
+    allowedPrefixes: readonly string[];
+    timeoutMs: number;
+  };
   /** The app registry's operator routes (`/v1/admin/apps`). */
   appAdmin: AppAdmin;
   /** Every queue, for the dashboard: each app's send queue and `dead-letters`. */
@@ -135,7 +147,7 @@ function routeMethodsOf(document: OpenApiDocument, withDashboard: boolean): Rout
  * The Express app: every route. Order: request id → request log/metrics → security headers
  * (helmet) → methods (405, OPTIONS) → `/v1` (API key → rate limit → JSON only → body parser → routes) →
  * WeChat's token routes (dispatch tokens) → WeChat-compatible routes (their own key, limiter and
- * error shape) → WeChat's event pushes →
+ * error shape) → the central token proxy (`/cgi-bin`, `/wxa`, `/datacube`) → WeChat's event pushes →
  * public operational routes → dashboard (basic auth) → 404 → the error handler. No ETags:
  * every answer is fresh state, and hashing each body costs the send path.
  */
@@ -184,6 +196,24 @@ export function createExpressApp(deps: ApiDeps): express.Express {
       authGate: gate,
       bodyLimit: BODY_LIMIT_BYTES,
       logger: deps.logger,
+    }),
+  );
+
+  app.use(
+    WECHAT_PROXY_MOUNTS,
+    wechatProxyRoutes({
+      proxy: deps.proxy?.proxy,
+      enabledFor: deps.proxy?.enabledFor ?? (() => false),
+      allowedPrefixes: deps.proxy?.allowedPrefixes ?? [],
+      timeoutMs: deps.proxy?.timeoutMs ?? 10_000,
+      apps: deps.apps,
+      apiKeys: deps.apiKeys,
+      tokens: deps.dispatchTokens,
+      rateLimit,
+      authGate: gate,
+      bodyLimit: 10 * BODY_LIMIT_BYTES,
+      logger: deps.logger,
+      onCall: (prefix, outcome) => deps.metrics.countProxied(prefix, outcome),
     }),
   );
 

@@ -29,7 +29,10 @@ import { MessageAdmission, type ConsentPolicy } from './domain/message-admission
 import { IdempotencyGuard } from './domain/idempotency';
 import { MessageService } from './domain/message-service';
 import { RequestQuota } from './domain/request-quota';
+import { AccessTokenService, WeChatClient } from '@wechat-dispatch/wechat-client';
+import { WeChatProxy } from './domain/wechat-proxy';
 import { CompatMsgIds } from './infra/compat-msgids';
+import { createWeChatForwarder } from './infra/wechat-forwarder';
 import { RedisIdempotencyStore } from './infra/idempotency-store';
 import { redisAuthFailures } from './infra/redis-auth-failures';
 import { redisQuotaLease } from './infra/redis-quota-lease';
@@ -51,6 +54,8 @@ export interface BuildApiDepsOptions {
    * against. @defaultValue none: the token routes answer 40125 for every app
    */
   appSecrets?: readonly WeChatAppCredentials[];
+  /** The central token proxy (`WECHAT_PROXY`). @defaultValue off */
+  wechatProxy?: WeChatProxySettings;
   /** The caller name of each app's dispatch tokens. @defaultValue `compat-<appId>` */
   compatCallers?: Readonly<Record<string, string>>;
   /**
@@ -88,6 +93,20 @@ export interface BuildApiDepsOptions {
   callbackAllowlist?: readonly string[];
   /** Ports an allow-list entry opens only by naming them. @defaultValue none */
   callbackProtectedPorts?: readonly number[];
+}
+
+/** Settings of the central token proxy. */
+export interface WeChatProxySettings {
+  /** `all` (`WECHAT_PROXY=on`) or the apps it is on for. */
+  apps: 'all' | readonly string[];
+  /** `WECHAT_API_BASE`. */
+  apiBase: string;
+  /** `WECHAT_TOKEN_MODE`: the token cache the worker shares. @defaultValue stable */
+  tokenMode?: 'stable' | 'classic';
+  /** `WECHAT_PROXY_TIMEOUT_MS`. */
+  timeoutMs: number;
+  /** `WECHAT_PROXY_PATHS`. */
+  allowedPrefixes: readonly string[];
 }
 
 /** The API's dependencies and how to release them. */
@@ -159,6 +178,7 @@ export function buildApiDeps(options: BuildApiDepsOptions): ApiRuntime {
     msgIds: compatMsgIds,
   });
   const compatCallers = options.compatCallers ?? {};
+  const proxy = proxyOf(options, apps);
   const deps: ApiDeps = {
     logger,
     redis,
@@ -178,6 +198,8 @@ export function buildApiDeps(options: BuildApiDepsOptions): ApiRuntime {
     }),
     isKnownApp: (appId) => apps.get(appId) !== undefined,
     compatMsgIds,
+    apps,
+    proxy: proxy?.deps,
     appAdmin: new AppAdmin(options.registry?.store, logger),
     queues: queues.all(),
     metrics,
@@ -192,7 +214,47 @@ export function buildApiDeps(options: BuildApiDepsOptions): ApiRuntime {
   };
   return {
     deps,
-    close: () => queues.close(),
+    close: async () => {
+      proxy?.close();
+      await queues.close();
+    },
+  };
+}
+
+/**
+ * The central token proxy over the token cache the worker shares (same keys, same lock): one
+ * real token per app, whichever process fetched it. None when `WECHAT_PROXY` is off.
+ */
+function proxyOf(options: BuildApiDepsOptions, apps: AppDirectory & AppCredentials) {
+  const settings = options.wechatProxy;
+  if (!settings || (settings.apps !== 'all' && settings.apps.length === 0)) {
+    return undefined;
+  }
+  const client = new WeChatClient({ baseUrl: settings.apiBase, timeoutMs: settings.timeoutMs });
+  const tokens = new AccessTokenService({
+    redis: options.redis,
+    keyspace: options.keyspace,
+    client,
+    apps: {
+      secretOf: (appId) => apps.secretOf(appId),
+      tokenModeOf: (appId) => apps.get(appId)?.tokenMode,
+    },
+    mode: settings.tokenMode,
+    logger: options.logger,
+  });
+  const forwarder = createWeChatForwarder(settings.apiBase);
+  const on = settings.apps === 'all' ? undefined : new Set(settings.apps);
+  return {
+    deps: {
+      proxy: new WeChatProxy({ tokens, forward: (call) => forwarder.forward(call) }),
+      enabledFor: (appId: string) => on === undefined || on.has(appId),
+      allowedPrefixes: settings.allowedPrefixes,
+      timeoutMs: settings.timeoutMs,
+    },
+    close: () => {
+      forwarder.close();
+      client.close();
+    },
   };
 }
 

@@ -7,6 +7,7 @@ import {
   metricsTokenEnv,
   parseEnvParts,
   portEnv,
+  urlEnv,
   redisTopologyEnv,
   serviceConfigOf,
   serviceEnvShape,
@@ -26,6 +27,25 @@ const nameListEnv = z
       .map((part) => part.trim())
       .filter((part) => part.length > 0),
   );
+
+/** The path prefixes the central token proxy forwards unless `WECHAT_PROXY_PATHS` says otherwise. */
+export const DEFAULT_PROXY_PATHS = [
+  '/cgi-bin/user/',
+  '/cgi-bin/tags/',
+  '/cgi-bin/menu/',
+  '/cgi-bin/get_current_selfmenu_info',
+  '/cgi-bin/qrcode/',
+  '/cgi-bin/shorturl',
+  '/cgi-bin/media/',
+  '/cgi-bin/material/',
+  '/cgi-bin/message/custom/',
+  '/cgi-bin/message/mass/',
+  '/cgi-bin/template/',
+  '/cgi-bin/ticket/getticket',
+  '/cgi-bin/customservice/',
+  '/wxa/',
+  '/datacube/',
+];
 
 /** Below this an `ADMIN_PASSWORD` is refused; below {@link ADMIN_PASSWORD_ADVISED} a warning. */
 const ADMIN_PASSWORD_MIN = 8;
@@ -55,6 +75,34 @@ const envSchema = z
     WECHAT_EVENT_MAX_AGE_S: intEnv(300, 1, 86400),
     WECHAT_CONSENT_MODE: z.enum(['auto', 'enforce', 'off']).default('auto'),
     WECHAT_CONSENT_EXEMPT_APPS: nameListEnv,
+    WECHAT_PROXY: z
+      .string()
+      .default('off')
+      .transform((raw): 'all' | string[] =>
+        raw.trim() === 'on'
+          ? 'all'
+          : raw.trim() === 'off'
+            ? []
+            : raw
+                .split(',')
+                .map((part) => part.trim())
+                .filter((part) => part.length > 0),
+      ),
+    WECHAT_PROXY_PATHS: z
+      .string()
+      .default(DEFAULT_PROXY_PATHS.join(','))
+      .transform((raw) =>
+        raw
+          .split(',')
+          .map((part) => part.trim())
+          .filter((part) => part.length > 0),
+      )
+      .refine((paths) => paths.every((path) => /^\/(cgi-bin|wxa|datacube)(\/|$)/.test(path)), {
+        message: 'every prefix must start with /cgi-bin, /wxa or /datacube',
+      }),
+    WECHAT_PROXY_TIMEOUT_MS: intEnv(10000, 100, 120000),
+    WECHAT_API_BASE: urlEnv('https://api.weixin.qq.com'),
+    WECHAT_TOKEN_MODE: z.enum(['stable', 'classic']).default('stable'),
   })
   .superRefine((env, ctx) => {
     checkAppSource(env, ctx);
@@ -122,6 +170,14 @@ export interface ApiConfig extends ServiceConfig {
   callbackAllowlist: string[];
   /** Ports an allow-list entry opens only by naming them (this process's own included). */
   callbackProtectedPorts: number[];
+  /** The central token proxy: `all`, the apps it is on for, or none. */
+  wechatProxy: {
+    apps: 'all' | string[];
+    allowedPrefixes: string[];
+    timeoutMs: number;
+    apiBase: string;
+    tokenMode: 'stable' | 'classic';
+  };
 }
 
 /**
@@ -153,6 +209,13 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     callbackSecrets: e.CALLBACK_SECRETS,
     callbackAllowlist: e.CALLBACK_ALLOWLIST,
     callbackProtectedPorts: [e.PORT, ...e.CALLBACK_PROTECTED_PORTS],
+    wechatProxy: {
+      apps: e.WECHAT_PROXY,
+      allowedPrefixes: e.WECHAT_PROXY_PATHS,
+      timeoutMs: e.WECHAT_PROXY_TIMEOUT_MS,
+      apiBase: e.WECHAT_API_BASE,
+      tokenMode: e.WECHAT_TOKEN_MODE,
+    },
   });
 }
 

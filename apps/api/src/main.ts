@@ -82,6 +82,7 @@ async function main(): Promise<void> {
     callbackCallers: config.callbackSecrets.map((entry) => entry.caller),
     callbackAllowlist: config.callbackAllowlist,
     callbackProtectedPorts: config.callbackProtectedPorts,
+    wechatProxy: config.wechatProxy,
   });
   const app = createApp(runtime.deps);
   const server: Server = createServer(app.listener).listen(config.port, () => {
