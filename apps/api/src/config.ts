@@ -101,6 +101,24 @@ const envSchema = z
         message: 'every prefix must start with /cgi-bin, /wxa or /datacube',
       }),
     WECHAT_PROXY_TIMEOUT_MS: intEnv(10000, 100, 120000),
+    WECHAT_COMPAT_CALLERS: z
+      .string()
+      .default('')
+      .transform((raw, ctx) => {
+        const callers: Record<string, string> = {};
+        for (const entry of raw.split(',').map((part) => part.trim())) {
+          if (entry === '') {
+            continue;
+          }
+          const [appId, caller, ...rest] = entry.split(':');
+          if (!appId || !caller || rest.length > 0) {
+            ctx.addIssue({ code: 'custom', message: `${entry} is not appId:callerName` });
+            continue;
+          }
+          callers[appId] = caller;
+        }
+        return callers;
+      }),
     WECHAT_API_BASE: urlEnv('https://api.weixin.qq.com'),
     WECHAT_TOKEN_MODE: z.enum(['stable', 'classic']).default('stable'),
   })
@@ -170,6 +188,8 @@ export interface ApiConfig extends ServiceConfig {
   callbackAllowlist: string[];
   /** Ports an allow-list entry opens only by naming them (this process's own included). */
   callbackProtectedPorts: number[];
+  /** The caller name of each app's dispatch tokens (`WECHAT_COMPAT_CALLERS`); else `compat-<appId>`. */
+  compatCallers: Record<string, string>;
   /** The central token proxy: `all`, the apps it is on for, or none. */
   wechatProxy: {
     apps: 'all' | string[];
@@ -209,6 +229,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     callbackSecrets: e.CALLBACK_SECRETS,
     callbackAllowlist: e.CALLBACK_ALLOWLIST,
     callbackProtectedPorts: [e.PORT, ...e.CALLBACK_PROTECTED_PORTS],
+    compatCallers: e.WECHAT_COMPAT_CALLERS,
     wechatProxy: {
       apps: e.WECHAT_PROXY,
       allowedPrefixes: e.WECHAT_PROXY_PATHS,

@@ -83,6 +83,7 @@ async function main(): Promise<void> {
     callbackAllowlist: config.callbackAllowlist,
     callbackProtectedPorts: config.callbackProtectedPorts,
     wechatProxy: config.wechatProxy,
+    compatCallers: config.compatCallers,
   });
   const app = createApp(runtime.deps);
   const server: Server = createServer(app.listener).listen(config.port, () => {

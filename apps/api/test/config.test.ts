@@ -192,3 +192,20 @@ describe('the central token proxy settings (#19)', () => {
     );
   });
 });
+
+describe('the compat caller names (#19)', () => {
+  it('when WECHAT_COMPAT_CALLERS names an app, then its dispatch tokens act as that caller', () => {
+    const config = loadApiConfig({
+      ...BASE,
+      WECHAT_COMPAT_CALLERS: 'wxconfig000000001:legacy-crm',
+    });
+
+    expect(config.compatCallers).toEqual({ wxconfig000000001: 'legacy-crm' });
+  });
+
+  it('when an entry is not appId:callerName, then it fails naming the variable', () => {
+    expect(() => loadApiConfig({ ...BASE, WECHAT_COMPAT_CALLERS: 'justone' })).toThrow(
+      /WECHAT_COMPAT_CALLERS/,
+    );
+  });
+});
