@@ -9,6 +9,7 @@ import type { OpenPlatform } from './domain/open-platform';
 import { adminComponentsRoutes, componentPushRoutes } from './http/routes/components.routes';
 import type { AuthThrottle } from './domain/auth-throttle';
 import type { DeadLetterService } from './domain/dead-letter-service';
+import type { DispatchTokens } from './domain/dispatch-tokens';
 import type { EventReceiver } from './domain/event-receiver';
 import type { MessageAdmission } from './domain/message-admission';
 import type { MessageHistory } from './domain/message-history';
@@ -37,6 +38,10 @@ import { statsRoutes } from './http/routes/stats.routes';
 import { metricsRoutes } from './http/routes/metrics.routes';
 import { wechatCompatRoutes } from './http/routes/wechat-compat.routes';
 import { wechatEventsRoutes } from './http/routes/wechat-events.routes';
+import { wechatTokenRoutes } from './http/routes/wechat-token.routes';
+import { WECHAT_PROXY_MOUNTS, wechatProxyRoutes } from './http/routes/wechat-proxy.routes';
+import type { WeChatProxy } from './domain/wechat-proxy';
+import type { AppDirectory } from '@wechat-dispatch/core';
 import { routesOfPaths, subtreeRoute, type RouteMethods } from './http/route-methods';
 import type { ApiMetrics } from './metrics';
 
@@ -54,6 +59,21 @@ export interface ApiDeps {
   /** The subscription consent ledger (`/v1/consents`). */
   consents: ConsentLedger;
   admission: MessageAdmission;
+  /** Dispatch tokens of `/cgi-bin/token` and the compat routes. */
+  dispatchTokens: DispatchTokens;
+  /** Whether an app is known (the token routes answer 40013 otherwise). */
+  isKnownApp: (appId: string) => boolean;
+  /** The compat routes' numeric msgids. */
+  compatMsgIds: { assign(messageId: string): Promise<number> };
+  /** The apps, for the proxy's `appid`. */
+  apps: AppDirectory;
+  /** The central token proxy (`WECHAT_PROXY`); none = every proxied call answers 48001. */
+  proxy?: {
+    proxy: WeChatProxy;
+    enabledFor: (appId: string) => boolean;
+    allowedPrefixes: readonly string[];
+    timeoutMs: number;
+  };
   /** The app registry's operator routes (`/v1/admin/apps`). */
   appAdmin: AppAdmin;
   /** The Open Platform's WeChat side (`/wechat/component`); none = those routes answer 503. */
@@ -137,7 +157,8 @@ function routeMethodsOf(document: OpenApiDocument, withDashboard: boolean): Rout
 /**
  * The Express app: every route. Order: request id → request log/metrics → security headers
  * (helmet) → methods (405, OPTIONS) → `/v1` (API key → rate limit → JSON only → body parser → routes) →
- * WeChat-compatible routes (their own key, limiter and error shape) → WeChat's event pushes →
+ * WeChat's token routes (dispatch tokens) → WeChat-compatible routes (their own key, limiter and
+ * error shape) → the central token proxy (`/cgi-bin`, `/wxa`, `/datacube`) → WeChat's event pushes →
  * public operational routes → dashboard (basic auth) → 404 → the error handler. No ETags:
  * every answer is fresh state, and hashing each body costs the send path.
  */
@@ -168,14 +189,44 @@ export function createExpressApp(deps: ApiDeps): express.Express {
   app.use('/v1', v1);
 
   app.use(
+    '/cgi-bin',
+    wechatTokenRoutes({
+      tokens: deps.dispatchTokens,
+      isKnownApp: deps.isKnownApp,
+      authGate: gate,
+      bodyLimit: BODY_LIMIT_BYTES,
+      logger: deps.logger,
+    }),
+  );
+  app.use(
     '/cgi-bin/message',
     wechatCompatRoutes({
       messages: deps.messages,
+      msgIds: deps.compatMsgIds,
       apiKeys: deps.apiKeys,
+      tokens: deps.dispatchTokens,
       rateLimit,
       authGate: gate,
       bodyLimit: BODY_LIMIT_BYTES,
       logger: deps.logger,
+    }),
+  );
+
+  app.use(
+    WECHAT_PROXY_MOUNTS,
+    wechatProxyRoutes({
+      proxy: deps.proxy?.proxy,
+      enabledFor: deps.proxy?.enabledFor ?? (() => false),
+      allowedPrefixes: deps.proxy?.allowedPrefixes ?? [],
+      timeoutMs: deps.proxy?.timeoutMs ?? 10_000,
+      apps: deps.apps,
+      apiKeys: deps.apiKeys,
+      tokens: deps.dispatchTokens,
+      rateLimit,
+      authGate: gate,
+      bodyLimit: 10 * BODY_LIMIT_BYTES,
+      logger: deps.logger,
+      onCall: (prefix, outcome) => deps.metrics.countProxied(prefix, outcome),
     }),
   );
 

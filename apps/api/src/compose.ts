@@ -13,13 +13,14 @@ import {
 } from '@wechat-dispatch/core';
 import {
   AccessTokenService,
+  WeChatClient,
   componentTokenSource,
-  type WeChatClient,
 } from '@wechat-dispatch/wechat-client';
 import { ComponentAdmin } from './domain/component-admin';
 import { OpenPlatform } from './domain/open-platform';
 import {
   SsrfGuard,
+  type WeChatAppCredentials,
   type ApiKeyEntry,
   type EventTokenEntry,
   type Keyspace,
@@ -31,12 +32,16 @@ import { AppAdmin } from './domain/app-admin';
 import { AuthThrottle } from './domain/auth-throttle';
 import { DeadLetterCursors, cursorKeyFrom } from './domain/dead-letter-cursor';
 import { DeadLetterService } from './domain/dead-letter-service';
+import { DispatchTokens, defaultCompatCaller } from './domain/dispatch-tokens';
 import { EventReceiver } from './domain/event-receiver';
 import { MessageAdmission, type ConsentPolicy } from './domain/message-admission';
 import { IdempotencyGuard } from './domain/idempotency';
 import { MessageService } from './domain/message-service';
 import { MessageHistory } from './domain/message-history';
 import { RequestQuota } from './domain/request-quota';
+import { WeChatProxy } from './domain/wechat-proxy';
+import { CompatMsgIds } from './infra/compat-msgids';
+import { createWeChatForwarder } from './infra/wechat-forwarder';
 import { RedisIdempotencyStore } from './infra/idempotency-store';
 import { redisAuthFailures } from './infra/redis-auth-failures';
 import { redisQuotaLease } from './infra/redis-quota-lease';
@@ -53,6 +58,15 @@ export interface BuildApiDepsOptions {
   logger: Logger;
   /** The apps of `WECHAT_APPS` (without the registry). */
   appIds: readonly string[];
+  /**
+   * `WECHAT_APPS`' secrets (without the registry), which `/cgi-bin/token` checks legacy callers
+   * against. @defaultValue none: the token routes answer 40125 for every app
+   */
+  appSecrets?: readonly WeChatAppCredentials[];
+  /** The central token proxy (`WECHAT_PROXY`). @defaultValue off */
+  wechatProxy?: WeChatProxySettings;
+  /** The caller name of each app's dispatch tokens. @defaultValue `compat-<appId>` */
+  compatCallers?: Readonly<Record<string, string>>;
   /**
    * The app registry (`APP_SECRETS_KEY`): its watched directory replaces `appIds`,
    * `eventTokens` and the exempt list, and its store serves `/v1/admin/apps`.
@@ -101,6 +115,20 @@ export interface BuildApiDepsOptions {
    * component endpoints. @defaultValue none (the component routes answer 503)
    */
   openPlatform?: { store: ComponentStore; client: WeChatClient; loginPageUrl: string };
+}
+
+/** Settings of the central token proxy. */
+export interface WeChatProxySettings {
+  /** `all` (`WECHAT_PROXY=on`) or the apps it is on for. */
+  apps: 'all' | readonly string[];
+  /** `WECHAT_API_BASE`. */
+  apiBase: string;
+  /** `WECHAT_TOKEN_MODE`: the token cache the worker shares. @defaultValue stable */
+  tokenMode?: 'stable' | 'classic';
+  /** `WECHAT_PROXY_TIMEOUT_MS`. */
+  timeoutMs: number;
+  /** `WECHAT_PROXY_PATHS`. */
+  allowedPrefixes: readonly string[];
 }
 
 /** The API's dependencies and how to release them. */
@@ -163,6 +191,7 @@ export function buildApiDeps(options: BuildApiDepsOptions): ApiRuntime {
     ssrf: new SsrfGuard(options.callbackAllowlist ?? [], undefined, options.callbackProtectedPorts),
     logger,
   });
+  const compatMsgIds = new CompatMsgIds({ redis, keyspace, ttlSeconds: options.recordTtlSeconds });
   const messages = new MessageService({
     records,
     queue: new RedisMessageQueue(new RecordBatch(storeOptions), queues.send),
@@ -174,7 +203,10 @@ export function buildApiDeps(options: BuildApiDepsOptions): ApiRuntime {
     logger,
     onAccepted: (types, caller) => metrics.countAccepted(types, caller),
     admission,
+    msgIds: compatMsgIds,
   });
+  const compatCallers = options.compatCallers ?? {};
+  const proxy = proxyOf(options, apps);
   const deps: ApiDeps = {
     logger,
     redis,
@@ -194,6 +226,14 @@ export function buildApiDeps(options: BuildApiDepsOptions): ApiRuntime {
     events,
     consents,
     admission,
+    dispatchTokens: new DispatchTokens({
+      secretOf: (appId) => apps.secretOf(appId),
+      callerOf: (appId) => compatCallers[appId] ?? defaultCompatCaller(appId),
+    }),
+    isKnownApp: (appId) => apps.get(appId) !== undefined,
+    compatMsgIds,
+    apps,
+    proxy: proxy?.deps,
     appAdmin: new AppAdmin(options.registry?.store, logger),
     openPlatform: platform,
     componentAdmin: new ComponentAdmin(
@@ -214,7 +254,47 @@ export function buildApiDeps(options: BuildApiDepsOptions): ApiRuntime {
   };
   return {
     deps,
-    close: () => queues.close(),
+    close: async () => {
+      proxy?.close();
+      await queues.close();
+    },
+  };
+}
+
+/**
+ * The central token proxy over the token cache the worker shares (same keys, same lock): one
+ * real token per app, whichever process fetched it. None when `WECHAT_PROXY` is off.
+ */
+function proxyOf(options: BuildApiDepsOptions, apps: AppDirectory & AppCredentials) {
+  const settings = options.wechatProxy;
+  if (!settings || (settings.apps !== 'all' && settings.apps.length === 0)) {
+    return undefined;
+  }
+  const client = new WeChatClient({ baseUrl: settings.apiBase, timeoutMs: settings.timeoutMs });
+  const tokens = new AccessTokenService({
+    redis: options.redis,
+    keyspace: options.keyspace,
+    client,
+    apps: {
+      secretOf: (appId) => apps.secretOf(appId),
+      tokenModeOf: (appId) => apps.get(appId)?.tokenMode,
+    },
+    mode: settings.tokenMode,
+    logger: options.logger,
+  });
+  const forwarder = createWeChatForwarder(settings.apiBase);
+  const on = settings.apps === 'all' ? undefined : new Set(settings.apps);
+  return {
+    deps: {
+      proxy: new WeChatProxy({ tokens, forward: (call) => forwarder.forward(call) }),
+      enabledFor: (appId: string) => on === undefined || on.has(appId),
+      allowedPrefixes: settings.allowedPrefixes,
+      timeoutMs: settings.timeoutMs,
+    },
+    close: () => {
+      forwarder.close();
+      client.close();
+    },
   };
 }
 
@@ -248,10 +328,11 @@ function openPlatformOf(options: BuildApiDepsOptions): OpenPlatform | undefined 
 function staticDirectoryOf(options: BuildApiDepsOptions): AppDirectory & AppCredentials {
   const tokens = new Map((options.eventTokens ?? []).map((entry) => [entry.appId, entry]));
   const exempt = new Set(options.consent?.exemptApps ?? []);
+  const secrets = new Map((options.appSecrets ?? []).map((app) => [app.appId, app.appSecret]));
   return staticAppDirectory(
     options.appIds.map((appId) => ({
       appId,
-      appSecret: '',
+      appSecret: secrets.get(appId) ?? '',
       eventToken: tokens.get(appId)?.token,
       encodingAESKey: tokens.get(appId)?.encodingAESKey,
       consentExempt: exempt.has(appId),

@@ -7,6 +7,7 @@ import {
   metricsTokenEnv,
   parseEnvParts,
   portEnv,
+  urlEnv,
   redisTopologyEnv,
   serviceConfigOf,
   serviceEnvShape,
@@ -14,7 +15,6 @@ import {
   type CallbackSecretEntry,
   type EventTokenEntry,
   type ServiceConfig,
-  urlEnv,
 } from '@wechat-dispatch/shared';
 import { componentsEnv, type ComponentEntry } from './component-config';
 
@@ -28,6 +28,25 @@ const nameListEnv = z
       .map((part) => part.trim())
       .filter((part) => part.length > 0),
   );
+
+/** The path prefixes the central token proxy forwards unless `WECHAT_PROXY_PATHS` says otherwise. */
+export const DEFAULT_PROXY_PATHS = [
+  '/cgi-bin/user/',
+  '/cgi-bin/tags/',
+  '/cgi-bin/menu/',
+  '/cgi-bin/get_current_selfmenu_info',
+  '/cgi-bin/qrcode/',
+  '/cgi-bin/shorturl',
+  '/cgi-bin/media/',
+  '/cgi-bin/material/',
+  '/cgi-bin/message/custom/',
+  '/cgi-bin/message/mass/',
+  '/cgi-bin/template/',
+  '/cgi-bin/ticket/getticket',
+  '/cgi-bin/customservice/',
+  '/wxa/',
+  '/datacube/',
+];
 
 /** Below this an `ADMIN_PASSWORD` is refused; below {@link ADMIN_PASSWORD_ADVISED} a warning. */
 const ADMIN_PASSWORD_MIN = 8;
@@ -61,6 +80,51 @@ const envSchema = z
     WECHAT_API_BASE: urlEnv('https://api.weixin.qq.com'),
     WECHAT_TIMEOUT_MS: intEnv(5000, 100, 120000),
     WECHAT_COMPONENT_LOGIN_URL: urlEnv('https://mp.weixin.qq.com/cgi-bin/componentloginpage'),
+    WECHAT_PROXY: z
+      .string()
+      .default('off')
+      .transform((raw): 'all' | string[] =>
+        raw.trim() === 'on'
+          ? 'all'
+          : raw.trim() === 'off'
+            ? []
+            : raw
+                .split(',')
+                .map((part) => part.trim())
+                .filter((part) => part.length > 0),
+      ),
+    WECHAT_PROXY_PATHS: z
+      .string()
+      .default(DEFAULT_PROXY_PATHS.join(','))
+      .transform((raw) =>
+        raw
+          .split(',')
+          .map((part) => part.trim())
+          .filter((part) => part.length > 0),
+      )
+      .refine((paths) => paths.every((path) => /^\/(cgi-bin|wxa|datacube)(\/|$)/.test(path)), {
+        message: 'every prefix must start with /cgi-bin, /wxa or /datacube',
+      }),
+    WECHAT_PROXY_TIMEOUT_MS: intEnv(10000, 100, 120000),
+    WECHAT_COMPAT_CALLERS: z
+      .string()
+      .default('')
+      .transform((raw, ctx) => {
+        const callers: Record<string, string> = {};
+        for (const entry of raw.split(',').map((part) => part.trim())) {
+          if (entry === '') {
+            continue;
+          }
+          const [appId, caller, ...rest] = entry.split(':');
+          if (!appId || !caller || rest.length > 0) {
+            ctx.addIssue({ code: 'custom', message: `${entry} is not appId:callerName` });
+            continue;
+          }
+          callers[appId] = caller;
+        }
+        return callers;
+      }),
+    WECHAT_TOKEN_MODE: z.enum(['stable', 'classic']).default('stable'),
   })
   .superRefine((env, ctx) => {
     checkAppSource(env, ctx);
@@ -142,6 +206,16 @@ export interface ApiConfig extends ServiceConfig {
   wechatTimeoutMs: number;
   /** WeChat's authorization page (`WECHAT_COMPONENT_LOGIN_URL`). */
   componentLoginUrl: string;
+  /** The caller name of each app's dispatch tokens (`WECHAT_COMPAT_CALLERS`); else `compat-<appId>`. */
+  compatCallers: Record<string, string>;
+  /** The central token proxy: `all`, the apps it is on for, or none. */
+  wechatProxy: {
+    apps: 'all' | string[];
+    allowedPrefixes: string[];
+    timeoutMs: number;
+    apiBase: string;
+    tokenMode: 'stable' | 'classic';
+  };
 }
 
 /**
@@ -177,6 +251,14 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     wechatApiBase: e.WECHAT_API_BASE,
     wechatTimeoutMs: e.WECHAT_TIMEOUT_MS,
     componentLoginUrl: e.WECHAT_COMPONENT_LOGIN_URL,
+    compatCallers: e.WECHAT_COMPAT_CALLERS,
+    wechatProxy: {
+      apps: e.WECHAT_PROXY,
+      allowedPrefixes: e.WECHAT_PROXY_PATHS,
+      timeoutMs: e.WECHAT_PROXY_TIMEOUT_MS,
+      apiBase: e.WECHAT_API_BASE,
+      tokenMode: e.WECHAT_TOKEN_MODE,
+    },
   });
 }
 

@@ -123,6 +123,7 @@ async function main(): Promise<void> {
     keyspace,
     logger,
     appIds,
+    appSecrets: config.apps,
     registry,
     apiKeys: config.apiKeys,
     adminCallers: config.adminCallers,
@@ -142,6 +143,8 @@ async function main(): Promise<void> {
     callbackAllowlist: config.callbackAllowlist,
     callbackProtectedPorts: config.callbackProtectedPorts,
     openPlatform,
+    wechatProxy: config.wechatProxy,
+    compatCallers: config.compatCallers,
   });
   const app = createApp(runtime.deps);
   const server: Server = createServer(app.listener).listen(config.port, () => {

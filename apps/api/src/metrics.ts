@@ -10,6 +10,8 @@ export interface ApiMetrics {
   observeRequest(method: string, route: string, status: number, seconds: number): void;
   /** Messages accepted in one request. */
   countAccepted(types: readonly MessageType[], caller: string): void;
+  /** One call of the central token proxy, by allow-list prefix and outcome. */
+  countProxied(prefix: string, outcome: string): void;
 }
 
 /** Options of {@link createApiMetrics}. */
@@ -50,6 +52,12 @@ export function createApiMetrics(options: ApiMetricsOptions): ApiMetrics {
     labelNames: ['type', 'caller'],
     registers: [registry],
   });
+  const proxied = new Counter({
+    name: 'wxd_proxy_requests_total',
+    help: 'Calls of the central token proxy, by allowed path prefix and outcome',
+    labelNames: ['prefix', 'outcome'],
+    registers: [registry],
+  });
   const timeoutMs = options.collectTimeoutMs ?? 2000;
   new Gauge({
     name: 'wxd_queue_jobs',
@@ -86,6 +94,9 @@ export function createApiMetrics(options: ApiMetricsOptions): ApiMetrics {
     registry,
     observeRequest(method, route, status, seconds) {
       requests.observe({ method, route, status: String(status) }, seconds);
+    },
+    countProxied(prefix, outcome) {
+      proxied.inc({ prefix, outcome });
     },
     countAccepted(types, caller) {
       for (const type of types) {

@@ -167,3 +167,45 @@ describe('loadApiConfig', () => {
     );
   });
 });
+
+describe('the central token proxy settings (#19)', () => {
+  it('when WECHAT_PROXY is unset, then the proxy is off for every app', () => {
+    expect(loadApiConfig(BASE).wechatProxy).toMatchObject({
+      apps: [],
+      timeoutMs: 10000,
+      apiBase: 'https://api.weixin.qq.com',
+      tokenMode: 'stable',
+    });
+  });
+
+  it.each<[string, 'all' | string[]]>([
+    ['on', 'all'],
+    ['off', []],
+    ['wxconfig000000001, wxother', ['wxconfig000000001', 'wxother']],
+  ])('when WECHAT_PROXY is %s, then it is on for %j', (value, apps) => {
+    expect(loadApiConfig({ ...BASE, WECHAT_PROXY: value }).wechatProxy.apps).toEqual(apps);
+  });
+
+  it('when WECHAT_PROXY_PATHS names a path outside /cgi-bin, /wxa and /datacube, then it fails naming the variable', () => {
+    expect(() => loadApiConfig({ ...BASE, WECHAT_PROXY_PATHS: '/sns/oauth2' })).toThrow(
+      /WECHAT_PROXY_PATHS/,
+    );
+  });
+});
+
+describe('the compat caller names (#19)', () => {
+  it('when WECHAT_COMPAT_CALLERS names an app, then its dispatch tokens act as that caller', () => {
+    const config = loadApiConfig({
+      ...BASE,
+      WECHAT_COMPAT_CALLERS: 'wxconfig000000001:legacy-crm',
+    });
+
+    expect(config.compatCallers).toEqual({ wxconfig000000001: 'legacy-crm' });
+  });
+
+  it('when an entry is not appId:callerName, then it fails naming the variable', () => {
+    expect(() => loadApiConfig({ ...BASE, WECHAT_COMPAT_CALLERS: 'justone' })).toThrow(
+      /WECHAT_COMPAT_CALLERS/,
+    );
+  });
+});

@@ -6,7 +6,15 @@ import { APP_ID, ORDERS_KEY, OTHER_APP_ID, startTestApi, type TestApi } from './
 interface WeChatAnswer {
   errcode: number;
   errmsg: string;
-  msgid?: string;
+  msgid?: number;
+}
+
+/** The message id of a compat msgid, through GET /v1/messages/{msgid}. */
+async function messageIdOf(api: TestApi, msgid: number | undefined): Promise<string> {
+  const res = await request(api.app)
+    .get(`/v1/messages/${msgid}`)
+    .set('authorization', `Bearer ${ORDERS_KEY}`);
+  return (res.body as { id: string }).id;
 }
 
 /** A template request exactly as a service sends it to WeChat (old colours and all). */
@@ -48,9 +56,10 @@ describe('WeChat-compatible routes', () => {
     const res = await send('template/send', wechatTemplate());
 
     const answer = res.body as WeChatAnswer;
-    const stored = await records.load(answer.msgid!);
+    const stored = await records.load(await messageIdOf(api, answer.msgid));
     expect(res.status).toBe(200);
-    expect(answer).toEqual({ errcode: 0, errmsg: 'ok', msgid: expect.stringMatching(/^m/) });
+    expect(answer).toEqual({ errcode: 0, errmsg: 'ok', msgid: expect.any(Number) });
+    expect(res.text).toMatch(/"msgid":\d+\}$/);
     expect(stored?.record).toMatchObject({
       type: 'template',
       appId: APP_ID,
@@ -69,7 +78,7 @@ describe('WeChat-compatible routes', () => {
   it('when the request carries X-Request-Id, then the record and the send job carry it as trace id', async () => {
     const res = await send('template/send', wechatTemplate()).set('X-Request-Id', 'trace-compat-1');
 
-    const id = (res.body as WeChatAnswer).msgid!;
+    const id = await messageIdOf(api, (res.body as WeChatAnswer).msgid);
     const job = await api.runtime.deps.queues.find((q) => q.name === SEND_QUEUE)!.getJob(id);
     expect(res.headers['x-request-id']).toBe('trace-compat-1');
     expect((await records.get(id))?.traceId).toBe('trace-compat-1');
@@ -96,7 +105,7 @@ describe('WeChat-compatible routes', () => {
     });
 
     const answer = res.body as WeChatAnswer;
-    const stored = await records.load(answer.msgid!);
+    const stored = await records.load(await messageIdOf(api, answer.msgid));
     expect(answer.errcode).toBe(0);
     expect(stored?.message).toMatchObject({
       type: 'subscribe',
@@ -117,7 +126,7 @@ describe('WeChat-compatible routes', () => {
 
     const answer = res.body as WeChatAnswer;
     expect(answer.errcode).toBe(0);
-    expect((await records.get(answer.msgid!))?.type).toBe('bizsend');
+    expect((await records.get(await messageIdOf(api, answer.msgid)))?.type).toBe('bizsend');
   });
 
   it('when the same client_msg_id is sent twice, then both answers carry the same msgid and one message is queued', async () => {
@@ -195,6 +204,12 @@ describe('WeChat-compatible routes', () => {
     [
       'a missing touser',
       () => send('template/send', wechatTemplate({ touser: undefined })),
+      40003,
+      'touser',
+    ],
+    [
+      'touser "bad"',
+      () => send('template/send', wechatTemplate({ touser: 'bad' })),
       40003,
       'touser',
     ],
@@ -282,7 +297,7 @@ describe('WeChat-compatible routes with several apps', () => {
 
     const answer = res.body as WeChatAnswer;
     const record = await new RecordStore({ redis: api.redis, keyspace: api.keyspace }).get(
-      answer.msgid!,
+      await messageIdOf(api, answer.msgid),
     );
     expect(answer.errcode).toBe(0);
     expect(record?.appId).toBe(OTHER_APP_ID);

@@ -4,14 +4,20 @@ export type SendApi = 'template' | 'subscribe' | 'bizsend';
 /** The two token routes: `GET /cgi-bin/token` and `POST /cgi-bin/stable_token`. */
 export type TokenApi = 'token' | 'stable_token';
 
+/** The other WeChat APIs the sandbox answers (what a central token proxy forwards). */
+export type OtherApi = 'user_info' | 'menu_get' | 'qrcode_create';
+
 /** Every WeChat route a fault can match. */
-export type WeChatApi = SendApi | TokenApi;
+export type WeChatApi = SendApi | TokenApi | OtherApi;
 
 /** All send APIs, in display order. */
 export const SEND_APIS: readonly SendApi[] = ['template', 'subscribe', 'bizsend'];
 
 /** All token APIs, in display order. */
 export const TOKEN_APIS: readonly TokenApi[] = ['token', 'stable_token'];
+
+/** The other APIs, in display order. */
+export const OTHER_APIS: readonly OtherApi[] = ['user_info', 'menu_get', 'qrcode_create'];
 
 /** One app the sandbox knows, as in `WECHAT_APPS`. */
 export interface SandboxApp {

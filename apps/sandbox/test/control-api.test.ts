@@ -51,6 +51,7 @@ describe('sandbox control API', () => {
         [APP.appId]: { template: 2, subscribe: 0, bizsend: 0 },
         unknown: { template: 0, subscribe: 1, bizsend: 0 },
       },
+      otherCalls: {},
       errcodes: { '0': 2, '40125': 1, '40003': 1, '40001': 1 },
       deliveries: 1,
       deliveriesByApp: { [APP.appId]: 1 },

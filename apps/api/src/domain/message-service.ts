@@ -21,6 +21,7 @@ import type { MessageAdmission } from './message-admission';
 import type { MessageQueue, PreparedMessage } from './message-queue';
 import { requestFingerprint } from './request-fingerprint';
 import { resolveAppId } from './resolve-app';
+import { isCompatMsgId } from './wechat-compat';
 import type { CallerScope } from './caller-scope';
 import { storageCall } from './storage-call';
 import { canSee, type Viewer } from './visibility';
@@ -56,6 +57,8 @@ export interface MessageServiceDeps {
   onAccepted?: (types: readonly MessageType[], caller: string) => void;
   /** Callback URL checks and consent reservations; without it neither applies. */
   admission?: MessageAdmission;
+  /** Resolves the compat routes' numeric msgids, so `get` takes them too. @defaultValue none */
+  msgIds?: { resolve(msgid: string): Promise<string | undefined> };
   now?: () => Date;
 }
 
@@ -119,15 +122,27 @@ export class MessageService {
   }
 
   /**
-   * The delivery record of a message the viewer may see.
+   * The delivery record of a message the viewer may see, by message id or compat msgid.
    * @throws NotFoundError for an unknown id or another caller's message
    */
   async get(id: string, viewer: Viewer): Promise<DeliveryRecord> {
-    const record = isMessageId(id) ? await storageCall(() => this.deps.records.get(id)) : undefined;
+    const messageId = await this.messageIdOf(id);
+    const record = messageId
+      ? await storageCall(() => this.deps.records.get(messageId))
+      : undefined;
     if (!record || !canSee(viewer, record)) {
       throw new NotFoundError(`No message with id ${id}`);
     }
     return record;
+  }
+
+  /** The message id `id` names: itself, or the message of a compat msgid. */
+  private async messageIdOf(id: string): Promise<string | undefined> {
+    if (isMessageId(id)) {
+      return id;
+    }
+    const { msgIds } = this.deps;
+    return msgIds && isCompatMsgId(id) ? storageCall(() => msgIds.resolve(id)) : undefined;
   }
 
   /**
@@ -137,8 +152,9 @@ export class MessageService {
    * @throws NotFoundError for an unknown id or another caller's message
    * @throws ConflictError when the message is in any other status
    */
-  async cancel(id: string, viewer: Viewer): Promise<{ id: string; status: 'cancelled' }> {
-    const record = await this.get(id, viewer);
+  async cancel(requested: string, viewer: Viewer): Promise<{ id: string; status: 'cancelled' }> {
+    const record = await this.get(requested, viewer);
+    const id = record.id;
     const result = await storageCall(() =>
       this.deps.records.transition(id, {
         from: CANCELLABLE,

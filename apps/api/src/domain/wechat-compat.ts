@@ -5,16 +5,29 @@ export interface WeChatBody {
   touser: string;
   template_id: string;
   data: Record<string, { value: string }>;
-  url?: string;
-  page?: string;
-  miniprogram?: { appid: string; pagepath?: string };
-  miniprogram_state?: string;
-  lang?: string;
+  url?: string | null;
+  page?: string | null;
+  miniprogram?: { appid: string; pagepath?: string | null } | null;
+  miniprogram_state?: string | null;
+  lang?: string | null;
 }
+
+/** Digits of a compat msgid; they stay below 2^53 so a JavaScript caller parses them exactly. */
+const MSGID_SHAPE = /^[1-9][0-9]{0,15}$/;
+
+/** Whether `id` has the shape of a compat route's numeric msgid (rather than a message id). */
+export function isCompatMsgId(id: string): boolean {
+  return MSGID_SHAPE.test(id) && Number(id) <= Number.MAX_SAFE_INTEGER;
+}
+
+/** An optional field WeChat treats as absent when empty (`url: ""`, `page: null`). */
+const present = (value: string | null | undefined): string | undefined =>
+  value === null || value === undefined || value === '' ? undefined : value;
 
 /**
  * Turns a WeChat request body into a `/v1` message body, which is then validated by the very
  * same schema as `/v1/messages`: one set of rules, whichever door a message comes through.
+ * Empty optional fields are dropped, as WeChat ignores them (`url: ""` in wechat-api's examples).
  */
 export function toMessageBody(
   type: MessageType,
@@ -24,22 +37,23 @@ export function toMessageBody(
   const data = Object.fromEntries(
     Object.entries(body.data).map(([key, field]) => [key, { value: field.value }]),
   );
-  const miniprogram = body.miniprogram
-    ? { appId: body.miniprogram.appid, pagePath: body.miniprogram.pagepath }
-    : undefined;
+  const miniprogram =
+    body.miniprogram && body.miniprogram.appid !== ''
+      ? { appId: body.miniprogram.appid, pagePath: present(body.miniprogram.pagepath) }
+      : undefined;
   const common = { type, appId, toUser: body.touser, templateId: body.template_id, data };
   switch (type) {
     case 'template':
-      return { ...common, url: body.url, miniprogram };
+      return { ...common, url: present(body.url), miniprogram };
     case 'subscribe':
       return {
         ...common,
-        page: body.page,
-        miniprogramState: body.miniprogram_state,
-        lang: body.lang,
+        page: present(body.page),
+        miniprogramState: present(body.miniprogram_state),
+        lang: present(body.lang),
       };
     case 'bizsend':
-      return { ...common, page: body.page, miniprogram };
+      return { ...common, page: present(body.page), miniprogram };
   }
 }
 

@@ -14,6 +14,8 @@ export interface ApiLocals {
   isAdmin?: boolean;
   /** The apps the caller may use (api-key auth). */
   scope?: CallerScope;
+  /** The app a compat route's dispatch token implies (compat auth). */
+  tokenAppId?: string;
   route?: string;
   input?: unknown;
 }

@@ -16,7 +16,7 @@ function jsonBody(req: Request): Record<string, unknown> | undefined {
 }
 
 function answer(res: Response, out: Record<string, unknown>): void {
-  writeWeChat(res, out as WeChatBody);
+  writeWeChat(res, out);
 }
 
 const FORMAT_ERROR = { errcode: 47001, errmsg: 'data format error' };

@@ -1,5 +1,5 @@
 import { isRecord } from '../domain/parse-body';
-import { SEND_APIS, TOKEN_APIS } from '../types';
+import { OTHER_APIS, SEND_APIS, TOKEN_APIS } from '../types';
 import type { FaultSpec } from '../state/fault-store';
 import type { SandboxSettings } from '../settings';
 
@@ -11,7 +11,7 @@ export class ControlInputError extends Error {
   }
 }
 
-const APIS = new Set<string>([...SEND_APIS, ...TOKEN_APIS]);
+const APIS = new Set<string>([...SEND_APIS, ...TOKEN_APIS, ...OTHER_APIS]);
 
 function isCount(v: unknown): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v >= 0;

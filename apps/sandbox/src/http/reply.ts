@@ -4,8 +4,11 @@ import type { Response } from 'express';
 /** The Content-Type WeChat's API answers with. */
 export const WECHAT_CONTENT_TYPE = 'application/json; encoding=utf-8';
 
-/** A WeChat JSON body; bigint values (msgid) are written as raw numbers with every digit. */
-export type WeChatBody = Record<string, string | number | bigint | boolean>;
+/**
+ * A WeChat JSON body; bigint values (msgid) are written as raw numbers with every digit. Values
+ * may nest (a menu, a user's tag list).
+ */
+export type WeChatBody = Record<string, unknown>;
 
 /**
  * Writes a WeChat answer. A fault may have set `res.locals.contentType` (e.g. `text/plain`,

@@ -3,6 +3,7 @@ import { issueClassicToken, issueStableToken, knownAppId } from '../domain/issue
 import { parseBody, stringField } from '../domain/parse-body';
 import { processSend } from '../domain/send-message';
 import { wechatError } from '../domain/errcodes';
+import { menuGet, qrcodeCreate, userInfo } from '../domain/other-apis';
 import { runWeChatCall } from './wechat-call';
 import { writeWeChat } from './reply';
 import type { Request, Response } from 'express';
@@ -27,7 +28,42 @@ function query(req: Request, name: string): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-/** WeChat's own routes: the two token endpoints and the three send endpoints. */
+/** The app of a request's `access_token`, when the token is known. */
+function appOfToken(state: SandboxState, req: Request): string | undefined {
+  const token = query(req, 'access_token');
+  return token === undefined ? undefined : state.tokens.appOf(token);
+}
+
+/** A few of WeChat's other APIs, so a central token proxy can be tested offline. */
+function otherRoutes(router: Router, state: SandboxState): void {
+  router.get('/cgi-bin/user/info', async (req, res) => {
+    const appid = appOfToken(state, req);
+    state.stats.otherCall(appid ?? 'unknown', 'user_info');
+    await runWeChatCall(
+      state,
+      req,
+      res,
+      { api: 'user_info', appid, touser: query(req, 'openid') },
+      () => userInfo(state, query(req, 'access_token'), query(req, 'openid'), query(req, 'lang')),
+    );
+  });
+  router.get('/cgi-bin/menu/get', async (req, res) => {
+    const appid = appOfToken(state, req);
+    state.stats.otherCall(appid ?? 'unknown', 'menu_get');
+    await runWeChatCall(state, req, res, { api: 'menu_get', appid, touser: undefined }, () =>
+      menuGet(state, query(req, 'access_token')),
+    );
+  });
+  router.post('/cgi-bin/qrcode/create', async (req, res) => {
+    const appid = appOfToken(state, req);
+    state.stats.otherCall(appid ?? 'unknown', 'qrcode_create');
+    await runWeChatCall(state, req, res, { api: 'qrcode_create', appid, touser: undefined }, () =>
+      qrcodeCreate(state, query(req, 'access_token'), parseBody(req.body)),
+    );
+  });
+}
+
+/** WeChat's own routes: the two token endpoints, the three send endpoints and a few others. */
 export function wechatRoutes(state: SandboxState): Router {
   const router = Router();
 
@@ -85,6 +121,7 @@ export function wechatRoutes(state: SandboxState): Router {
     });
     router.get(path, (_req, res) => writeWeChat(res, { ...wechatError(43002) }));
   }
+  otherRoutes(router, state);
   // Withdrawn by WeChat (uniform_send on 2023-09-20, MP template send on 2020-01-10).
   for (const [path, errcode] of RETIRED) {
     router.post(path, (_req, res) => {

@@ -1,5 +1,5 @@
-import { SEND_APIS, TOKEN_APIS } from '../types';
-import type { SendApi, TokenApi } from '../types';
+import { OTHER_APIS, SEND_APIS, TOKEN_APIS } from '../types';
+import type { OtherApi, SendApi, TokenApi } from '../types';
 
 /** Call counters, as `GET /sandbox/stats` and `handle.stats()` return them. */
 export interface SandboxStats {
@@ -7,6 +7,8 @@ export interface SandboxStats {
   tokenCalls: Record<string, Record<TokenApi, number>>;
   /** Send calls per appid per API, failed ones included (`unknown` when the token is unknown). */
   sendCalls: Record<string, Record<SendApi, number>>;
+  /** Calls of the other APIs (user info, menu, QR code) per appid, failed ones included. */
+  otherCalls: Record<string, Record<OtherApi, number>>;
   /** Answers per errcode over every WeChat route (`"0"` = success); faults included. */
   errcodes: Record<string, number>;
   /** Messages recorded as delivered (deduplicated repeats excluded). */
@@ -25,6 +27,7 @@ function emptyStats(): SandboxStats {
   return {
     tokenCalls: {},
     sendCalls: {},
+    otherCalls: {},
     errcodes: {},
     deliveries: 0,
     deliveriesByApp: {},
@@ -51,6 +54,12 @@ export class StatsCollector {
   /** Counts one call to a send endpoint. */
   sendCall(appid: string, api: SendApi): void {
     const row = (this.stats.sendCalls[appid] ??= zeroes(SEND_APIS));
+    row[api] += 1;
+  }
+
+  /** Counts one call to another API. */
+  otherCall(appid: string, api: OtherApi): void {
+    const row = (this.stats.otherCalls[appid] ??= zeroes(OTHER_APIS));
     row[api] += 1;
   }
 

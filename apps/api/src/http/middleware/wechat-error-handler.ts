@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler } from 'express';
 import {
   ERROR_CODES,
+  UnauthorizedError,
   ValidationError,
   type AppError,
   type ErrorDetail,
@@ -15,7 +16,32 @@ import { toAppError } from './error-handler';
 export interface WeChatAnswer {
   errcode: number;
   errmsg: string;
-  msgid?: string;
+  msgid?: number;
+}
+
+/**
+ * A credential WeChat would refuse with this errcode (40125 wrong secret, 40013 unknown appid,
+ * 40001 unknown token, 42001 expired token): a 401 for the failed-authentication throttle,
+ * answered with WeChat's code on the compat routes.
+ */
+export class WeChatCredentialRefusal extends UnauthorizedError {
+  constructor(
+    readonly errcode: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A request WeChat would refuse with this errcode before any credential is checked (40002). */
+export class WeChatRequestRefusal extends ValidationError {
+  constructor(
+    readonly errcode: number,
+    message: string,
+    path: string,
+  ) {
+    super(message, [{ path, message }]);
+  }
 }
 
 /**
@@ -53,10 +79,14 @@ function answerForValidation(error: AppError): WeChatAnswer {
 /**
  * Maps an error to WeChat's answer: 40001 bad key, 47001 malformed body, 47003 a data value
  * WeChat would refuse (naming the field), 40003/40037/40013/41002 for openid, template and app,
- * 45011 rate limited, -1 Redis unavailable or our own failure (callers retry -1, as they would
+ * 43101 no recorded subscription consent, 45011 rate limited, WeChat's own code for a refused
+ * credential or token request, -1 Redis unavailable or our own failure (callers retry -1, as they would
  * with WeChat).
  */
 export function wechatAnswerFor(err: unknown): { answer: WeChatAnswer; known?: AppError } {
+  if (err instanceof WeChatCredentialRefusal || err instanceof WeChatRequestRefusal) {
+    return { known: err, answer: { errcode: err.errcode, errmsg: err.message } };
+  }
   const known = toAppError(err);
   if (!known) {
     return { answer: { errcode: -1, errmsg: 'system error' } };
@@ -82,6 +112,12 @@ export function wechatAnswerFor(err: unknown): { answer: WeChatAnswer; known?: A
     case ERROR_CODES.APP_DISABLED:
       // WeChat's answer for an app that may not use this API; callers treat it as permanent.
       return { known, answer: { errcode: 48001, errmsg: `api unauthorized: ${known.message}` } };
+    case ERROR_CODES.NO_SUBSCRIPTION_CONSENT:
+      // What WeChat answers when the user has not accepted the template: final, not "retry".
+      return {
+        known,
+        answer: { errcode: 43101, errmsg: `user refuse to accept the msg: ${known.message}` },
+      };
     case ERROR_CODES.RATE_LIMITED:
       return {
         known,

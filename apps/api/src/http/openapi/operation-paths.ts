@@ -1,7 +1,12 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { WECHAT_COMPAT_ROUTES } from '../routes/wechat-compat.routes';
-import { wechatQuerySchema } from '../schemas/wechat-compat.schema';
+import {
+  wechatQuerySchema,
+  wechatStableTokenBodySchema,
+  wechatTokenAnswerSchema,
+  wechatTokenQuerySchema,
+} from '../schemas/wechat-compat.schema';
 import { errorResponses, json, wechatAnswer } from './responses';
 
 const text = (description: string, type = 'text/plain') => ({
@@ -18,7 +23,7 @@ export function registerOperationPaths(registry: OpenAPIRegistry): void {
       tags: ['WeChat-compatible'],
       summary: `WeChat's ${route.path.slice(1)} endpoint, queued (type ${route.type})`,
       description:
-        'Change only the base URL and put an API key where the access_token was. Unknown fields are ignored as WeChat ignores them; `data.*.color` is ignored; `client_msg_id` is the Idempotency-Key.',
+        'Change only the base URL: the SDK fetches a dispatch token from /cgi-bin/token with its appid and secret (or puts an API key where the access_token was). `msgid` is a JSON integer. Empty optional fields (`url: ""`) and unknown fields are ignored as WeChat ignores them; `data.*.color` is ignored; `client_msg_id` is the Idempotency-Key.',
       security: [{ accessTokenQuery: [] }],
       request: {
         query: wechatQuerySchema,
@@ -27,6 +32,35 @@ export function registerOperationPaths(registry: OpenAPIRegistry): void {
       responses: wechatAnswer,
     });
   }
+  const tokenAnswer = {
+    '200': json(
+      'A dispatch token, or WeChat’s error shape (always HTTP 200).',
+      wechatTokenAnswerSchema,
+    ),
+  };
+  registry.registerPath({
+    method: 'get',
+    path: '/cgi-bin/token',
+    tags: ['WeChat-compatible'],
+    summary: 'WeChat’s token endpoint for legacy callers: a dispatch token for the app',
+    security: [],
+    request: { query: wechatTokenQuerySchema },
+    responses: tokenAnswer,
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/cgi-bin/stable_token',
+    tags: ['WeChat-compatible'],
+    summary: 'WeChat’s stable token endpoint: the same dispatch token within its window',
+    security: [],
+    request: {
+      body: {
+        required: true,
+        content: { 'application/json': { schema: wechatStableTokenBodySchema } },
+      },
+    },
+    responses: tokenAnswer,
+  });
   const status = z.object({ status: z.string() }).catchall(z.unknown());
   registry.registerPath({
     method: 'get',

@@ -21,8 +21,11 @@ const wechatData = z.record(z.string(), wechatDataValue);
 
 const wechatMiniprogram = z.object({
   appid: z.string(required('miniprogram.appid')),
-  pagepath: z.string().optional(),
+  pagepath: z.string().nullish(),
 });
+
+/** An optional text WeChat tolerates empty or null (treated as absent). */
+const optionalText = () => z.string().nullish();
 
 const common = {
   touser: z.string(required('touser')).meta({ description: 'The recipient openid.' }),
@@ -38,8 +41,8 @@ const common = {
 export const wechatTemplateBodySchema = z
   .object({
     ...common,
-    url: z.string().optional(),
-    miniprogram: wechatMiniprogram.optional(),
+    url: optionalText(),
+    miniprogram: wechatMiniprogram.nullish(),
   })
   .meta({ id: 'WeChatTemplateSend' });
 
@@ -47,9 +50,9 @@ export const wechatTemplateBodySchema = z
 export const wechatSubscribeBodySchema = z
   .object({
     ...common,
-    page: z.string().optional(),
-    miniprogram_state: z.string().optional(),
-    lang: z.string().optional(),
+    page: optionalText(),
+    miniprogram_state: optionalText(),
+    lang: optionalText(),
   })
   .meta({ id: 'WeChatSubscribeSend' });
 
@@ -57,16 +60,20 @@ export const wechatSubscribeBodySchema = z
 export const wechatBizsendBodySchema = z
   .object({
     ...common,
-    page: z.string().optional(),
-    miniprogram: wechatMiniprogram.optional(),
+    page: optionalText(),
+    miniprogram: wechatMiniprogram.nullish(),
   })
   .meta({ id: 'WeChatBizsendSend' });
 
 /** The query of every compat route: our API key in WeChat's `access_token` slot. */
 export const wechatQuerySchema = z.object({
-  access_token: z.string().optional().meta({ description: 'An API key from API_KEYS.' }),
+  access_token: z.string().optional().meta({
+    description:
+      'A dispatch token from GET /cgi-bin/token (it implies its app), or an API key from API_KEYS.',
+  }),
   appid: z.string().optional().meta({
-    description: 'The app to send from; required when more than one app is configured.',
+    description:
+      'The app to send from, with an API key; required when more than one app is configured. A dispatch token implies its app.',
   }),
 });
 
@@ -75,6 +82,44 @@ export const wechatAnswerSchema = z
   .object({
     errcode: z.number().int(),
     errmsg: z.string(),
-    msgid: z.string().optional().meta({ description: 'Our message id (GET /v1/messages/{id}).' }),
+    msgid: z.number().int().optional().meta({
+      description:
+        'A JSON integer, as WeChat answers (unique, below 2^53); GET /v1/messages/{msgid} resolves it.',
+    }),
   })
   .meta({ id: 'WeChatAnswer' });
+
+/** `GET /cgi-bin/token` query, as WeChat takes it. */
+export const wechatTokenQuerySchema = z.object({
+  grant_type: z.literal('client_credential'),
+  appid: z.string().meta({ description: 'The app’s appid.' }),
+  secret: z.string().meta({ description: 'The app’s AppSecret (as configured here).' }),
+});
+
+/** `POST /cgi-bin/stable_token` body. */
+export const wechatStableTokenBodySchema = z
+  .object({
+    grant_type: z.literal('client_credential'),
+    appid: z.string(),
+    secret: z.string(),
+    force_refresh: z.boolean().optional().meta({
+      description: 'true: a new token (the previous ones stay valid until they expire).',
+    }),
+  })
+  .meta({ id: 'WeChatStableTokenRequest' });
+
+/** The token answer, or WeChat's error shape. */
+export const wechatTokenAnswerSchema = z
+  .object({
+    access_token: z.string().optional().meta({
+      description:
+        'A dispatch token (`wxdt_…`): bound to the app and its compat caller, never the WeChat token.',
+    }),
+    expires_in: z.number().int().optional(),
+    errcode: z.number().int().optional().meta({
+      description:
+        '40002 grant_type, 41002/41004 appid/secret missing, 40013 appid, 40125 secret, 45011 throttled.',
+    }),
+    errmsg: z.string().optional(),
+  })
+  .meta({ id: 'WeChatTokenAnswer' });
