@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { isRecord, parseBody } from '../domain/parse-body';
-import { writeWeChat, type WeChatBody } from '../http/reply';
+import { writeWeChat } from '../http/reply';
 import { authorizationPage } from './authorization-page';
 import type { Request, Response } from 'express';
 import type { ComponentPlatform } from './component-platform';
