@@ -2,7 +2,7 @@ import type { RequestListener } from 'node:http';
 import express from 'express';
 import type { Queue } from 'bullmq';
 import type { ApiKeyEntry, Logger, RedisClient } from '@wechat-dispatch/shared';
-import type { ConsentLedger } from '@wechat-dispatch/core';
+import type { AppDirectory, ConsentLedger } from '@wechat-dispatch/core';
 import type { AppAdmin } from './domain/app-admin';
 import type { AuthThrottle } from './domain/auth-throttle';
 import type { DeadLetterService } from './domain/dead-letter-service';
@@ -47,6 +47,8 @@ export interface ApiDeps {
   /** The subscription consent ledger (`/v1/consents`). */
   consents: ConsentLedger;
   admission: MessageAdmission;
+  /** The apps the served OpenAPI document names as `appId` values. @defaultValue none */
+  apps?: AppDirectory;
   /** The app registry's operator routes (`/v1/admin/apps`). */
   appAdmin: AppAdmin;
   /** Every queue, for the dashboard: each app's send queue and `dead-letters`. */
@@ -135,11 +137,12 @@ export function createExpressApp(deps: ApiDeps): express.Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('trust proxy', deps.trustProxyHops ?? 0);
-  app.use(requestId());
-  app.use(observeRequests(deps.logger, deps.metrics));
-  app.use(securityHeaders());
   const document = buildOpenApiDocument();
-  app.use(methodGuard(routeMethodsOf(document, deps.admin !== undefined)));
+  const routes = routeMethodsOf(document, deps.admin !== undefined);
+  app.use(requestId());
+  app.use(observeRequests(deps.logger, deps.metrics, routes));
+  app.use(securityHeaders());
+  app.use(methodGuard(routes));
   // The send path first: every layer ahead of it is matched against every message.
   const rateLimit = perCallerRateLimit(deps.quota);
   const gate = authGateOf(deps);
@@ -172,7 +175,7 @@ export function createExpressApp(deps: ApiDeps): express.Express {
 
   app.use(healthRoutes(deps.redis, deps.isShuttingDown ?? (() => false)));
   app.use(metricsRoutes(deps.metrics.registry, deps.metricsToken, gate));
-  app.use(docsRoutes(document));
+  app.use(docsRoutes(document, deps.apps));
   if (deps.admin) {
     app.use(BULL_BOARD_PATH, basicAuth(deps.admin, gate), bullBoardRouter(deps.queues));
   }

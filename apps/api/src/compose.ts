@@ -159,6 +159,7 @@ export function buildApiDeps(options: BuildApiDepsOptions): ApiRuntime {
     events,
     consents,
     admission,
+    apps,
     appAdmin: new AppAdmin(options.registry?.store, logger),
     queues: queues.all(),
     metrics,
