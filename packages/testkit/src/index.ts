@@ -6,3 +6,4 @@ export { startPrivateRedis, type PrivateRedis, type PrivateRedisOptions } from '
 export { startPrivateCluster, type PrivateCluster } from './redis-cluster';
 export { startPrivateSentinelSet, type PrivateSentinelSet } from './redis-sentinel';
 export { launchHeadlessChromium } from './chromium';
+export { arbitraryOf, type JsonSchema } from './json-schema-arbitrary';
