@@ -7,3 +7,4 @@ export { startPrivateCluster, type PrivateCluster } from './redis-cluster';
 export { startPrivateSentinelSet, type PrivateSentinelSet } from './redis-sentinel';
 export { launchHeadlessChromium } from './chromium';
 export { arbitraryOf, type JsonSchema } from './json-schema-arbitrary';
+export { promtoolCheckMetrics } from './promtool';
