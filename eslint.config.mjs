@@ -6,7 +6,14 @@ import globals from 'globals';
 import { defineConfig } from 'eslint/config';
 
 export default defineConfig(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**'] },
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      'coverage/**',
+      'packages/client/src/generated/**',
+    ],
+  },
   js.configs.recommended,
   {
     files: ['**/*.ts'],

@@ -13,7 +13,8 @@ const common = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: {
-    '^@wechat-dispatch/(shared|core|wechat-client|testkit)$': '<rootDir>/packages/$1/src/index.ts',
+    '^@wechat-dispatch/(shared|core|wechat-client|testkit|client)$':
+      '<rootDir>/packages/$1/src/index.ts',
     // The sandbox is an app, but tests and benchmarks start it in-process as a library.
     '^@wechat-dispatch/sandbox$': '<rootDir>/apps/sandbox/src/index.ts',
   },

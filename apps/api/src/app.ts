@@ -2,7 +2,7 @@ import type { RequestListener } from 'node:http';
 import express from 'express';
 import type { Queue } from 'bullmq';
 import type { ApiKeyEntry, Logger, RedisClient } from '@wechat-dispatch/shared';
-import type { ConsentLedger } from '@wechat-dispatch/core';
+import type { AppDirectory, ConsentLedger } from '@wechat-dispatch/core';
 import type { AppAdmin } from './domain/app-admin';
 import type { ComponentAdmin } from './domain/component-admin';
 import type { OpenPlatform } from './domain/open-platform';
@@ -41,7 +41,6 @@ import { wechatEventsRoutes } from './http/routes/wechat-events.routes';
 import { wechatTokenRoutes } from './http/routes/wechat-token.routes';
 import { WECHAT_PROXY_MOUNTS, wechatProxyRoutes } from './http/routes/wechat-proxy.routes';
 import type { WeChatProxy } from './domain/wechat-proxy';
-import type { AppDirectory } from '@wechat-dispatch/core';
 import { routesOfPaths, subtreeRoute, type RouteMethods } from './http/route-methods';
 import type { ApiMetrics } from './metrics';
 
@@ -65,7 +64,7 @@ export interface ApiDeps {
   isKnownApp: (appId: string) => boolean;
   /** The compat routes' numeric msgids. */
   compatMsgIds: { assign(messageId: string): Promise<number> };
-  /** The apps, for the proxy's `appid`. */
+  /** The apps: the proxy's `appid`, and the `appId` values the served OpenAPI document names. */
   apps: AppDirectory;
   /** The central token proxy (`WECHAT_PROXY`); none = every proxied call answers 48001. */
   proxy?: {
@@ -167,11 +166,12 @@ export function createExpressApp(deps: ApiDeps): express.Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('trust proxy', deps.trustProxyHops ?? 0);
-  app.use(requestId());
-  app.use(observeRequests(deps.logger, deps.metrics));
-  app.use(securityHeaders());
   const document = buildOpenApiDocument();
-  app.use(methodGuard(routeMethodsOf(document, deps.admin !== undefined)));
+  const routes = routeMethodsOf(document, deps.admin !== undefined);
+  app.use(requestId());
+  app.use(observeRequests(deps.logger, deps.metrics, routes));
+  app.use(securityHeaders());
+  app.use(methodGuard(routes));
   // The send path first: every layer ahead of it is matched against every message.
   const rateLimit = perCallerRateLimit(deps.quota);
   const gate = authGateOf(deps);
@@ -237,7 +237,7 @@ export function createExpressApp(deps: ApiDeps): express.Express {
 
   app.use(healthRoutes(deps.redis, deps.isShuttingDown ?? (() => false)));
   app.use(metricsRoutes(deps.metrics.registry, deps.metricsToken, gate));
-  app.use(docsRoutes(document));
+  app.use(docsRoutes(document, deps.apps));
   if (deps.admin) {
     app.use(BULL_BOARD_PATH, basicAuth(deps.admin, gate), bullBoardRouter(deps.queues));
   }

@@ -1,7 +1,12 @@
 import type { Queue } from 'bullmq';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { deadIndexKey, type MessageType, type SendJob } from '@wechat-dispatch/core';
-import { withTimeout, type Keyspace, type RedisClient } from '@wechat-dispatch/shared';
+import {
+  dropMisnamedDefaults,
+  withTimeout,
+  type Keyspace,
+  type RedisClient,
+} from '@wechat-dispatch/shared';
 
 /** The API's Prometheus metrics, served at `/metrics`. */
 export interface ApiMetrics {
@@ -38,6 +43,7 @@ export function createApiMetrics(options: ApiMetricsOptions): ApiMetrics {
   const registry = new Registry();
   if (options.processMetrics) {
     collectDefaultMetrics({ register: registry, prefix: 'wxd_api_' });
+    dropMisnamedDefaults(registry, 'wxd_api_');
   }
   const requests = new Histogram({
     name: 'wxd_http_request_duration_seconds',

@@ -93,10 +93,20 @@ describe('GET /openapi.json', () => {
     expect(Object.keys(doc.paths)).not.toContain('/v1/undocumented');
   });
 
-  it('when the message schema is rendered, then unknown fields are refused there too', () => {
-    const message = JSON.stringify(doc.components.schemas.Message);
+  it('when the message schema is rendered, then it is a oneOf told apart by type, and each kind refuses unknown fields', () => {
+    const message = doc.components.schemas.Message as { discriminator?: unknown };
 
-    expect(message).toContain('"additionalProperties":false');
+    expect(message.discriminator).toEqual({
+      propertyName: 'type',
+      mapping: {
+        template: '#/components/schemas/TemplateMessage',
+        subscribe: '#/components/schemas/SubscribeMessage',
+        bizsend: '#/components/schemas/BizsendMessage',
+      },
+    });
+    for (const kind of ['TemplateMessage', 'SubscribeMessage', 'BizsendMessage']) {
+      expect(doc.components.schemas[kind]?.additionalProperties).toBe(false);
+    }
   });
 });
 

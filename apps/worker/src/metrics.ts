@@ -1,7 +1,7 @@
 import { Counter, Histogram, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Queue } from 'bullmq';
 import type { SendHooks } from './processors/send-outcome';
-import { withTimeout } from '@wechat-dispatch/shared';
+import { dropMisnamedDefaults, withTimeout } from '@wechat-dispatch/shared';
 import { boundedAppLabels } from './domain/app-labels';
 
 /** How long a scrape waits for Redis to report queue depths. */
@@ -24,6 +24,7 @@ export function createWorkerMetrics(queues: readonly Queue[], appLabels: number)
   const registry = new Registry();
   const label = boundedAppLabels(appLabels);
   collectDefaultMetrics({ register: registry, prefix: 'wxd_worker_' });
+  dropMisnamedDefaults(registry, 'wxd_worker_');
   const sends = new Counter({
     name: 'wxd_sends_total',
     help: 'Send attempts by app, outcome and WeChat errcode',

@@ -8,6 +8,8 @@ export {
   type MessageData,
   type Message,
 } from './messages/message.schema';
+export { MESSAGE_EXAMPLES } from './messages/message-docs';
+export { VALUE_RULE_SCHEMAS, typedKeyPattern } from './messages/value-rule-schemas';
 export {
   SEND_QUEUE,
   legacySendQueueName,

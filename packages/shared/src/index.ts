@@ -80,3 +80,4 @@ export {
 } from './net/callback-signature';
 export { sameSecret, bearerTokenOf, carriesBearerToken } from './auth/bearer-token';
 export { metricsTokenEnv, METRICS_TOKEN_MIN_LENGTH } from './config/metrics-env';
+export { dropMisnamedDefaults, type MetricRegistry } from './metrics/process-metrics';

@@ -6,6 +6,8 @@ export interface RouteMethods {
   looseness: number;
   /** Upper-case methods, HEAD with GET and OPTIONS included, sorted. */
   allow: readonly string[];
+  /** The route as metrics and logs name it: `/v1/messages/:id`, `/docs/*`. */
+  template: string;
 }
 
 const HTTP_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
@@ -34,6 +36,7 @@ function routeOf(path: string, methods: Iterable<string>): RouteMethods {
     pattern: new RegExp(`^${source}/?$`, 'i'),
     looseness: segments.filter((segment) => segment.startsWith('{')).length,
     allow: allowOf(methods),
+    template: path.replace(/\{([^}]+)\}/g, ':$1'),
   };
 }
 
@@ -43,6 +46,7 @@ export function subtreeRoute(prefix: string, methods: readonly string[]): RouteM
     pattern: new RegExp(`^${escapeRegExp(prefix)}/.*$`, 'i'),
     looseness: SUBTREE,
     allow: allowOf(methods),
+    template: `${prefix}/*`,
   };
 }
 
@@ -69,11 +73,19 @@ export function allowedMethods(
   routes: readonly RouteMethods[],
   path: string,
 ): readonly string[] | undefined {
+  return routeOfPath(routes, path)?.allow;
+}
+
+/** The most specific route matching `path`, or undefined. */
+export function routeOfPath(
+  routes: readonly RouteMethods[],
+  path: string,
+): RouteMethods | undefined {
   let best: RouteMethods | undefined;
   for (const route of routes) {
     if (route.pattern.test(path) && (best === undefined || route.looseness < best.looseness)) {
       best = route;
     }
   }
-  return best?.allow;
+  return best;
 }

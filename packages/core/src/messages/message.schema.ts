@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { checkDataValue, isTypedKey } from './value-rules';
+import { dataSchemaDocs, MESSAGE_EXAMPLES, metadataDocs } from './message-docs';
 
 /** The message kinds the service sends. */
 export const MESSAGE_TYPES = ['template', 'subscribe', 'bizsend'] as const;
@@ -47,31 +48,35 @@ const dataSchema = z
         ctx.addIssue({ code: 'custom', message: problem, path: isBare ? [key] : [key, 'value'] });
       }
     }
-  });
+  })
+  .meta(dataSchemaDocs({ typedOnly: false, maxKeys: MAX_DATA_KEYS, maxLength: MAX_VALUE_LENGTH }));
 
 /**
  * Subscribe and bizsend data: only typed keys (`thing1`, `time2`, …). WeChat answers 47003 for a
  * key without a type prefix (`keyword1`, `first`), which only historical templates have.
  */
-const typedDataSchema = dataSchema.superRefine((data, ctx) => {
-  for (const key of Object.keys(data)) {
-    if (!isTypedKey(key)) {
-      ctx.addIssue({
-        code: 'custom',
-        message:
-          'must be a typed key such as thing1 or time2 (subscribe and bizsend keys carry a type prefix)',
-        path: [key],
-      });
+const typedDataSchema = dataSchema
+  .superRefine((data, ctx) => {
+    for (const key of Object.keys(data)) {
+      if (!isTypedKey(key)) {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            'must be a typed key such as thing1 or time2 (subscribe and bizsend keys carry a type prefix)',
+          path: [key],
+        });
+      }
     }
-  }
-});
+  })
+  .meta(dataSchemaDocs({ typedOnly: true, maxKeys: MAX_DATA_KEYS, maxLength: MAX_VALUE_LENGTH }));
 
 const metadataSchema = z
   .record(z.string().max(64), z.union([z.string().max(1024), z.number(), z.boolean()]))
   .refine(
     (m) => Buffer.byteLength(JSON.stringify(m)) <= MAX_METADATA_BYTES,
     `must be at most ${MAX_METADATA_BYTES} bytes as JSON`,
-  );
+  )
+  .meta(metadataDocs(MAX_METADATA_BYTES));
 
 const miniprogramSchema = z.strictObject({ appId: appIdField, pagePath: pagePath.optional() });
 
@@ -91,33 +96,39 @@ const common = {
 const skipConsentCheck = z.boolean().optional();
 
 /** `POST /v1/messages` body for an Official Account template message. */
-const templateMessageSchema = z.strictObject({
-  type: z.literal('template'),
-  ...common,
-  url: httpUrl.optional(),
-  miniprogram: miniprogramSchema.optional(),
-});
+const templateMessageSchema = z
+  .strictObject({
+    type: z.literal('template'),
+    ...common,
+    url: httpUrl.optional(),
+    miniprogram: miniprogramSchema.optional(),
+  })
+  .meta({ id: 'TemplateMessage', examples: [MESSAGE_EXAMPLES.template] });
 
 /** `POST /v1/messages` body for a Mini Program subscribe message. */
-const subscribeMessageSchema = z.strictObject({
-  type: z.literal('subscribe'),
-  ...common,
-  data: typedDataSchema,
-  page: pagePath.optional(),
-  miniprogramState: z.enum(['developer', 'trial', 'formal']).optional(),
-  lang: z.enum(['zh_CN', 'en_US', 'zh_HK', 'zh_TW']).optional(),
-  skipConsentCheck,
-});
+const subscribeMessageSchema = z
+  .strictObject({
+    type: z.literal('subscribe'),
+    ...common,
+    data: typedDataSchema,
+    page: pagePath.optional(),
+    miniprogramState: z.enum(['developer', 'trial', 'formal']).optional(),
+    lang: z.enum(['zh_CN', 'en_US', 'zh_HK', 'zh_TW']).optional(),
+    skipConsentCheck,
+  })
+  .meta({ id: 'SubscribeMessage', examples: [MESSAGE_EXAMPLES.subscribe] });
 
 /** `POST /v1/messages` body for an Official Account subscription notification (bizsend). */
-const bizsendMessageSchema = z.strictObject({
-  type: z.literal('bizsend'),
-  ...common,
-  data: typedDataSchema,
-  page: httpUrl.optional(),
-  miniprogram: miniprogramSchema.optional(),
-  skipConsentCheck,
-});
+const bizsendMessageSchema = z
+  .strictObject({
+    type: z.literal('bizsend'),
+    ...common,
+    data: typedDataSchema,
+    page: httpUrl.optional(),
+    miniprogram: miniprogramSchema.optional(),
+    skipConsentCheck,
+  })
+  .meta({ id: 'BizsendMessage', examples: [MESSAGE_EXAMPLES.bizsend] });
 
 /** Any message body, told apart by `type`. */
 export const messageSchema = z.discriminatedUnion('type', [

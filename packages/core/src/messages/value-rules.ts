@@ -17,13 +17,15 @@ const LINE_BREAK = 'must not contain line breaks or control characters';
 
 // Dates as wechat-facts §3.2 lists them (2018-01-01, 2018/01/01, 2018.01.01, 2018-01, 01-01)
 // and their Chinese forms. `2026年11月` is a year and month like `2018-01`, so it is a date too.
-const DATE_PART = [
+/** Date forms, as a regular-expression source (shared with the OpenAPI value schemas). */
+export const DATE_PART = [
   String.raw`\d{4}[-/.]\d{1,2}(?:[-/.]\d{1,2})?`,
   String.raw`\d{1,2}[-/.]\d{1,2}`,
   String.raw`\d{4}年\d{1,2}月(?:\d{1,2}日)?`,
   String.raw`\d{1,2}月\d{1,2}日`,
 ].join('|');
-const TIME_PART = String.raw`(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?`;
+/** A 24-hour time, as a regular-expression source. */
+export const TIME_PART = String.raw`(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?`;
 /** One value, or a range of two joined by `~`; nothing around it. */
 const rangeOf = (one: string): RegExp => new RegExp(`^(?:${one})(?:\\s*~\\s*(?:${one}))?$`, 'u');
 const DATE_RE = rangeOf(`(?:${DATE_PART})(?:\\s*${TIME_PART})?`);

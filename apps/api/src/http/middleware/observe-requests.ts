@@ -2,25 +2,25 @@ import type { ServerResponse } from 'node:http';
 import type { Request, RequestHandler } from 'express';
 import type { Logger } from '@wechat-dispatch/shared';
 import type { ApiMetrics } from '../../metrics';
-import { localsOf, matchedRouteOf } from '../request-locals';
+import { routeOfPath, type RouteMethods } from '../route-methods';
+import { localsOf } from '../request-locals';
 
 /** Path prefixes whose sub-paths are not our routes (static assets, the dashboard's own API). */
 const MOUNTS = ['/admin/queues', '/docs', '/cgi-bin', '/v1'];
 
 /**
- * The route template of a request, for labels: what `validate` recorded, else the Express
- * route, else the mount it fell under. Never the raw URL: ids in it would create a new metric
- * series per message.
+ * The route template of a request, for labels: the documented route its path matches (the
+ * same table as 405 and OPTIONS), else the mount it fell under. Read from the original URL,
+ * which Express never rewrites (`req.path` and `req.baseUrl` change while routers run). Never
+ * the raw URL: ids in it would create a new metric series per message.
  */
-function routeTemplate(req: Request, recorded: string | undefined): string {
-  if (recorded) {
-    return recorded;
+export function routeTemplate(routes: readonly RouteMethods[], req: Request): string {
+  const path = req.originalUrl.split('?')[0] ?? '';
+  const route = routeOfPath(routes, path);
+  if (route) {
+    return route.template;
   }
-  const matched = matchedRouteOf(req);
-  if (matched) {
-    return matched;
-  }
-  const mount = MOUNTS.find((prefix) => req.path === prefix || req.path.startsWith(`${prefix}/`));
+  const mount = MOUNTS.find((prefix) => path === prefix || path.startsWith(`${prefix}/`));
   return mount ? `${mount}/*` : 'unmatched';
 }
 
@@ -65,12 +65,16 @@ export function observeWhenFinished(
 }
 
 /** {@link observeWhenFinished} for every request Express handles. */
-export function observeRequests(logger: Logger, metrics: ApiMetrics): RequestHandler {
+export function observeRequests(
+  logger: Logger,
+  metrics: ApiMetrics,
+  routes: readonly RouteMethods[],
+): RequestHandler {
   return (req, res, next) => {
     observeWhenFinished(logger, metrics, req.method, res, () => {
       const locals = localsOf(res);
       return {
-        route: routeTemplate(req, locals.route),
+        route: routeTemplate(routes, req),
         caller: locals.caller,
         traceId: locals.traceId,
       };

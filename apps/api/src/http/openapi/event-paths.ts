@@ -18,6 +18,8 @@ export function registerEventPaths(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'get',
     path: '/wechat/events/{appId}',
+    operationId: 'verifyEventUrl',
+    security: [],
     tags: ['WeChat events'],
     summary: 'URL verification: echoes `echostr` when the signature matches the app token',
     request: { params: eventParamsSchema, query: eventQuerySchema },
@@ -29,6 +31,8 @@ export function registerEventPaths(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'post',
     path: '/wechat/events/{appId}',
+    operationId: 'receiveEvent',
+    security: [],
     tags: ['WeChat events'],
     summary: 'An event push (XML or JSON; plain, compatible or safe mode); answers `success`',
     description:
@@ -48,6 +52,7 @@ export function registerEventPaths(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'get',
     path: '/v1/consents/{appId}/{openid}',
+    operationId: 'getConsents',
     tags: ['consents'],
     summary: "A user's subscription consent grants per template",
     description:
@@ -56,7 +61,7 @@ export function registerEventPaths(registry: OpenAPIRegistry): void {
     request: { params: consentParamsSchema },
     responses: {
       '200': json('The grants.', consentsSchema),
-      ...errorResponses(400, 401, 404, 503),
+      ...errorResponses(400, 401, 404, 429, 503),
     },
   });
 }

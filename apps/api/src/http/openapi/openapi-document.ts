@@ -46,7 +46,8 @@ export function buildOpenApiDocument(): OpenApiDocument {
     openapi: '3.1.0',
     info: {
       title: 'wechat-dispatch',
-      version: '1.0.0',
+      version: '1.1.0',
+      license: { name: 'MIT', identifier: 'MIT' },
       description:
         'Queued, reliable WeChat template and subscribe message sending. A 202 means the message is durably in Redis; a request that could not be stored never gets a 2xx. Errors: `{ error: { code, message, requestId, details? } }`. A method a path does not answer is a 405 `method_not_allowed` with `Allow`; `OPTIONS` answers 204 with the same `Allow`.',
     },

@@ -14,12 +14,17 @@ const text = (description: string, type = 'text/plain') => ({
   content: { [type]: { schema: z.string() } },
 });
 
+/** `/template/send` → `wechatTemplateSend`. */
+const compatOperationId = (path: string): string =>
+  `wechat${path.replace(/\/(\w)/g, (_m, c: string) => c.toUpperCase())}`;
+
 /** The WeChat-compatible routes and the operational ones. */
 export function registerOperationPaths(registry: OpenAPIRegistry): void {
   for (const route of WECHAT_COMPAT_ROUTES) {
     registry.registerPath({
       method: 'post',
       path: `/cgi-bin/message${route.path}`,
+      operationId: compatOperationId(route.path),
       tags: ['WeChat-compatible'],
       summary: `WeChat's ${route.path.slice(1)} endpoint, queued (type ${route.type})`,
       description:
@@ -65,6 +70,8 @@ export function registerOperationPaths(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'get',
     path: '/healthz',
+    operationId: 'getLiveness',
+    security: [],
     tags: ['operations'],
     summary: 'Liveness: 200 while the process runs',
     responses: { '200': json('Up.', status) },
@@ -72,6 +79,8 @@ export function registerOperationPaths(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'get',
     path: '/readyz',
+    operationId: 'getReadiness',
+    security: [],
     tags: ['operations'],
     summary: 'Readiness: 200 when Redis answers and the process is not shutting down',
     responses: { '200': json('Ready.', status), '503': json('Not ready.', status) },
@@ -79,6 +88,7 @@ export function registerOperationPaths(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'get',
     path: '/metrics',
+    operationId: 'getMetrics',
     tags: ['operations'],
     summary:
       'Prometheus metrics; a bearer METRICS_TOKEN when set, else open (internal network only)',
@@ -91,6 +101,8 @@ export function registerOperationPaths(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'get',
     path: '/openapi.json',
+    operationId: 'getOpenApiDocument',
+    security: [],
     tags: ['operations'],
     summary: 'This document',
     responses: { '200': json('OpenAPI 3.1.', z.object({}).catchall(z.unknown())) },
@@ -98,16 +110,24 @@ export function registerOperationPaths(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'get',
     path: '/docs',
+    operationId: 'getDocsPage',
+    security: [],
     tags: ['operations'],
-    summary: 'This document rendered (Swagger UI, served locally)',
-    responses: { '200': text('HTML.', 'text/html') },
+    summary: 'This document rendered (Swagger UI, served locally, at `/docs/`)',
+    responses: {
+      '301': {
+        description: 'To `/docs/`, where the page and its assets are served.',
+        headers: z.object({ Location: z.literal('/docs/') }),
+      },
+    },
   });
   registry.registerPath({
     method: 'get',
     path: '/admin/queues',
+    operationId: 'getQueueDashboard',
     tags: ['operations'],
     summary: 'Bull Board over every queue (read-only), behind basic auth; 404 when not configured',
     security: [{ dashboard: [] }],
-    responses: { '200': text('HTML.', 'text/html'), '401': text('Credentials required.') },
+    responses: { '200': text('HTML.', 'text/html'), ...errorResponses(401, 429) },
   });
 }

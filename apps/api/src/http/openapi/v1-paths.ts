@@ -14,6 +14,7 @@ import {
   idempotencyHeadersSchema,
   messageBodySchema,
 } from '../schemas/messages.schema';
+import { batchExamples, messageExamples } from './examples';
 import { errorResponses, json, locationHeader } from './responses';
 
 const security = [{ apiKey: [] }];
@@ -23,6 +24,7 @@ export function registerV1Paths(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'post',
     path: '/v1/messages',
+    operationId: 'sendMessage',
     tags: ['messages'],
     summary: 'Enqueue one message',
     description:
@@ -30,7 +32,10 @@ export function registerV1Paths(registry: OpenAPIRegistry): void {
     security,
     request: {
       headers: idempotencyHeadersSchema,
-      body: { required: true, content: { 'application/json': { schema: messageBodySchema } } },
+      body: {
+        required: true,
+        content: { 'application/json': { schema: messageBodySchema, examples: messageExamples } },
+      },
     },
     responses: {
       '202': { ...json('Accepted: durably queued.', acceptedSchema), headers: locationHeader },
@@ -44,6 +49,7 @@ export function registerV1Paths(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'post',
     path: '/v1/messages/batch',
+    operationId: 'sendBatch',
     tags: ['messages'],
     summary: 'Enqueue up to 1000 messages, all or nothing',
     description:
@@ -51,7 +57,10 @@ export function registerV1Paths(registry: OpenAPIRegistry): void {
     security,
     request: {
       headers: idempotencyHeadersSchema,
-      body: { required: true, content: { 'application/json': { schema: batchBodySchema } } },
+      body: {
+        required: true,
+        content: { 'application/json': { schema: batchBodySchema, examples: batchExamples } },
+      },
     },
     responses: {
       '202': json('Accepted: every message durably queued; ids in order.', acceptedBatchSchema),
@@ -62,6 +71,7 @@ export function registerV1Paths(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'get',
     path: '/v1/messages/{id}',
+    operationId: 'getMessage',
     tags: ['messages'],
     summary: 'A message’s delivery record',
     description: 'Visible only to the caller that created it (and to API_ADMIN_CALLERS).',
@@ -69,12 +79,13 @@ export function registerV1Paths(registry: OpenAPIRegistry): void {
     request: { params: messageIdParamsSchema },
     responses: {
       '200': json('The record.', deliveryRecordSchema),
-      ...errorResponses(401, 404, 429, 503),
+      ...errorResponses(400, 401, 404, 429, 503),
     },
   });
   registry.registerPath({
     method: 'delete',
     path: '/v1/messages/{id}',
+    operationId: 'cancelMessage',
     tags: ['messages'],
     summary: 'Cancel a queued, scheduled or retrying message',
     description:
@@ -83,12 +94,13 @@ export function registerV1Paths(registry: OpenAPIRegistry): void {
     request: { params: messageIdParamsSchema },
     responses: {
       '200': json('Cancelled.', cancelledSchema),
-      ...errorResponses(401, 404, 409, 429, 503),
+      ...errorResponses(400, 401, 404, 409, 429, 503),
     },
   });
   registry.registerPath({
     method: 'get',
     path: '/v1/dead-letters',
+    operationId: 'listDeadLetters',
     tags: ['dead letters'],
     summary: 'Dead letters, newest first',
     description:
@@ -103,13 +115,14 @@ export function registerV1Paths(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'post',
     path: '/v1/dead-letters/{id}/redrive',
+    operationId: 'redriveDeadLetter',
     tags: ['dead letters'],
     summary: 'Send a dead message again with a fresh attempt budget',
     security,
     request: { params: messageIdParamsSchema },
     responses: {
       '202': { ...json('Back to queued.', redrivenSchema), headers: locationHeader },
-      ...errorResponses(401, 404, 409, 429, 503),
+      ...errorResponses(400, 401, 404, 409, 429, 503),
     },
   });
 }

@@ -26,7 +26,7 @@ export const errorBodySchema = z
 
 /** `:id` of a message. */
 export const messageIdParamsSchema = z.object({
-  id: z.string().meta({
+  id: z.string().min(1).meta({
     description: 'A message id as returned on 202.',
     example: 'mmhx3k2a0f3b6c1d2e4f5a6b7',
   }),
