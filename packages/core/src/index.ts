@@ -43,6 +43,7 @@ export {
 } from './records/record-store';
 export {
   DeadLetterStore,
+  redriveJobId,
   type DeadLetterJob,
   type DeadLetterPage,
   type RedriveResult,
