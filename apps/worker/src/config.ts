@@ -36,6 +36,7 @@ const envSchema = z
     CALLBACK_TIMEOUT_MS: intEnv(5000, 100, 60000),
     CALLBACK_CONCURRENCY: intEnv(20, 1, 1000),
     METRICS_APP_LABELS: intEnv(100, 0, 10000),
+    DEAD_LETTER_SWEEP_S: intEnv(300, 0, 86400),
   })
   .superRefine(checkAppSource);
 
@@ -62,6 +63,8 @@ export interface WorkerConfig extends ServiceConfig {
   metricsAppLabels: number;
   /** How long a delivery event for an unknown msgid waits for its record. */
   eventParkTtlSeconds: number;
+  /** Seconds between dead-letter sweeps (refile, trim the dead-letter queues); 0 = none. */
+  deadLetterSweepSeconds: number;
   callbacks: {
     secrets: CallbackSecretEntry[];
     allowlist: string[];
@@ -105,6 +108,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     keepCompletedJobs: e.SEND_KEEP_COMPLETED_JOBS,
     metricsAppLabels: e.METRICS_APP_LABELS,
     eventParkTtlSeconds: e.WECHAT_EVENT_PARK_TTL_S,
+    deadLetterSweepSeconds: e.DEAD_LETTER_SWEEP_S,
     callbacks: {
       secrets: e.CALLBACK_SECRETS,
       allowlist: e.CALLBACK_ALLOWLIST,

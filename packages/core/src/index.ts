@@ -44,6 +44,7 @@ export {
 export {
   DeadLetterStore,
   redriveJobId,
+  trimUnconsumed,
   type DeadLetterJob,
   type DeadLetterPage,
   type RedriveResult,

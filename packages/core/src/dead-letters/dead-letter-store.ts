@@ -51,6 +51,7 @@ export interface DeadLetterStoreOptions {
 
 const BURY = luaScript(join(__dirname, 'bury.lua'));
 const REDRIVE = luaScript(join(__dirname, 'redrive.lua'));
+const FIND_UNFILED = luaScript(join(__dirname, 'find-unfiled.lua'));
 const BACKFILL = luaScript(join(__dirname, 'backfill-caller-index.lua'));
 
 /** Entries of the all-apps index one backfill script call files. */
@@ -79,12 +80,14 @@ export class DeadLetterStore {
   private readonly buryScript: BoundScript;
   private readonly backfillScript: BoundScript;
   private readonly redriveScript: BoundScript;
+  private readonly findUnfiledScript: BoundScript;
   private callerIndexReady = false;
 
   constructor(private readonly options: DeadLetterStoreOptions) {
     this.buryScript = bindScript(options.redis, BURY);
     this.backfillScript = bindScript(options.redis, BACKFILL);
     this.redriveScript = bindScript(options.redis, REDRIVE);
+    this.findUnfiledScript = bindScript(options.redis, FIND_UNFILED);
   }
 
   private indexKey(appId?: string): string {
@@ -246,6 +249,50 @@ export class DeadLetterStore {
   }
 
   /**
+   * Files every message of `appId` whose record says `dead` but that no dead-letter index
+   * holds (a worker that died between its `dead` and its bury), as the bury would have; its
+   * death time is the record's last change. Walks the app's message index in slices.
+   * @returns the ids filed
+   */
+  async refileMissing(appId: string): Promise<string[]> {
+    const { keyspace, records } = this.options;
+    const keys = [records.appIndexKey(appId), this.indexKey(), `${keyspace.key('msg')}:`];
+    const filed: string[] = [];
+    for (let offset = 0; ; offset += BACKFILL_SLICE) {
+      const [read, ...missing] = (await this.findUnfiledScript.run(keys, [
+        offset,
+        BACKFILL_SLICE,
+      ])) as [number, ...string[]];
+      for (const id of missing) {
+        const record = await records.get(id);
+        if (record?.status === 'dead') {
+          await this.bury({
+            messageId: id,
+            appId: record.appId,
+            errcode: record.lastError?.errcode ?? -1,
+            errmsg: record.lastError?.errmsg ?? 'dead without a dead-letter entry',
+            traceId: record.traceId,
+            deadAt: record.updatedAt,
+          });
+          filed.push(id);
+        }
+      }
+      if (read < BACKFILL_SLICE) {
+        return filed;
+      }
+    }
+  }
+
+  /**
+   * Removes `dead-letters` jobs older than `maxAgeMs` (nothing consumes them, so BullMQ never
+   * would): with the record retention as the age, a job goes with its record.
+   * @returns how many were removed
+   */
+  async trimJobs(maxAgeMs: number): Promise<number> {
+    return trimUnconsumed(this.options.deadLetterQueue, maxAgeMs);
+  }
+
+  /**
    * Files the dead letters buried before caller indexes existed into them, once per stack
    * (a marker key says it is done; concurrent runs only repeat idempotent ZADDs).
    */
@@ -273,6 +320,24 @@ export class DeadLetterStore {
  */
 export function redriveJobId(messageId: string, redrives: number): string {
   return redrives > 0 ? `${messageId}-r${redrives}` : messageId;
+}
+
+/** Jobs a clean call removes at most; calls repeat until one removes fewer. */
+const CLEAN_BATCH = 1000;
+
+/**
+ * Removes the waiting jobs of a queue nobody consumes that are older than `maxAgeMs`
+ * (BullMQ's `Queue.clean`, in batches). @returns how many were removed
+ */
+export async function trimUnconsumed(queue: Queue, maxAgeMs: number): Promise<number> {
+  let removed = 0;
+  for (;;) {
+    const ids = await queue.clean(maxAgeMs, CLEAN_BATCH, 'wait');
+    removed += ids.length;
+    if (ids.length < CLEAN_BATCH) {
+      return removed;
+    }
+  }
 }
 
 function encodeCursor(entry: { id: string; score: number }): string {
