@@ -40,6 +40,8 @@ export interface ApiDeps {
   logger: Logger;
   /** The producer connection: readiness checks. */
   redis: RedisClient;
+  /** A key of the service's hash tag: readiness asks the node that serves it. */
+  readinessKey?: string;
   messages: MessageService;
   deadLetters: DeadLetterService;
   /** WeChat's event pushes (`/wechat/events/:appId`). */
@@ -170,7 +172,7 @@ export function createExpressApp(deps: ApiDeps): express.Express {
   // retries must get in), raw text body.
   app.use('/wechat/events', wechatEventsRoutes(deps.events));
 
-  app.use(healthRoutes(deps.redis, deps.isShuttingDown ?? (() => false)));
+  app.use(healthRoutes(deps.redis, deps.isShuttingDown ?? (() => false), deps.readinessKey));
   app.use(metricsRoutes(deps.metrics.registry, deps.metricsToken, gate));
   app.use(docsRoutes(document));
   if (deps.admin) {

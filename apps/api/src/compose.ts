@@ -149,6 +149,7 @@ export function buildApiDeps(options: BuildApiDepsOptions): ApiRuntime {
   const deps: ApiDeps = {
     logger,
     redis,
+    readinessKey: keyspace.root,
     messages,
     deadLetters: new DeadLetterService(
       deadLetterStore,

@@ -213,7 +213,7 @@ export function buildWorker(options: BuildWorkerOptions): WorkerRuntime {
     },
     readiness: async () => {
       const shuttingDown = options.isShuttingDown?.() ?? false;
-      const redisOk = await redisAnswers(redis);
+      const redisOk = await redisAnswers(redis, keyspace.root);
       return {
         ready: redisOk && !shuttingDown,
         redis: redisOk ? 'ok' : 'unavailable',
