@@ -49,6 +49,8 @@ export interface ApiDeps {
   logger: Logger;
   /** The producer connection: readiness checks. */
   redis: RedisClient;
+  /** A key of the service's hash tag: readiness asks the node that serves it. */
+  readinessKey?: string;
   messages: MessageService;
   /** Search, stats and the archive fallback of reads by id (#20). */
   history: MessageHistory;
@@ -235,7 +237,7 @@ export function createExpressApp(deps: ApiDeps): express.Express {
   app.use('/wechat/events', wechatEventsRoutes(deps.events));
   app.use('/wechat/component', componentPushRoutes(deps.openPlatform, deps.events));
 
-  app.use(healthRoutes(deps.redis, deps.isShuttingDown ?? (() => false)));
+  app.use(healthRoutes(deps.redis, deps.isShuttingDown ?? (() => false), deps.readinessKey));
   app.use(metricsRoutes(deps.metrics.registry, deps.metricsToken, gate));
   app.use(docsRoutes(document, deps.apps));
   if (deps.admin) {

@@ -210,6 +210,7 @@ export function buildApiDeps(options: BuildApiDepsOptions): ApiRuntime {
   const deps: ApiDeps = {
     logger,
     redis,
+    readinessKey: keyspace.root,
     messages,
     history: new MessageHistory({
       search: options.archive,

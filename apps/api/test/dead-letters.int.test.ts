@@ -5,6 +5,7 @@ import {
   DeadLetterStore,
   RecordStore,
   SEND_QUEUE,
+  redriveJobId,
   type SendJob,
   type DeadLetterJob,
 } from '@wechat-dispatch/core';
@@ -124,7 +125,9 @@ describe('/v1/dead-letters', () => {
       .set('X-Request-Id', 'trace-redrive-1');
 
     const record = await records.get(id);
-    const job = await api.runtime.deps.queues.find((q) => q.name === SEND_QUEUE)!.getJob(id);
+    const job = await api.runtime.deps.queues
+      .find((q) => q.name === SEND_QUEUE)!
+      .getJob(redriveJobId(id, 1));
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ id, status: 'queued' });
     expect(record).toMatchObject({ status: 'queued', attempts: 0 });

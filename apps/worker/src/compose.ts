@@ -29,6 +29,7 @@ import type { WorkerSettings } from './config';
 import { createFollowUpWorkers } from './follow-up-workers';
 import { AppPauses } from './infra/app-pauses';
 import { CallbackOutbox } from './infra/callback-outbox';
+import { DeadLetterSweep } from './infra/dead-letter-sweep';
 import { HeldJobs } from './infra/held-jobs';
 import { moveLegacySendJobs } from './infra/legacy-send-queues';
 import { SendPacer } from './infra/send-pacer';
@@ -77,6 +78,8 @@ export interface WorkerRuntime {
   readiness: () => Promise<Readiness>;
   /** What to close, in order, after readiness went false (the connections are the caller's). */
   shutdownSteps: ShutdownStep[];
+  /** The periodic dead-letter sweep (started by `run()`; tests call `sweepOnce`). */
+  deadLetterSweep: DeadLetterSweep;
   /** Runs {@link shutdownSteps} in order (tests). */
   close(): Promise<void>;
 }
@@ -206,8 +209,19 @@ export function buildWorker(options: BuildWorkerOptions): WorkerRuntime {
   });
 
   const releases = releaseHeldJobsOnEnable(apps, held, logger);
+  const deadLetterSweep = new DeadLetterSweep({
+    redis,
+    keyspace,
+    store: deadLetters,
+    apps,
+    deadCallbacks: queues.callbackDeadLetters,
+    keepMs: settings.recordTtlSeconds * 1000,
+    intervalMs: settings.deadLetterSweepSeconds * 1000,
+    logger,
+  });
   const shutdownSteps: ShutdownStep[] = [
     { name: 'held-job-releases', run: () => releases.stop() },
+    { name: 'dead-letter-sweep', run: () => deadLetterSweep.stop() },
     {
       name: 'workers',
       run: () => Promise.all([pool.close(), followUps.close()]).then(() => undefined),
@@ -229,10 +243,11 @@ export function buildWorker(options: BuildWorkerOptions): WorkerRuntime {
       pool.run();
       followUps.run();
       releases.start();
+      deadLetterSweep.start();
     },
     readiness: async () => {
       const shuttingDown = options.isShuttingDown?.() ?? false;
-      const redisOk = await redisAnswers(redis);
+      const redisOk = await redisAnswers(redis, keyspace.root);
       return {
         ready: redisOk && !shuttingDown,
         redis: redisOk ? 'ok' : 'unavailable',
@@ -244,6 +259,7 @@ export function buildWorker(options: BuildWorkerOptions): WorkerRuntime {
       };
     },
     shutdownSteps,
+    deadLetterSweep,
     async close() {
       for (const step of shutdownSteps) {
         await step.run();

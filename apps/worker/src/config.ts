@@ -35,7 +35,9 @@ const envSchema = z
     CALLBACK_BACKOFF_MS: intEnv(1000, 1, 3600000),
     CALLBACK_TIMEOUT_MS: intEnv(5000, 100, 60000),
     CALLBACK_CONCURRENCY: intEnv(20, 1, 1000),
+    CALLBACK_CALLER_CONCURRENCY: intEnv(0, 0, 1000),
     METRICS_APP_LABELS: intEnv(100, 0, 10000),
+    DEAD_LETTER_SWEEP_S: intEnv(300, 0, 86400),
   })
   .superRefine(checkAppSource);
 
@@ -62,6 +64,8 @@ export interface WorkerConfig extends ServiceConfig {
   metricsAppLabels: number;
   /** How long a delivery event for an unknown msgid waits for its record. */
   eventParkTtlSeconds: number;
+  /** Seconds between dead-letter sweeps (refile, trim the dead-letter queues); 0 = none. */
+  deadLetterSweepSeconds: number;
   callbacks: {
     secrets: CallbackSecretEntry[];
     allowlist: string[];
@@ -71,6 +75,8 @@ export interface WorkerConfig extends ServiceConfig {
     backoffMs: number;
     timeoutMs: number;
     concurrency: number;
+    /** Most of `concurrency` one caller's callbacks may hold at once. */
+    perCaller: number;
   };
 }
 
@@ -105,6 +111,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     keepCompletedJobs: e.SEND_KEEP_COMPLETED_JOBS,
     metricsAppLabels: e.METRICS_APP_LABELS,
     eventParkTtlSeconds: e.WECHAT_EVENT_PARK_TTL_S,
+    deadLetterSweepSeconds: e.DEAD_LETTER_SWEEP_S,
     callbacks: {
       secrets: e.CALLBACK_SECRETS,
       allowlist: e.CALLBACK_ALLOWLIST,
@@ -113,6 +120,9 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
       backoffMs: e.CALLBACK_BACKOFF_MS,
       timeoutMs: e.CALLBACK_TIMEOUT_MS,
       concurrency: e.CALLBACK_CONCURRENCY,
+      // Unset: half the slots, so a caller's slow receiver leaves the rest to the others.
+      perCaller:
+        e.CALLBACK_CALLER_CONCURRENCY || Math.max(1, Math.floor(e.CALLBACK_CONCURRENCY / 2)),
     },
   });
 }

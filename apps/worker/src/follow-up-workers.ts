@@ -9,6 +9,7 @@ import {
 import { SsrfGuard } from '@wechat-dispatch/shared';
 import type { WorkerConfig } from './config';
 import { CallbackSender } from './infra/callback-sender';
+import { CallerSlots } from './infra/caller-slots';
 import { closeWorkers, runWorkers } from './infra/worker-group';
 import { createCallbackProcessor } from './processors/callback.processor';
 import type { MessageLifecycle } from './processors/message-lifecycle';
@@ -62,6 +63,7 @@ export function createFollowUpWorkers(options: FollowUpWorkersOptions): FollowUp
       sender,
       secrets: callbacks.secrets,
       deadLetters: options.deadCallbacks,
+      slots: new CallerSlots(callbacks.perCaller),
       logger,
     }),
     context,

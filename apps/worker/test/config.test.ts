@@ -29,4 +29,24 @@ describe('loadWorkerConfig', () => {
       expect(config.secretsKeys).toBeUndefined();
     });
   });
+
+  describe('callbacks and dead letters (#17)', () => {
+    it('when CALLBACK_CALLER_CONCURRENCY is unset or empty, then a caller gets half the callback slots', () => {
+      const unset = loadWorkerConfig({ WECHAT_APPS: 'wx1:s', CALLBACK_CONCURRENCY: '8' });
+      const empty = loadWorkerConfig({
+        WECHAT_APPS: 'wx1:s',
+        CALLBACK_CONCURRENCY: '8',
+        CALLBACK_CALLER_CONCURRENCY: '',
+      });
+
+      expect([unset.callbacks.perCaller, empty.callbacks.perCaller]).toEqual([4, 4]);
+      expect(unset.deadLetterSweepSeconds).toBe(300);
+    });
+
+    it('when DEAD_LETTER_SWEEP_S is not a number, then it fails naming the variable', () => {
+      expect(() =>
+        loadWorkerConfig({ WECHAT_APPS: 'wx1:s', DEAD_LETTER_SWEEP_S: 'often' }),
+      ).toThrow(/DEAD_LETTER_SWEEP_S/);
+    });
+  });
 });

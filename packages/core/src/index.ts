@@ -46,6 +46,8 @@ export {
 } from './records/record-store';
 export {
   DeadLetterStore,
+  redriveJobId,
+  trimUnconsumed,
   type DeadLetterJob,
   type DeadLetterPage,
   type RedriveResult,

@@ -3,7 +3,12 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Keyspace } from '@wechat-dispatch/shared';
 import { TEST_REDIS_URL, uniquePrefix } from '@wechat-dispatch/testkit';
-import { DeadLetterStore, type DeadLetterJob } from '../src/dead-letters/dead-letter-store';
+import {
+  DeadLetterStore,
+  redriveJobId,
+  type DeadLetterJob,
+} from '../src/dead-letters/dead-letter-store';
+import { deadIndexKey } from '../src/dead-letters/dead-index';
 import { DEAD_LETTER_QUEUE, SEND_QUEUE, type SendJob } from '../src/jobs/queues';
 import { newMessageId } from '../src/messages/message-id';
 import { RecordBatch } from '../src/records/record-batch';
@@ -103,7 +108,7 @@ describe('DeadLetterStore', () => {
     const first = await store.redrive(id, { caller: 'ops', traceId: 'redrive-1' });
     const second = await store.redrive(id, { caller: 'ops', traceId: 'redrive-2' });
     const record = await records.get(id);
-    const job = await sendQueue.getJob(id);
+    const job = await sendQueue.getJob(redriveJobId(id, 1));
 
     expect(first).toEqual({ ok: true });
     expect(second).toEqual({ ok: false, reason: 'not_dead', status: 'queued' });
@@ -114,6 +119,85 @@ describe('DeadLetterStore', () => {
     expect(
       (await store.list({ appId: 'wxMain', limit: 500 })).items.map((r) => r.id),
     ).not.toContain(id);
+  });
+
+  it('when 100 redrives of one dead letter race, then exactly one wins and exactly one send job exists', async () => {
+    const id = await deadMessage('wxMain', new Date());
+
+    const results = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => store.redrive(id, { caller: 'ops', traceId: `r${i}` })),
+    );
+    const jobs = (await sendQueue.getJobs(['waiting', 'prioritized', 'delayed', 'failed'])).filter(
+      (j) => j.data.messageId === id,
+    );
+
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.filter((r) => !r.ok && r.reason === 'not_dead')).toHaveLength(99);
+    expect(jobs.map((j) => j.id)).toEqual([redriveJobId(id, 1)]);
+    expect((await records.get(id))?.status).toBe('queued');
+  });
+
+  it('when a message died twice, then its second redrive gets a job of its own beside the first run', async () => {
+    const id = await deadMessage('wxMain', new Date());
+    await store.redrive(id, { caller: 'ops', traceId: 'first' });
+    await records.transition(id, { from: ['queued'], to: 'sending', event: { event: 'sending' } });
+    await records.transition(id, { from: ['sending'], to: 'dead', event: { event: 'dead' } });
+    await store.bury({
+      messageId: id,
+      appId: 'wxMain',
+      errcode: 1,
+      errmsg: 'x',
+      traceId: 't',
+      deadAt: new Date().toISOString(),
+    });
+
+    const again = await store.redrive(id, { caller: 'ops', traceId: 'second' });
+
+    expect(again).toEqual({ ok: true });
+    expect((await sendQueue.getJob(redriveJobId(id, 2)))?.data.traceId).toBe('second');
+  });
+
+  it('when a message is redriven before the worker files it, then bury files nothing', async () => {
+    const id = await deadMessage('wxMain', new Date());
+    await store.redrive(id, { caller: 'ops', traceId: 't' });
+
+    await store.bury({
+      messageId: id,
+      appId: 'wxMain',
+      errcode: 1,
+      errmsg: 'x',
+      traceId: 't',
+      deadAt: new Date().toISOString(),
+    });
+
+    expect(await redis.zscore(deadIndexKey(keyspace), id)).toBeNull();
+    expect(await redis.zscore(deadIndexKey(keyspace, 'wxMain'), id)).toBeNull();
+    expect(await deadLetterQueue.getJob(id)).toBeUndefined();
+  });
+
+  it('when a message is buried, then every index expires with the records and older entries are trimmed', async () => {
+    const id = await deadMessage('wxTtl', new Date());
+    const stale = 'mstale0000000000000000000';
+    await redis.zadd(deadIndexKey(keyspace, 'wxTtl'), Date.now() - 8 * 24 * 3600 * 1000, stale);
+    await store.bury({
+      messageId: id,
+      appId: 'wxTtl',
+      errcode: 1,
+      errmsg: 'x',
+      traceId: 't',
+      deadAt: new Date().toISOString(),
+    });
+
+    const ttls = await Promise.all(
+      [
+        deadIndexKey(keyspace),
+        deadIndexKey(keyspace, 'wxTtl'),
+        `${keyspace.key('dead-by-caller')}:orders`,
+      ].map((key) => redis.ttl(key)),
+    );
+
+    expect(ttls.every((ttl) => ttl > 0 && ttl <= records.ttlSeconds)).toBe(true);
+    expect(await redis.zscore(deadIndexKey(keyspace, 'wxTtl'), stale)).toBeNull();
   });
 
   it('when the id is unknown, then redrive says not_found', async () => {

@@ -27,7 +27,8 @@ interface CallerAgents {
  * POSTs callbacks with the SSRF rules applied at connect time: each request's `lookup` refuses
  * addresses blocked for its caller and port, so the socket goes to the address that was
  * checked; literal-IP hosts (which skip lookup) are checked first. Redirects are never followed
- * (a 3xx is a failure), responses are capped, and each request has a timeout.
+ * (a 3xx is a failure), responses are capped, and each request has one deadline for
+ * connecting, the headers and the body together.
  */
 export class CallbackSender {
   private readonly agents = new Map<string, CallerAgents>();
@@ -70,7 +71,23 @@ export class CallbackSender {
     const client = url.protocol === 'https:' ? https : http;
     const agents = this.agentsOf(caller);
     const lookup = this.options.ssrf.lookupFor({ caller, port: callbackPortOf(rawUrl) });
+    const { timeoutMs } = this.options;
     return new Promise<CallbackAnswer>((resolve, reject) => {
+      let settled = false;
+      const settle = (outcome: () => void) => {
+        if (!settled) {
+          settled = true;
+          clearTimeout(deadline);
+          outcome();
+        }
+      };
+      // One deadline for the whole request (connect, headers and body): a receiver trickling
+      // bytes keeps a socket busy but never past it.
+      const deadline = setTimeout(() => {
+        const err = new Error(`callback timed out after ${timeoutMs} ms`);
+        settle(() => reject(err));
+        req.destroy(err);
+      }, timeoutMs);
       const req = client.request(
         url,
         {
@@ -82,7 +99,6 @@ export class CallbackSender {
             'content-type': 'application/json',
             'content-length': String(Buffer.byteLength(body)),
           },
-          timeout: this.options.timeoutMs,
         },
         (res) => {
           let read = 0;
@@ -92,14 +108,14 @@ export class CallbackSender {
               res.destroy();
             }
           });
-          res.on('close', () => resolve({ status: res.statusCode ?? 0 }));
-          res.on('error', () => resolve({ status: res.statusCode ?? 0 }));
+          const answered = () => settle(() => resolve({ status: res.statusCode ?? 0 }));
+          res.on('close', answered);
+          res.on('error', answered);
         },
       );
-      req.on('timeout', () =>
-        req.destroy(new Error(`callback timed out after ${this.options.timeoutMs} ms`)),
+      req.on('error', (err) =>
+        settle(() => reject(err instanceof SsrfBlockedError ? err : unwrapSsrf(err))),
       );
-      req.on('error', (err) => reject(err instanceof SsrfBlockedError ? err : unwrapSsrf(err)));
       req.end(body);
     });
   }

@@ -1,4 +1,4 @@
-import { UnrecoverableError, type Job, type Queue } from 'bullmq';
+import { DelayedError, UnrecoverableError, type Job, type Queue } from 'bullmq';
 import {
   QUEUE_CATALOGUE,
   callbackJobSchema,
@@ -13,12 +13,18 @@ import {
   type Logger,
 } from '@wechat-dispatch/shared';
 import type { CallbackSender } from '../infra/callback-sender';
+import type { CallerSlots } from '../infra/caller-slots';
+
+/** How long a callback whose caller holds all its slots waits before it is tried again. */
+const SLOT_WAIT_MS = 100;
 
 /** Dependencies of the callback processor. */
 export interface CallbackProcessorDeps {
   sender: CallbackSender;
   secrets: readonly CallbackSecretEntry[];
   deadLetters: Queue<DeadCallback>;
+  /** Each caller's share of the concurrent requests. */
+  slots: CallerSlots;
   logger: Logger;
   now?: () => Date;
 }
@@ -48,12 +54,25 @@ export function createCallbackProcessor(deps: CallbackProcessorDeps) {
     throw new UnrecoverableError(reason);
   };
 
-  return async (job: Job<CallbackJob>): Promise<{ status: number }> => {
+  return async (job: Job<CallbackJob>, token?: string): Promise<{ status: number }> => {
     const parsed = callbackJobSchema.safeParse(job.data);
     if (!parsed.success) {
       throw new UnrecoverableError('invalid callback job payload');
     }
     const data = parsed.data;
+    if (!deps.slots.tryTake(data.caller)) {
+      // Set aside without spending an attempt, so the slot goes to another caller's callback.
+      await job.moveToDelayed(Date.now() + SLOT_WAIT_MS, token);
+      throw new DelayedError();
+    }
+    try {
+      return await deliver(job, data);
+    } finally {
+      deps.slots.release(data.caller);
+    }
+  };
+
+  async function deliver(job: Job<CallbackJob>, data: CallbackJob): Promise<{ status: number }> {
     // On the job's logger, not in AsyncLocalStorage (see the send processor).
     const logger = deps.logger.child({ traceId: data.traceId });
     const secret = secrets.get(data.caller);
@@ -95,5 +114,5 @@ export function createCallbackProcessor(deps: CallbackProcessorDeps) {
       reason,
     });
     throw new Error(reason);
-  };
+  }
 }

@@ -13,6 +13,7 @@ import {
   callerIndexReadyKey,
   deadIndexKey,
 } from './dead-index';
+import { appKeys } from '../apps/app-keys';
 import { JOB_NAMES, type SendJob } from '../jobs/queues';
 import type { RecordStore } from '../records/record-store';
 import type { DeliveryRecord } from '../records/record.schema';
@@ -49,6 +50,8 @@ export interface DeadLetterStoreOptions {
 }
 
 const BURY = luaScript(join(__dirname, 'bury.lua'));
+const REDRIVE = luaScript(join(__dirname, 'redrive.lua'));
+const FIND_UNFILED = luaScript(join(__dirname, 'find-unfiled.lua'));
 const BACKFILL = luaScript(join(__dirname, 'backfill-caller-index.lua'));
 
 /** Entries of the all-apps index one backfill script call files. */
@@ -76,34 +79,50 @@ const MAX_TIES = 1000;
 export class DeadLetterStore {
   private readonly buryScript: BoundScript;
   private readonly backfillScript: BoundScript;
+  private readonly redriveScript: BoundScript;
+  private readonly findUnfiledScript: BoundScript;
   private callerIndexReady = false;
 
   constructor(private readonly options: DeadLetterStoreOptions) {
     this.buryScript = bindScript(options.redis, BURY);
     this.backfillScript = bindScript(options.redis, BACKFILL);
+    this.redriveScript = bindScript(options.redis, REDRIVE);
+    this.findUnfiledScript = bindScript(options.redis, FIND_UNFILED);
   }
 
   private indexKey(appId?: string): string {
     return deadIndexKey(this.options.keyspace, appId);
   }
 
-  /** Files a message the worker has just marked `dead` (its record says whose it is). Idempotent. */
+  /**
+   * Files a message the worker has just marked `dead` (its record says whose it is).
+   * Idempotent; a message redriven meanwhile is not filed.
+   */
   async bury(job: DeadLetterJob): Promise<void> {
-    const { keyspace } = this.options;
-    await this.buryScript.run(
-      [
-        keyspace.key('msg', job.messageId),
-        this.indexKey(),
-        this.indexKey(job.appId),
-        callerDeadIndexPrefix(keyspace),
-      ],
-      [Date.parse(job.deadAt), job.messageId],
-    );
+    const filed = await this.file(job.messageId, job.appId, Date.parse(job.deadAt));
+    if (!filed) {
+      return;
+    }
     await this.options.deadLetterQueue.add(JOB_NAMES.deadLetter, job, {
       jobId: job.messageId,
       removeOnComplete: true,
       removeOnFail: true,
     });
+  }
+
+  /** bury.lua: the record into the three indexes if it says `dead`; true when filed. */
+  private async file(messageId: string, appId: string, deadAtMs: number): Promise<boolean> {
+    const { keyspace, records } = this.options;
+    const filed = await this.buryScript.run(
+      [
+        records.recordKey(messageId),
+        this.indexKey(),
+        this.indexKey(appId),
+        callerDeadIndexPrefix(keyspace),
+      ],
+      [deadAtMs, messageId, records.ttlSeconds],
+    );
+    return filed === 1;
   }
 
   /**
@@ -160,58 +179,117 @@ export class DeadLetterStore {
     return { items, nextCursor };
   }
 
-  /** Sends a dead message again with a fresh attempt budget. */
+  /**
+   * Sends a dead message again with a fresh attempt budget. The decision is one script
+   * (redrive.lua: `dead → queued`, the redrive count, out of every dead-letter index), so of
+   * concurrent redrives exactly one wins and only the winner touches the queues: it adds the
+   * send job (id {@link redriveJobId}, new for every redrive, so the failed job of the last run
+   * never shadows it) and then removes the jobs of the previous run, which nothing needs any
+   * more. Losers answer `not_dead` with the status the winner left.
+   */
   async redrive(
     messageId: string,
     by: { caller: string; traceId: string },
   ): Promise<RedriveResult> {
-    const record = await this.options.records.get(messageId);
+    const { keyspace, records, sendQueue } = this.options;
+    const record = await records.get(messageId);
     if (!record) {
       return { ok: false, reason: 'not_found' };
     }
     if (record.status !== 'dead') {
       return { ok: false, reason: 'not_dead', status: record.status };
     }
-    const { sendQueue } = this.options;
     const { appId } = record;
-    // The failed job still holds the id; BullMQ would ignore a new job with the same id.
-    await sendQueue.remove(messageId);
-    const moved = await this.options.records.transition(messageId, {
-      from: ['dead'],
-      to: 'queued',
-      set: { attempts: 0 },
-      unset: ['nextAttemptAt'],
-      event: { event: 'redriven', caller: by.caller },
-      appId,
-    });
-    if (!moved.ok) {
-      return { ok: false, reason: moved.current ? 'not_dead' : 'not_found', status: moved.current };
+    const app = appKeys(keyspace, appId);
+    const at = new Date().toISOString();
+    const history = JSON.stringify({ at, event: 'redriven', caller: by.caller });
+    const [code, second, redrives] = (await this.redriveScript.run(
+      [
+        records.recordKey(messageId),
+        app.pending,
+        app.rank,
+        this.indexKey(),
+        this.indexKey(appId),
+        callerDeadIndexPrefix(keyspace),
+      ],
+      [at, history, records.historyCap, records.ttlSeconds, messageId],
+    )) as [number, string | number | null, number?];
+    if (code !== 1) {
+      return code === 0
+        ? { ok: false, reason: 'not_dead', status: second as DeliveryRecord['status'] }
+        : { ok: false, reason: 'not_found' };
     }
+    const jobId = redriveJobId(messageId, Number(redrives));
     try {
       await sendQueue.add(
         JOB_NAMES.sendMessage,
         { messageId, appId, traceId: by.traceId },
-        { jobId: messageId, priority: moved.rank ?? 1 },
+        { jobId, priority: typeof second === 'number' ? second : 1 },
       );
     } catch (err) {
-      await this.options.records
+      await records
         .transition(messageId, {
           from: ['queued'],
           to: 'dead',
           event: { event: 'redrive_failed' },
           appId,
         })
+        .then((back) => (back.ok ? this.file(messageId, appId, Date.now()) : undefined))
         .catch(() => undefined);
       throw err;
     }
-    await this.options.redis
-      .multi()
-      .zrem(this.indexKey(), messageId)
-      .zrem(this.indexKey(appId), messageId)
-      .zrem(callerDeadIndexKey(this.options.keyspace, record.caller), messageId)
-      .exec();
-    await this.options.deadLetterQueue.remove(messageId);
+    // The previous run's jobs: a failed send job still locked by its worker stays until its
+    // age limit (removeOnFail); nothing reads it.
+    const previous = redriveJobId(messageId, Number(redrives) - 1);
+    await Promise.all([
+      sendQueue.remove(previous).catch(() => 0),
+      this.options.deadLetterQueue.remove(messageId).catch(() => 0),
+    ]);
     return { ok: true };
+  }
+
+  /**
+   * Files every message of `appId` whose record says `dead` but that no dead-letter index
+   * holds (a worker that died between its `dead` and its bury), as the bury would have; its
+   * death time is the record's last change. Walks the app's message index in slices.
+   * @returns the ids filed
+   */
+  async refileMissing(appId: string): Promise<string[]> {
+    const { keyspace, records } = this.options;
+    const keys = [records.appIndexKey(appId), this.indexKey(), `${keyspace.key('msg')}:`];
+    const filed: string[] = [];
+    for (let offset = 0; ; offset += BACKFILL_SLICE) {
+      const [read, ...missing] = (await this.findUnfiledScript.run(keys, [
+        offset,
+        BACKFILL_SLICE,
+      ])) as [number, ...string[]];
+      for (const id of missing) {
+        const record = await records.get(id);
+        if (record?.status === 'dead') {
+          await this.bury({
+            messageId: id,
+            appId: record.appId,
+            errcode: record.lastError?.errcode ?? -1,
+            errmsg: record.lastError?.errmsg ?? 'dead without a dead-letter entry',
+            traceId: record.traceId,
+            deadAt: record.updatedAt,
+          });
+          filed.push(id);
+        }
+      }
+      if (read < BACKFILL_SLICE) {
+        return filed;
+      }
+    }
+  }
+
+  /**
+   * Removes `dead-letters` jobs older than `maxAgeMs` (nothing consumes them, so BullMQ never
+   * would): with the record retention as the age, a job goes with its record.
+   * @returns how many were removed
+   */
+  async trimJobs(maxAgeMs: number): Promise<number> {
+    return trimUnconsumed(this.options.deadLetterQueue, maxAgeMs);
   }
 
   /**
@@ -233,6 +311,32 @@ export class DeadLetterStore {
     }
     await redis.set(callerIndexReadyKey(keyspace), '1');
     this.callerIndexReady = true;
+  }
+}
+
+/**
+ * The send job id of a message's run: the message id for the first, then one per redrive, so a
+ * redrive's job never meets the failed job of the run before it.
+ */
+export function redriveJobId(messageId: string, redrives: number): string {
+  return redrives > 0 ? `${messageId}-r${redrives}` : messageId;
+}
+
+/** Jobs a clean call removes at most; calls repeat until one removes fewer. */
+const CLEAN_BATCH = 1000;
+
+/**
+ * Removes the waiting jobs of a queue nobody consumes that are older than `maxAgeMs`
+ * (BullMQ's `Queue.clean`, in batches). @returns how many were removed
+ */
+export async function trimUnconsumed(queue: Queue, maxAgeMs: number): Promise<number> {
+  let removed = 0;
+  for (;;) {
+    const ids = await queue.clean(maxAgeMs, CLEAN_BATCH, 'wait');
+    removed += ids.length;
+    if (ids.length < CLEAN_BATCH) {
+      return removed;
+    }
   }
 }
 

@@ -114,8 +114,10 @@ type ClaimAnswer = [code: number, status?: string, third?: number | string, fiel
 export class RecordStore {
   private readonly redis: RedisClient;
   private readonly keyspace: Keyspace;
-  private readonly historyCap: number;
-  private readonly ttlSeconds: number;
+  /** Most history entries kept per record. */
+  readonly historyCap: number;
+  /** How long a record is kept after its last change. */
+  readonly ttlSeconds: number;
   private readonly transitionScript: RecordScript;
   private readonly indexedTransitionScript: RecordScript;
   private readonly claimScript: RecordScript;

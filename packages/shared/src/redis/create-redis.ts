@@ -1,4 +1,4 @@
-import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import type { RedisTopology } from './redis-topology';
 
 /** A connection to any supported topology; ioredis gives both the same command API. */
@@ -18,6 +18,17 @@ export type RedisClient = Redis | Cluster;
  * to back without awaiting each other still share one round trip and run in the order issued.
  */
 export type RedisProfile = 'producer' | 'consumer' | 'client';
+
+/**
+ * The Cluster client's own retries for a producer: none. By default ioredis retries a command
+ * whose slot owner is gone (closed connection, CLUSTERDOWN) after a delay, up to
+ * `maxRedirections` times, which turned a 503 into seconds of waiting; a producer answers at
+ * once and its caller retries (Retry-After). MOVED and ASK are still followed at once.
+ */
+const PRODUCER_CLUSTER_OPTIONS: ClusterOptions = {
+  retryDelayOnFailover: 0,
+  retryDelayOnClusterDown: 0,
+};
 
 const PROFILES: Record<RedisProfile, RedisOptions> = {
   producer: { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 },
@@ -72,6 +83,7 @@ export function createRedis(
         enableOfflineQueue: profile !== 'producer',
         enableReadyCheck: true,
         clusterRetryStrategy: retryStrategy,
+        ...(profile === 'producer' ? PRODUCER_CLUSTER_OPTIONS : {}),
         redisOptions: {
           ...PROFILES[profile],
           connectionName: name,
