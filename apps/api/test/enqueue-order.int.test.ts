@@ -2,14 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import request from 'supertest';
 import { SEND_QUEUE } from '@wechat-dispatch/core';
-import { TEST_REDIS_URL, waitFor } from '@wechat-dispatch/testkit';
+import { startPrivateRedis, waitFor, type PrivateRedis } from '@wechat-dispatch/testkit';
 import { ORDERS_KEY, bearer, startTestApi, type TestApi } from './helpers/test-api';
 import { templateBody } from './helpers/messages';
 
 /** The commands Redis ran, as MONITOR reports them: the arguments of each, in order. */
-async function watchCommands(): Promise<{ seen: string[][]; stop(): Promise<void> }> {
+async function watchCommands(url: string): Promise<{ seen: string[][]; stop(): Promise<void> }> {
   // monitor() opens a connection of its own; this one never connects.
-  const monitor = await new Redis(TEST_REDIS_URL, { lazyConnect: true }).monitor();
+  const monitor = await new Redis(url, { lazyConnect: true }).monitor();
   const seen: string[][] = [];
   monitor.on('monitor', (_time: string, args: string[]) => seen.push(args));
   return {
@@ -22,20 +22,24 @@ async function watchCommands(): Promise<{ seen: string[][]; stop(): Promise<void
 }
 
 describe('enqueue: records before jobs', () => {
+  // A Redis of its own: MONITOR on the shared one would also carry every other suite's traffic.
+  let redis: PrivateRedis;
   let api: TestApi;
 
   beforeAll(async () => {
-    api = await startTestApi();
+    redis = await startPrivateRedis({ appendonly: false });
+    api = await startTestApi({ redisUrl: redis.url });
   });
 
   afterAll(async () => {
-    await api.close();
+    await api?.close();
+    await redis?.destroy();
   });
 
   it.each([1, 3])(
     'when %i message(s) are accepted, then Redis creates the records before it adds any of their jobs',
     async (count) => {
-      const watch = await watchCommands();
+      const watch = await watchCommands(redis.url);
       const queue = api.runtime.deps.queues.find((q) => q.name === SEND_QUEUE)!;
       // Send jobs carry a priority, so BullMQ adds them to its prioritized set.
       const waitKey = queue.keys.prioritized!;

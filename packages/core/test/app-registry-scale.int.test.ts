@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { AppRegistry } from '../src/apps/app-registry';
 import type { StoredApp } from '../src/apps/app-record';
 import { registryKeys } from '../src/apps/registry-keys';
+import { startPrivateRedis, type PrivateRedis } from '@wechat-dispatch/testkit';
 import { RegistryRig } from './helpers/registry-rig';
 
 const APPS = 10_000;
@@ -33,11 +34,15 @@ async function commandsOf(rig: RegistryRig, watched: Redis, act: () => Promise<v
 }
 
 describe('openAppRegistry at 10,000 apps', () => {
-  const rig = new RegistryRig();
+  // A Redis of its own: MONITOR on the shared one would also carry every other suite's traffic.
+  let server: PrivateRedis;
+  let rig: RegistryRig;
   let registry: AppRegistry;
   let watched: Redis;
 
   beforeAll(async () => {
+    server = await startPrivateRedis({ appendonly: false });
+    rig = new RegistryRig(server.url);
     const redis = rig.connection();
     const keys = registryKeys(rig.keyspace);
     const at = new Date().toISOString();
@@ -65,7 +70,8 @@ describe('openAppRegistry at 10,000 apps', () => {
   });
 
   afterAll(async () => {
-    await rig.close();
+    await rig?.close();
+    await server?.destroy();
   });
 
   it('when 10,000 apps are stored, then the first load knows every one with its secret', () => {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
-import { TEST_REDIS_URL, uniquePrefix } from '@wechat-dispatch/testkit';
+import { TEST_REDIS_URL, startPrivateRedis, uniquePrefix } from '@wechat-dispatch/testkit';
 import { bindPerTurn, bindScript, luaScript, readLua } from '../src/redis/scripts';
 
 const FIXTURE = join(__dirname, 'fixtures', 'lua', 'set-quadruple.lua');
@@ -76,8 +76,11 @@ describe('Lua scripts', () => {
 
   describe('bindPerTurn', () => {
     it('when several calls are made in one turn, then they run as one script call and each gets its own answer or error', async () => {
-      const script = bindPerTurn(redis, luaScript(FIXTURE));
-      const watch = await watchScriptCalls(redis, prefix);
+      // A Redis of its own: MONITOR on the shared one would carry every other suite's traffic.
+      const server = await startPrivateRedis({ appendonly: false });
+      const own = new Redis(server.url);
+      const script = bindPerTurn(own, luaScript(FIXTURE));
+      const watch = await watchScriptCalls(own, prefix);
 
       const answers = await Promise.allSettled([
         script.run([`${prefix}:t1`], [1]),
@@ -90,11 +93,10 @@ describe('Lua scripts', () => {
       expect(answers[1]).toMatchObject({ status: 'rejected' });
       expect(String((answers[1] as PromiseRejectedResult).reason)).toContain('too large');
       expect(answers[2]).toEqual({ status: 'fulfilled', value: 8 });
-      expect(await redis.mget(`${prefix}:t1`, `${prefix}:t2`, `${prefix}:t3`)).toEqual([
-        '4',
-        null,
-        '8',
-      ]);
+      const values = await own.mget(`${prefix}:t1`, `${prefix}:t2`, `${prefix}:t3`);
+      await own.quit();
+      await server.destroy();
+      expect(values).toEqual(['4', null, '8']);
       // One EVALSHA for the three calls.
       expect(calls).toBe(1);
     });

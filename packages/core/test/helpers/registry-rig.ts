@@ -20,9 +20,12 @@ export class RegistryRig {
   private readonly connections: Redis[] = [];
   private readonly registries: AppRegistry[] = [];
 
+  /** @param redisUrl where the test's Redis is @defaultValue the shared test Redis */
+  constructor(private readonly redisUrl: string = TEST_REDIS_URL) {}
+
   /** A new connection to the test Redis, closed by {@link close}. */
   connection(): Redis {
-    const redis = new Redis(TEST_REDIS_URL);
+    const redis = new Redis(this.redisUrl);
     this.connections.push(redis);
     return redis;
   }
