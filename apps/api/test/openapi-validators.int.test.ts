@@ -76,12 +76,19 @@ describe('the served OpenAPI document, checked by tools nobody here wrote', () =
 
     expect(ids.every((id) => typeof id === 'string')).toBe(true);
     expect(new Set(ids).size).toBe(ids.length);
+    // Besides the probes and documents: WeChat's pushes (signature-checked), the token routes
+    // (appid and secret checked, #19) and the Open Platform's push and redirect targets (#21).
     expect(publicOps.map(([name]) => name).sort()).toEqual([
+      'get /cgi-bin/token',
       'get /docs',
       'get /healthz',
       'get /openapi.json',
       'get /readyz',
+      'get /wechat/component/{componentAppId}/authorized',
       'get /wechat/events/{appId}',
+      'post /cgi-bin/stable_token',
+      'post /wechat/component/{componentAppId}',
+      'post /wechat/component/{componentAppId}/events/{authorizerAppId}',
       'post /wechat/events/{appId}',
     ]);
     const missing401 = operations()
