@@ -36,6 +36,9 @@ const envSchema = z
     CALLBACK_TIMEOUT_MS: intEnv(5000, 100, 60000),
     CALLBACK_CONCURRENCY: intEnv(20, 1, 1000),
     METRICS_APP_LABELS: intEnv(100, 0, 10000),
+    BREAKER_FAILURES: intEnv(5, 0, 10000),
+    BREAKER_PROBE_MIN_MS: intEnv(1000, 10, 3600000),
+    BREAKER_PROBE_MAX_MS: intEnv(60000, 10, 3600000),
   })
   .superRefine(checkAppSource);
 
@@ -60,6 +63,8 @@ export interface WorkerConfig extends ServiceConfig {
   keepCompletedJobs: number;
   /** Apps whose metrics carry their own `app_id` label; later ones are labelled `other`. */
   metricsAppLabels: number;
+  /** Per-app circuit breaker: failures (distinct messages) that open it, 0 = off; probe waits. */
+  breaker: { failures: number; probeMinMs: number; probeMaxMs: number };
   /** How long a delivery event for an unknown msgid waits for its record. */
   eventParkTtlSeconds: number;
   callbacks: {
@@ -105,6 +110,11 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     keepCompletedJobs: e.SEND_KEEP_COMPLETED_JOBS,
     metricsAppLabels: e.METRICS_APP_LABELS,
     eventParkTtlSeconds: e.WECHAT_EVENT_PARK_TTL_S,
+    breaker: {
+      failures: e.BREAKER_FAILURES,
+      probeMinMs: e.BREAKER_PROBE_MIN_MS,
+      probeMaxMs: Math.max(e.BREAKER_PROBE_MIN_MS, e.BREAKER_PROBE_MAX_MS),
+    },
     callbacks: {
       secrets: e.CALLBACK_SECRETS,
       allowlist: e.CALLBACK_ALLOWLIST,

@@ -19,9 +19,11 @@ import { buildWeChatRequest, type WeChatRequest } from '../domain/build-wechat-r
 import { decideFailure, type RetryPolicy } from '../domain/classify-failure';
 import { describeSendError } from '../domain/describe-error';
 import type { AppPauses } from '../infra/app-pauses';
+import type { CircuitBreakers } from '../infra/circuit-breakers';
 import type { HeldJobs } from '../infra/held-jobs';
 import { RecentTokens } from '../infra/recent-tokens';
 import { PACE_SOON_MS, type SendPacer } from '../infra/send-pacer';
+import { setAsideForBreaker } from './breaker-set-aside';
 import type { SendHooks, SendRun } from './send-outcome';
 
 /** Dependencies of the send processor. */
@@ -34,6 +36,8 @@ export interface SendProcessorDeps {
   /** Written by the `sent` transition itself, so delivery events find the record. */
   msgIds: MsgIdIndex;
   pauses: AppPauses;
+  /** Per-app circuit breakers: an open one sets the app's sends aside without an attempt. */
+  breakers: CircuitBreakers;
   pacer: SendPacer;
   /** The apps as this process knows them: a disabled or unknown app's jobs are held. */
   apps: AppDirectory;
@@ -107,9 +111,14 @@ export function createSendProcessor(deps: SendProcessorDeps) {
       to: 'sending',
       event: { event: 'sending' },
       appId,
+      breaker: deps.breakers.claimOption,
     });
     if (!claim.ok && claim.pausedMs !== undefined) {
       await job.moveToDelayed(Date.now() + claim.pausedMs, token);
+      return setAside();
+    }
+    if (!claim.ok && claim.breakerMs !== undefined) {
+      await setAsideForBreaker(job, token, appId, claim.breakerMs, deps);
       return setAside();
     }
     if (!claim.ok) {
@@ -127,7 +136,7 @@ export function createSendProcessor(deps: SendProcessorDeps) {
         outcome: claim.current === 'cancelled' ? ('cancelled' as const) : ('missing' as const),
       };
     }
-    const { attempt } = claim;
+    const { attempt, probe } = claim;
     const { record, message } = claim.stored;
 
     const started = performance.now();
@@ -151,6 +160,7 @@ export function createSendProcessor(deps: SendProcessorDeps) {
         index,
         appId,
       });
+      deps.breakers.answered(appId);
       deps.hooks?.onOutcome?.(record.appId, 'sent', 0, durationMs);
       // Per-message success is a debug line (#8); failures, retries and dead letters stay at
       // warn/info, and the metrics count every send.
@@ -171,6 +181,38 @@ export function createSendProcessor(deps: SendProcessorDeps) {
     } catch (err) {
       const durationMs = performance.now() - started;
       const facts = describeSendError(err);
+      if (facts.errorClass !== 'transient') {
+        deps.breakers.answered(appId);
+      } else {
+        const breaker = await deps.breakers.failed(appId, messageId, probe);
+        if (breaker.open) {
+          // WeChat is down for the whole app, not for this message: no attempt is spent.
+          const { errcode, errmsg } = facts.lastError;
+          const nextAttemptAt = new Date(now().getTime() + breaker.waitMs).toISOString();
+          deps.hooks?.onOutcome?.(record.appId, 'wait', errcode, durationMs);
+          deps.hooks?.onWait?.(record.appId, 'breaker_open', breaker.waitMs);
+          await deps.records.transition(messageId, {
+            from: ['sending'],
+            to: 'retrying',
+            set: { lastError: facts.lastError, nextAttemptAt },
+            event: {
+              event: 'breaker_open',
+              attempt,
+              errcode,
+              errmsg,
+              errorClass: facts.errorClass,
+              nextAttemptAt,
+            },
+          });
+          logger.info("send set aside: the app's circuit breaker is open", {
+            attempt,
+            errcode,
+            probe,
+          });
+          await setAsideForBreaker(job, token, appId, breaker.waitMs, deps);
+          throw new DelayedError();
+        }
+      }
       const decision = decideFailure(facts, attempt, deps.policy, now());
       const { errcode, errmsg } = decision.lastError;
       deps.hooks?.onOutcome?.(record.appId, decision.kind, errcode, durationMs);
