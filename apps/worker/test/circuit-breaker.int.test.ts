@@ -120,4 +120,23 @@ describe('per-app circuit breaker', () => {
     }
     expect(sendCalls(w, APP.appId)).toBeGreaterThanOrEqual(good.length + 3);
   });
+
+  it('when two messages of a quiet app keep failing with -1, then the first one out of attempts opens the breaker instead of dying, and both are sent once WeChat answers', async () => {
+    worker = await startInProcessWorker({ apps: [APP], env: FAST_BREAKER });
+    const w = worker;
+    w.sandbox.addFault({ match: { api: 'template' }, times: 'always', action: { errcode: -1 } });
+    const ids = [
+      await w.enqueue({ toUser: 'oBreakerQuiet01' }),
+      await w.enqueue({ toUser: 'oBreakerQuiet02' }),
+    ];
+
+    await waitFor(
+      async () => ((await w.runtime.readiness()).openBreakers as string[]).length === 1,
+      { intervalMs: 20, timeoutMs: 5000, description: 'the breaker to open' },
+    );
+    w.sandbox.clearFaults();
+    const records = await Promise.all(ids.map((id) => w.waitForStatus(id, ['sent', 'dead'])));
+
+    expect(records.map((r) => r.status)).toEqual(['sent', 'sent']);
+  });
 });

@@ -1,7 +1,9 @@
 --[[
   Records a transient send failure of one message against its app's circuit breaker, and opens
   the breaker when enough different messages failed with no answered send in between (the
-  failure set is emptied by every answered send, breaker-answered.lua). A failure while the
+  failure set is emptied by every answered send, breaker-answered.lua), or when this failure
+  would be the message's last and another message of the app is failing too (a quiet app's
+  messages would otherwise die before enough of them failed). A failure while the
   breaker is open costs nothing more; a failed probe keeps it open and doubles the interval to
   the next probe, up to the maximum, and frees the probe lock. The clock is Redis' (TIME), so
   every worker agrees on the probe time.
@@ -11,7 +13,7 @@
 
   KEYS: breaker hash, probe lock, failure set, the set of apps with an open breaker
   ARGV: appId, messageId, threshold, minIntervalMs, maxIntervalMs, probe (0|1), failureWindowMs,
-        breakerTtlMs
+        breakerTtlMs, last (0|1)
   Returns {state, waitMs}: state 0 = closed (the failure counts as usual), 1 = already open,
   2 = opened by this failure, 3 = this probe failed (still open); waitMs = time to the next probe.
 ]]
@@ -30,7 +32,8 @@ if open[1] then
 end
 redis.call('SADD', KEYS[3], ARGV[2])
 redis.call('PEXPIRE', KEYS[3], ARGV[7])
-if redis.call('SCARD', KEYS[3]) < tonumber(ARGV[3]) then
+local failing = redis.call('SCARD', KEYS[3])
+if failing < tonumber(ARGV[3]) and not (ARGV[9] == '1' and failing >= 2) then
   return {0, 0}
 end
 local interval = tonumber(ARGV[4])

@@ -56,7 +56,7 @@ export interface CircuitBreakersOptions {
  * probe doubles the interval (up to `probeMaxMs`); any answer from WeChat — a success or an
  * errcode that is not transient — closes it (breaker-answered.lua) and the worker that closed it
  * releases the jobs set aside. One message failing alone never opens it: the failures are
- * counted by distinct message.
+ * counted by distinct message (a message about to die opens it when another is failing too).
  */
 export class CircuitBreakers {
   private readonly failure: BoundScript;
@@ -86,8 +86,15 @@ export class CircuitBreakers {
     return [app.breaker, app.breakerProbe, app.breakerFailures, this.openSet];
   }
 
-  /** Records a transient failure of `messageId` (the breaker's probe when `probe`). */
-  async failed(appId: string, messageId: string, probe: boolean): Promise<BreakerVerdict> {
+  /**
+   * Records a transient failure of `messageId` (the breaker's probe when `probe`; `last` when
+   * the message has no attempt left).
+   */
+  async failed(
+    appId: string,
+    messageId: string,
+    { probe, last }: { probe: boolean; last: boolean },
+  ): Promise<BreakerVerdict> {
     if (!this.enabled) {
       return { open: false };
     }
@@ -101,6 +108,7 @@ export class CircuitBreakers {
       probe ? 1 : 0,
       FAILURE_WINDOW_MS,
       BREAKER_TTL_MS,
+      last ? 1 : 0,
     ])) as [number, number];
     if (state === 0) {
       return { open: false };
@@ -158,6 +166,11 @@ export class CircuitBreakers {
           this.options.logger.warn('recording an answered send failed', { appId, err }),
       );
     }
+  }
+
+  /** Frees the probe lock of a probe that sent nothing (its message expired or went away). */
+  async releaseProbe(appId: string): Promise<void> {
+    await this.options.redis.del(appKeys(this.options.keyspace, appId).breakerProbe);
   }
 
   /** Whether `appId`'s breaker is open now. */

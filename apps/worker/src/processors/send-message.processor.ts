@@ -138,6 +138,26 @@ export function createSendProcessor(deps: SendProcessorDeps) {
     }
     const { attempt, probe } = claim;
     const { record, message } = claim.stored;
+    const expiresAt = message.expiresAt ?? record.expiresAt;
+    const expiresMs = expiresAt === undefined ? Infinity : Date.parse(expiresAt);
+    if (expiresMs <= now().getTime()) {
+      // Stale: never sent after its expiresAt (a verification code an hour late is worse than none).
+      if (probe) {
+        await deps.breakers.releaseProbe(appId);
+      }
+      await deps.records.transition(messageId, {
+        from: ['sending'],
+        to: 'expired',
+        unset: ['nextAttemptAt'],
+        event: { event: 'expired', attempt, expiresAt },
+        appId,
+      });
+      deps.hooks?.onOutcome?.(appId, 'expired', undefined);
+      logger.info('message expired before it was sent', { expiresAt });
+      return { outcome: 'expired' as const, expired: claim.stored };
+    }
+    /** A wake-up time no later than the message's expiry, so it ends `expired` on time. */
+    const notAfterExpiry = (ms: number) => Math.min(ms, expiresMs);
 
     const started = performance.now();
     try {
@@ -181,14 +201,17 @@ export function createSendProcessor(deps: SendProcessorDeps) {
     } catch (err) {
       const durationMs = performance.now() - started;
       const facts = describeSendError(err);
+      const decision = decideFailure(facts, attempt, deps.policy, now());
       if (facts.errorClass !== 'transient') {
         deps.breakers.answered(appId);
       } else {
-        const breaker = await deps.breakers.failed(appId, messageId, probe);
+        const last = decision.kind === 'dead';
+        const breaker = await deps.breakers.failed(appId, messageId, { probe, last });
         if (breaker.open) {
           // WeChat is down for the whole app, not for this message: no attempt is spent.
           const { errcode, errmsg } = facts.lastError;
-          const nextAttemptAt = new Date(now().getTime() + breaker.waitMs).toISOString();
+          const waitMs = notAfterExpiry(now().getTime() + breaker.waitMs) - now().getTime();
+          const nextAttemptAt = new Date(now().getTime() + waitMs).toISOString();
           deps.hooks?.onOutcome?.(record.appId, 'wait', errcode, durationMs);
           deps.hooks?.onWait?.(record.appId, 'breaker_open', breaker.waitMs);
           await deps.records.transition(messageId, {
@@ -209,11 +232,10 @@ export function createSendProcessor(deps: SendProcessorDeps) {
             errcode,
             probe,
           });
-          await setAsideForBreaker(job, token, appId, breaker.waitMs, deps);
+          await setAsideForBreaker(job, token, appId, waitMs, deps);
           throw new DelayedError();
         }
       }
-      const decision = decideFailure(facts, attempt, deps.policy, now());
       const { errcode, errmsg } = decision.lastError;
       deps.hooks?.onOutcome?.(record.appId, decision.kind, errcode, durationMs);
 
@@ -244,7 +266,7 @@ export function createSendProcessor(deps: SendProcessorDeps) {
         throw new UnrecoverableError(`errcode ${errcode}: ${errmsg}`);
       }
 
-      const nextAttemptAt = new Date(now().getTime() + decision.delayMs);
+      const nextAttemptAt = new Date(notAfterExpiry(now().getTime() + decision.delayMs));
       const counts = decision.kind === 'retry';
       await deps.records.transition(messageId, {
         from: ['sending'],
