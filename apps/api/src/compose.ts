@@ -78,6 +78,8 @@ export interface BuildApiDepsOptions {
   rateLimitPerMin?: number;
   admin?: { user: string; password: string };
   recordTtlSeconds?: number;
+  /** `SEND_AT_MAX_DAYS`. @defaultValue 30 */
+  sendAtMaxDays?: number;
   trustProxyHops?: number;
   /** Wrong credentials per client address and window answered 401 before 429s; 0 = off. @defaultValue 20 */
   authFailureLimit?: number;
@@ -204,6 +206,7 @@ export function buildApiDeps(options: BuildApiDepsOptions): ApiRuntime {
     onAccepted: (types, caller) => metrics.countAccepted(types, caller),
     admission,
     msgIds: compatMsgIds,
+    sendAtMaxDays: options.sendAtMaxDays,
   });
   const compatCallers = options.compatCallers ?? {};
   const proxy = proxyOf(options, apps);

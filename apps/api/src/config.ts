@@ -125,6 +125,7 @@ const envSchema = z
         return callers;
       }),
     WECHAT_TOKEN_MODE: z.enum(['stable', 'classic']).default('stable'),
+    SEND_AT_MAX_DAYS: intEnv(30, 1, 3650),
   })
   .superRefine((env, ctx) => {
     checkAppSource(env, ctx);
@@ -193,6 +194,8 @@ export interface ApiConfig extends ServiceConfig {
   /** Which apps need a subscription consent grant (see docs/events-and-callbacks.md). */
   consentMode: 'auto' | 'enforce' | 'off';
   consentExemptApps: string[];
+  /** How far ahead a message's `sendAt` may be. */
+  sendAtMaxDays: number;
   /** Callers that may give a `callbackUrl`, with the secret their callbacks are signed with. */
   callbackSecrets: CallbackSecretEntry[];
   /** Hosts/IPs/CIDRs callbacks may reach despite the SSRF rules. */
@@ -244,6 +247,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     eventMaxAgeSeconds: e.WECHAT_EVENT_MAX_AGE_S,
     consentMode: e.WECHAT_CONSENT_MODE,
     consentExemptApps: e.WECHAT_CONSENT_EXEMPT_APPS,
+    sendAtMaxDays: e.SEND_AT_MAX_DAYS,
     callbackSecrets: e.CALLBACK_SECRETS,
     callbackAllowlist: e.CALLBACK_ALLOWLIST,
     callbackProtectedPorts: [e.PORT, ...e.CALLBACK_PROTECTED_PORTS],

@@ -130,6 +130,7 @@ async function main(): Promise<void> {
     rateLimitPerMin: config.rateLimitPerMin,
     admin: config.admin,
     recordTtlSeconds: config.recordTtlSeconds,
+    sendAtMaxDays: config.sendAtMaxDays,
     trustProxyHops: config.trustProxyHops,
     authFailureLimit: config.authFailureLimit,
     authFailureWindowSeconds: config.authFailureWindowSeconds,

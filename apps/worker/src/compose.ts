@@ -15,6 +15,7 @@ import {
 import {
   Keyspace,
   redisAnswers,
+  withTimeout,
   type Logger,
   type RedisClient,
   type ShutdownStep,
@@ -29,6 +30,7 @@ import type { WorkerSettings } from './config';
 import { createFollowUpWorkers } from './follow-up-workers';
 import { AppPauses } from './infra/app-pauses';
 import { CallbackOutbox } from './infra/callback-outbox';
+import { CircuitBreakers } from './infra/circuit-breakers';
 import { DeadLetterSweep } from './infra/dead-letter-sweep';
 import { HeldJobs } from './infra/held-jobs';
 import { moveLegacySendJobs } from './infra/legacy-send-queues';
@@ -40,6 +42,9 @@ import { MessageLifecycle } from './processors/message-lifecycle';
 import { createSendProcessor } from './processors/send-message.processor';
 import { withLifecycle } from './processors/with-lifecycle';
 import { createWorkerPool } from './worker-pool';
+
+/** How long readiness waits for the list of open breakers. */
+const READINESS_TIMEOUT_MS = 1000;
 
 /** What {@link buildWorker} needs: connected connections and the settings. */
 export interface BuildWorkerOptions {
@@ -101,7 +106,9 @@ export function buildWorker(options: BuildWorkerOptions): WorkerRuntime {
     callbackJobOptions: callbackJobOptions(callbacks.maxAttempts, callbacks.backoffMs),
   });
   const sendQueue = queues.send;
-  const metrics = createWorkerMetrics([sendQueue], settings.metricsAppLabels);
+  const metrics = createWorkerMetrics([sendQueue], settings.metricsAppLabels, () =>
+    breakers.openApps(),
+  );
   const client = new WeChatClient({
     baseUrl: settings.wechatApiBase,
     timeoutMs: settings.wechatTimeoutMs,
@@ -158,6 +165,17 @@ export function buildWorker(options: BuildWorkerOptions): WorkerRuntime {
   });
   const pauses = new AppPauses({ redis, keyspace, logger, onPause: metrics.onPause });
   const held = new HeldJobs({ redis, keyspace, queue: sendQueue, logger });
+  const breakers = new CircuitBreakers({
+    redis,
+    keyspace,
+    logger,
+    policy: { ...settings.breaker, probeLeaseMs: 3 * settings.wechatTimeoutMs },
+    onClose: (appId) => {
+      held
+        .release(appId)
+        .catch((err: unknown) => logger.warn('releasing held sends failed', { appId, err }));
+    },
+  });
   const msgIds = new MsgIdIndex({
     redis,
     keyspace,
@@ -179,6 +197,7 @@ export function buildWorker(options: BuildWorkerOptions): WorkerRuntime {
     deadLetters,
     msgIds,
     pauses,
+    breakers,
     pacer: new SendPacer(redis, keyspace, { inFlightMs: 3 * settings.wechatTimeoutMs }),
     apps,
     held,
@@ -256,6 +275,10 @@ export function buildWorker(options: BuildWorkerOptions): WorkerRuntime {
           ...componentTokens.configErrors(),
           ...tokens.configErrors(),
         ]),
+        // WeChat down for an app is not this worker's fault: named here, readiness unchanged.
+        openBreakers: redisOk
+          ? await withTimeout(breakers.openApps(), READINESS_TIMEOUT_MS).catch(() => [])
+          : [],
       };
     },
     shutdownSteps,

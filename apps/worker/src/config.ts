@@ -38,6 +38,9 @@ const envSchema = z
     CALLBACK_CALLER_CONCURRENCY: intEnv(0, 0, 1000),
     METRICS_APP_LABELS: intEnv(100, 0, 10000),
     DEAD_LETTER_SWEEP_S: intEnv(300, 0, 86400),
+    BREAKER_FAILURES: intEnv(5, 0, 10000),
+    BREAKER_PROBE_MIN_MS: intEnv(1000, 10, 3600000),
+    BREAKER_PROBE_MAX_MS: intEnv(60000, 10, 3600000),
   })
   .superRefine(checkAppSource);
 
@@ -62,6 +65,8 @@ export interface WorkerConfig extends ServiceConfig {
   keepCompletedJobs: number;
   /** Apps whose metrics carry their own `app_id` label; later ones are labelled `other`. */
   metricsAppLabels: number;
+  /** Per-app circuit breaker: failures (distinct messages) that open it, 0 = off; probe waits. */
+  breaker: { failures: number; probeMinMs: number; probeMaxMs: number };
   /** How long a delivery event for an unknown msgid waits for its record. */
   eventParkTtlSeconds: number;
   /** Seconds between dead-letter sweeps (refile, trim the dead-letter queues); 0 = none. */
@@ -112,6 +117,11 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     metricsAppLabels: e.METRICS_APP_LABELS,
     eventParkTtlSeconds: e.WECHAT_EVENT_PARK_TTL_S,
     deadLetterSweepSeconds: e.DEAD_LETTER_SWEEP_S,
+    breaker: {
+      failures: e.BREAKER_FAILURES,
+      probeMinMs: e.BREAKER_PROBE_MIN_MS,
+      probeMaxMs: Math.max(e.BREAKER_PROBE_MIN_MS, e.BREAKER_PROBE_MAX_MS),
+    },
     callbacks: {
       secrets: e.CALLBACK_SECRETS,
       allowlist: e.CALLBACK_ALLOWLIST,

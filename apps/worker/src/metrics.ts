@@ -17,10 +17,15 @@ export interface WorkerMetrics {
 
 /**
  * Builds the worker's metrics: sends by app, result and errcode; send latency; waits (quota
- * pauses, token-config waits); token fetches; the depths of `queues` read from Redis at scrape
- * time. The `app_id` label is bounded to `appLabels` apps (see {@link boundedAppLabels}).
+ * pauses, token-config waits, open breakers); token fetches; the depths of `queues` and the
+ * state of the apps' circuit breakers (`openBreakers`), read from Redis at scrape time. The
+ * `app_id` label is bounded to `appLabels` apps (see {@link boundedAppLabels}).
  */
-export function createWorkerMetrics(queues: readonly Queue[], appLabels: number): WorkerMetrics {
+export function createWorkerMetrics(
+  queues: readonly Queue[],
+  appLabels: number,
+  openBreakers: () => Promise<string[]> = () => Promise.resolve([]),
+): WorkerMetrics {
   const registry = new Registry();
   const label = boundedAppLabels(appLabels);
   collectDefaultMetrics({ register: registry, prefix: 'wxd_worker_' });
@@ -88,6 +93,28 @@ export function createWorkerMetrics(queues: readonly Queue[], appLabels: number)
         for (const [state, count] of Object.entries(counts)) {
           this.set({ queue: name, state }, count);
         }
+      }
+    },
+  });
+
+  const breakerApps = new Set<string>();
+  new Gauge({
+    name: 'wxd_breaker_open',
+    help: "1 while an app's circuit breaker is open (WeChat failing for it), 0 once it closed",
+    labelNames: ['app_id'],
+    registers: [registry],
+    async collect() {
+      const open = await withTimeout(openBreakers(), QUEUE_DEPTH_TIMEOUT_MS).catch(() => undefined);
+      if (open === undefined) {
+        return;
+      }
+      this.reset();
+      for (const appId of open) {
+        breakerApps.add(label(appId));
+      }
+      const openLabels = new Set(open.map(label));
+      for (const appLabel of breakerApps) {
+        this.set({ app_id: appLabel }, openLabels.has(appLabel) ? 1 : 0);
       }
     },
   });

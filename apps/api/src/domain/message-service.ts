@@ -19,6 +19,7 @@ import {
 import type { IdempotencyGuard, IdempotentOutcome } from './idempotency';
 import type { MessageAdmission } from './message-admission';
 import type { MessageQueue, PreparedMessage } from './message-queue';
+import { DEFAULT_SEND_AT_MAX_DAYS, resolveTiming } from './message-timing';
 import { requestFingerprint } from './request-fingerprint';
 import { resolveAppId } from './resolve-app';
 import { isCompatMsgId } from './wechat-compat';
@@ -59,6 +60,8 @@ export interface MessageServiceDeps {
   admission?: MessageAdmission;
   /** Resolves the compat routes' numeric msgids, so `get` takes them too. @defaultValue none */
   msgIds?: { resolve(msgid: string): Promise<string | undefined> };
+  /** How far ahead `sendAt` may be (`SEND_AT_MAX_DAYS`). @defaultValue 30 */
+  sendAtMaxDays?: number;
   now?: () => Date;
 }
 
@@ -79,7 +82,7 @@ export class MessageService {
 
   /**
    * Enqueues one validated message.
-   * @throws ValidationError when its app is unknown or missing
+   * @throws ValidationError when its app is unknown or missing, or its times are out of range
    * @throws NotFoundError when its app is outside the caller's scope
    * @throws AppError 409 `app_disabled` when its app is disabled
    * @throws ConflictError when its Idempotency-Key was used for another request
@@ -91,7 +94,7 @@ export class MessageService {
     idempotencyKey?: string,
   ): Promise<IdempotentOutcome<Accepted>> {
     const appId = resolveAppId(body.appId, this.deps.apps, 'appId', ctx.scope);
-    const messages = [normalizeMessage(body, appId)];
+    const messages = [this.timed(normalizeMessage(body, appId), '')];
     return this.acceptAll('messages.create', body, messages, ctx, idempotencyKey, (items) => ({
       id: items[0]!.record.id,
       status: items[0]!.record.status as Accepted['status'],
@@ -111,9 +114,12 @@ export class MessageService {
     idempotencyKey?: string,
   ): Promise<IdempotentOutcome<AcceptedBatch>> {
     const messages = bodies.map((body, i) =>
-      normalizeMessage(
-        body,
-        resolveAppId(body.appId, this.deps.apps, `messages[${i}].appId`, ctx.scope),
+      this.timed(
+        normalizeMessage(
+          body,
+          resolveAppId(body.appId, this.deps.apps, `messages[${i}].appId`, ctx.scope),
+        ),
+        `messages[${i}].`,
       ),
     );
     return this.acceptAll('messages.batch', bodies, messages, ctx, idempotencyKey, (items) => ({
@@ -188,6 +194,12 @@ export class MessageService {
     return { id, status: 'cancelled' };
   }
 
+  /** `message` with its times checked and `ttlSeconds` resolved (see {@link resolveTiming}). */
+  private timed(message: Message, path: string): Message {
+    const maxDays = this.deps.sendAtMaxDays ?? DEFAULT_SEND_AT_MAX_DAYS;
+    return resolveTiming(message, this.now(), maxDays, path);
+  }
+
   private async acceptAll<R extends Accepted | AcceptedBatch>(
     operation: string,
     body: unknown,
@@ -242,6 +254,7 @@ export class MessageService {
           createdAt: now.toISOString(),
           updatedAt: now.toISOString(),
           sendAt: message.sendAt,
+          expiresAt: message.expiresAt,
           caller: ctx.caller,
           metadata: message.metadata,
           traceId: ctx.traceId,

@@ -14,9 +14,10 @@ export interface HeldJobsOptions {
 }
 
 /**
- * Send jobs of apps that are disabled (or not known yet) set aside as delayed jobs, their ids
+ * Send jobs of apps that are disabled (or not known yet), or whose circuit breaker is open, set
+ * aside as delayed jobs, their ids
  * kept per app, so they spend no attempt and cost nothing while they wait; when the app is
- * enabled again, every worker that learns of it promotes them at once (BullMQ's public
+ * enabled again (or its breaker closes), every worker that learns of it promotes them at once (BullMQ's public
  * `promote`). A held job also wakes after {@link HOLD_BACKSTOP_MS} on its own, so a release that
  * was missed only delays it.
  */
@@ -27,9 +28,17 @@ export class HeldJobs {
     this.heldApps = options.keyspace.key('held-apps');
   }
 
-  /** Moves `job` (active, locked by `token`) to delayed and notes it under its app. */
-  async hold(job: Job<SendJob>, token: string | undefined, appId: string): Promise<void> {
-    await job.moveToDelayed(Date.now() + HOLD_BACKSTOP_MS, token);
+  /**
+   * Moves `job` (active, locked by `token`) to delayed for `ms` (a backstop: a release promotes
+   * it sooner) and notes it under its app.
+   */
+  async hold(
+    job: Job<SendJob>,
+    token: string | undefined,
+    appId: string,
+    ms: number = HOLD_BACKSTOP_MS,
+  ): Promise<void> {
+    await job.moveToDelayed(Date.now() + ms, token);
     await this.options.redis
       .multi()
       .sadd(appKeys(this.options.keyspace, appId).held, job.id ?? job.data.messageId)

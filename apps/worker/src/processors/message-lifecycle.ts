@@ -39,7 +39,7 @@ function subjectOf(message: Message) {
 
 /**
  * What follows a final status: the msgid index and parked events (sent), the consent ledger
- * (consume on sent, clear on 43101, release on another death) and the caller's callback. These
+ * (consume on sent, clear on 43101, release on another death or on expiry) and the caller's callback. These
  * run after the record changed and never undo it: a failure here is logged, not retried, so a
  * send is never repeated because of bookkeeping.
  */
@@ -80,6 +80,17 @@ export class MessageLifecycle {
         await this.deps.consents.apply('release', subjectOf(message));
       }
       await this.notify(record.id, 'dead', message.callbackUrl);
+    });
+  }
+
+  /** After a record moved to `expired`: never sent, so a reserved grant was not used. */
+  async expired(stored: StoredMessage): Promise<void> {
+    const { record, message } = stored;
+    await this.guard('expired', record.id, async () => {
+      if (message.consentHeld) {
+        await this.deps.consents.apply('release', subjectOf(message));
+      }
+      await this.notify(record.id, 'expired', message.callbackUrl);
     });
   }
 

@@ -19,9 +19,11 @@ import { buildWeChatRequest, type WeChatRequest } from '../domain/build-wechat-r
 import { decideFailure, type RetryPolicy } from '../domain/classify-failure';
 import { describeSendError } from '../domain/describe-error';
 import type { AppPauses } from '../infra/app-pauses';
+import type { CircuitBreakers } from '../infra/circuit-breakers';
 import type { HeldJobs } from '../infra/held-jobs';
 import { RecentTokens } from '../infra/recent-tokens';
 import { PACE_SOON_MS, type SendPacer } from '../infra/send-pacer';
+import { setAsideForBreaker } from './breaker-set-aside';
 import type { SendHooks, SendRun } from './send-outcome';
 
 /** Dependencies of the send processor. */
@@ -34,6 +36,8 @@ export interface SendProcessorDeps {
   /** Written by the `sent` transition itself, so delivery events find the record. */
   msgIds: MsgIdIndex;
   pauses: AppPauses;
+  /** Per-app circuit breakers: an open one sets the app's sends aside without an attempt. */
+  breakers: CircuitBreakers;
   pacer: SendPacer;
   /** The apps as this process knows them: a disabled or unknown app's jobs are held. */
   apps: AppDirectory;
@@ -107,9 +111,14 @@ export function createSendProcessor(deps: SendProcessorDeps) {
       to: 'sending',
       event: { event: 'sending' },
       appId,
+      breaker: deps.breakers.claimOption,
     });
     if (!claim.ok && claim.pausedMs !== undefined) {
       await job.moveToDelayed(Date.now() + claim.pausedMs, token);
+      return setAside();
+    }
+    if (!claim.ok && claim.breakerMs !== undefined) {
+      await setAsideForBreaker(job, token, appId, claim.breakerMs, deps);
       return setAside();
     }
     if (!claim.ok) {
@@ -127,8 +136,28 @@ export function createSendProcessor(deps: SendProcessorDeps) {
         outcome: claim.current === 'cancelled' ? ('cancelled' as const) : ('missing' as const),
       };
     }
-    const { attempt } = claim;
+    const { attempt, probe } = claim;
     const { record, message } = claim.stored;
+    const expiresAt = message.expiresAt ?? record.expiresAt;
+    const expiresMs = expiresAt === undefined ? Infinity : Date.parse(expiresAt);
+    if (expiresMs <= now().getTime()) {
+      // Stale: never sent after its expiresAt (a verification code an hour late is worse than none).
+      if (probe) {
+        await deps.breakers.releaseProbe(appId);
+      }
+      await deps.records.transition(messageId, {
+        from: ['sending'],
+        to: 'expired',
+        unset: ['nextAttemptAt'],
+        event: { event: 'expired', attempt, expiresAt },
+        appId,
+      });
+      deps.hooks?.onOutcome?.(appId, 'expired', undefined);
+      logger.info('message expired before it was sent', { expiresAt });
+      return { outcome: 'expired' as const, expired: claim.stored };
+    }
+    /** A wake-up time no later than the message's expiry, so it ends `expired` on time. */
+    const notAfterExpiry = (ms: number) => Math.min(ms, expiresMs);
 
     const started = performance.now();
     try {
@@ -151,6 +180,7 @@ export function createSendProcessor(deps: SendProcessorDeps) {
         index,
         appId,
       });
+      deps.breakers.answered(appId);
       deps.hooks?.onOutcome?.(record.appId, 'sent', 0, durationMs);
       // Per-message success is a debug line (#8); failures, retries and dead letters stay at
       // warn/info, and the metrics count every send.
@@ -172,6 +202,40 @@ export function createSendProcessor(deps: SendProcessorDeps) {
       const durationMs = performance.now() - started;
       const facts = describeSendError(err);
       const decision = decideFailure(facts, attempt, deps.policy, now());
+      if (facts.errorClass !== 'transient') {
+        deps.breakers.answered(appId);
+      } else {
+        const last = decision.kind === 'dead';
+        const breaker = await deps.breakers.failed(appId, messageId, { probe, last });
+        if (breaker.open) {
+          // WeChat is down for the whole app, not for this message: no attempt is spent.
+          const { errcode, errmsg } = facts.lastError;
+          const waitMs = notAfterExpiry(now().getTime() + breaker.waitMs) - now().getTime();
+          const nextAttemptAt = new Date(now().getTime() + waitMs).toISOString();
+          deps.hooks?.onOutcome?.(record.appId, 'wait', errcode, durationMs);
+          deps.hooks?.onWait?.(record.appId, 'breaker_open', breaker.waitMs);
+          await deps.records.transition(messageId, {
+            from: ['sending'],
+            to: 'retrying',
+            set: { lastError: facts.lastError, nextAttemptAt },
+            event: {
+              event: 'breaker_open',
+              attempt,
+              errcode,
+              errmsg,
+              errorClass: facts.errorClass,
+              nextAttemptAt,
+            },
+          });
+          logger.info("send set aside: the app's circuit breaker is open", {
+            attempt,
+            errcode,
+            probe,
+          });
+          await setAsideForBreaker(job, token, appId, waitMs, deps);
+          throw new DelayedError();
+        }
+      }
       const { errcode, errmsg } = decision.lastError;
       deps.hooks?.onOutcome?.(record.appId, decision.kind, errcode, durationMs);
 
@@ -202,7 +266,7 @@ export function createSendProcessor(deps: SendProcessorDeps) {
         throw new UnrecoverableError(`errcode ${errcode}: ${errmsg}`);
       }
 
-      const nextAttemptAt = new Date(now().getTime() + decision.delayMs);
+      const nextAttemptAt = new Date(notAfterExpiry(now().getTime() + decision.delayMs));
       const counts = decision.kind === 'retry';
       await deps.records.transition(messageId, {
         from: ['sending'],

@@ -2,7 +2,7 @@ import type { StoredMessage } from '@wechat-dispatch/core';
 
 /** How one processing run of a send job ended. */
 export type SendOutcome =
-  'sent' | 'already_sent' | 'retry' | 'wait' | 'dead' | 'cancelled' | 'missing';
+  'sent' | 'already_sent' | 'retry' | 'wait' | 'dead' | 'cancelled' | 'missing' | 'expired';
 
 /** What the send processor returns: the outcome, and on `sent` what follow-up steps need. */
 export interface SendRun {
@@ -12,6 +12,8 @@ export interface SendRun {
    * send need not read the record again. Not for BullMQ's return value (it holds the message).
    */
   sent?: SentMessage;
+  /** On `expired`: the message as the processor claimed it, for its callback. */
+  expired?: StoredMessage;
 }
 
 /** A message the processor marked `sent`, for what follows a send. */

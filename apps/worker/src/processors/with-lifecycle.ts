@@ -8,7 +8,7 @@ type TrackedProcessor = (job: Job<SendJob>, token?: string) => Promise<{ outcome
 
 /**
  * Runs what follows a final status after the send processor: on `sent` the msgid index,
- * consent and callback; on a dead letter (the processor throws `UnrecoverableError` after
+ * consent and callback; on `expired` the consent and callback; on a dead letter (the processor throws `UnrecoverableError` after
  * recording `dead`) the consent and callback. On `sent` the processor hands over the message it
  * claimed and WeChat's msgid, so nothing is read again; on a dead letter the record is re-read.
  * The send path itself is unchanged and a bookkeeping failure can never cause a resend. Only
@@ -24,6 +24,8 @@ export function withLifecycle(
       const result = await processor(job, token);
       if (result.sent) {
         await lifecycle.sent(result.sent);
+      } else if (result.expired) {
+        await lifecycle.expired(result.expired);
       }
       return { outcome: result.outcome };
     } catch (err) {

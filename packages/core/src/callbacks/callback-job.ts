@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Final statuses a caller is told about. */
-export const CALLBACK_STATUSES = ['sent', 'delivered', 'undelivered', 'dead'] as const;
+export const CALLBACK_STATUSES = ['sent', 'delivered', 'undelivered', 'dead', 'expired'] as const;
 export type CallbackStatus = (typeof CALLBACK_STATUSES)[number];
 
 /**

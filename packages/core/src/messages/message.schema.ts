@@ -70,6 +70,9 @@ const typedDataSchema = dataSchema
   })
   .meta(dataSchemaDocs({ typedOnly: true, maxKeys: MAX_DATA_KEYS, maxLength: MAX_VALUE_LENGTH }));
 
+/** The longest `ttlSeconds`: a year. */
+const MAX_TTL_SECONDS = 365 * 24 * 3600;
+
 const metadataSchema = z
   .record(z.string().max(64), z.union([z.string().max(1024), z.number(), z.boolean()]))
   .refine(
@@ -86,10 +89,21 @@ const common = {
   templateId,
   data: dataSchema,
   sendAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' }).optional(),
-  metadata: metadataSchema.optional(),
-  callbackUrl: httpUrl
+  expiresAt: z.iso
+    .datetime({ offset: true, error: 'must be an ISO 8601 date-time' })
     .optional()
-    .meta({ description: 'Signed POST of the record on sent, delivered, undelivered and dead.' }),
+    .meta({ description: 'Never sent after this instant; the message ends `expired` instead.' }),
+  ttlSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_TTL_SECONDS)
+    .optional()
+    .meta({ description: 'Instead of expiresAt: expires this many seconds after acceptance.' }),
+  metadata: metadataSchema.optional(),
+  callbackUrl: httpUrl.optional().meta({
+    description: 'Signed POST of the record on sent, delivered, undelivered, dead and expired.',
+  }),
 };
 
 /** Subscribe and bizsend only: send without a recorded consent grant (long-term templates). */
@@ -158,6 +172,10 @@ export interface Message {
   miniprogramState?: 'developer' | 'trial' | 'formal';
   lang?: 'zh_CN' | 'en_US' | 'zh_HK' | 'zh_TW';
   sendAt?: string;
+  /** Not sent after this instant: the message ends `expired` (the API resolves `ttlSeconds`). */
+  expiresAt?: string;
+  /** As asked; the API turns it into `expiresAt` and drops it. */
+  ttlSeconds?: number;
   metadata?: Record<string, string | number | boolean>;
   /** Where the final status is POSTed, signed with the caller's secret. */
   callbackUrl?: string;

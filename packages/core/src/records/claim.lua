@@ -21,16 +21,35 @@
   or changed and the answer is how long the pause has left, so a paused app's jobs are set aside
   without spending an attempt.
 
-  KEYS: record hash, optionally the app's pause marker.
-  ARGV: to, now, entryJson (the history entry without `attempt`), historyCap, nFrom, from…
-  Returns {1, previous, attempt, {field, value…}} on success, {0, current, appId} when the
-  status did not allow it, {-1} when the record does not exist, {2, '', pauseLeftMs} while the
-  app is paused.
+  With two more keys, the app's circuit breaker and its probe lock: while the breaker is open,
+  nothing is read or changed before its next probe time and the answer is how long is left; at
+  the probe time one claim (the first to take the probe lock, SET NX with a lease) goes ahead
+  as the probe and every other claim is answered the breaker's current probe interval. The
+  breaker's clock is Redis' (TIME), so every worker reads the same probe time.
+
+  KEYS: record hash, optionally the app's pause marker, optionally the breaker and probe lock.
+  ARGV: to, now, entryJson (the history entry without `attempt`), historyCap, nFrom, from…,
+        then with the breaker keys: probeLeaseMs, probeOwner
+  Returns {1, previous, attempt, {field, value…}, probe} on success (probe 1 when this claim is
+  the breaker's probe), {0, current, appId} when the status did not allow it, {-1} when the
+  record does not exist, {2, '', pauseLeftMs} while the app is paused, {3, '', waitMs} while
+  its breaker is open and this claim is not the probe.
 ]]
 --- @include "includes/append-history"
 if KEYS[2] then
   local pauseLeft = redis.call('PTTL', KEYS[2])
   if pauseLeft > 0 then return {2, '', pauseLeft} end
+end
+local breakerInterval = false
+if KEYS[3] then
+  local breaker = redis.call('HMGET', KEYS[3], 'probeAt', 'intervalMs')
+  if breaker[1] then
+    local t = redis.call('TIME')
+    local nowMs = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+    local probeAt = tonumber(breaker[1])
+    if nowMs < probeAt then return {3, '', probeAt - nowMs} end
+    breakerInterval = tonumber(breaker[2]) or 1000
+  end
 end
 local fields = redis.call('HGETALL', KEYS[1])
 if #fields == 0 then return {-1} end
@@ -48,6 +67,14 @@ for j = 1, tonumber(ARGV[5]) do
   if ARGV[5 + j] == current then allowed = true end
 end
 if not allowed then return {0, current, appId} end
+local probe = 0
+if breakerInterval then
+  local at = 6 + tonumber(ARGV[5])
+  if not redis.call('SET', KEYS[4], ARGV[at + 1], 'NX', 'PX', ARGV[at]) then
+    return {3, '', breakerInterval}
+  end
+  probe = 1
+end
 local attempt = tonumber(attempts or '0') + 1
 local entry = cjson.decode(ARGV[3])
 entry.attempt = attempt
@@ -64,4 +91,4 @@ if historyAt then
   table.remove(fields, historyAt)
   table.remove(fields, historyAt - 1)
 end
-return {1, current, attempt, fields}
+return {1, current, attempt, fields, probe}

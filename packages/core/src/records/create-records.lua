@@ -4,14 +4,15 @@
   worker has already moved on. Each record is one hash (its fields, the first history entry
   among them) with the retention TTL, plus an entry in its app's index, and joins its app's
   backlog (../apps/includes/app-backlog.lua); each app index drops the entries older than the
-  retention and takes the TTL too.
+  retention and takes the TTL too. A record scheduled for later lives the retention after its
+  `sendAt`: its own TTL is the retention plus its extra seconds.
 
   A created record is appended to the archive's change stream (includes/archive-change.lua) when
   the keys end with that stream's key.
 
   KEYS: per record, in order: record hash, app index, app pending, app rank (four keys each),
         then optionally the archive's change stream.
-  ARGV: ttlSeconds, then per record: createdMs, id, nFields, (field, value)…
+  ARGV: ttlSeconds, then per record: createdMs, id, extraSeconds, nFields, (field, value)…
   Returns, per record, the send priority of its job: its rank when it was created, the app's
   current rank (at least 1) when it already existed.
 ]]
@@ -28,12 +29,13 @@ for r = 0, math.floor(#KEYS / 4) - 1 do
   local indexKey = KEYS[4 * r + 2]
   local createdMs = tonumber(ARGV[a])
   local id = ARGV[a + 1]
-  local nFields = tonumber(ARGV[a + 2])
-  local first = a + 3
+  local extra = tonumber(ARGV[a + 2])
+  local nFields = tonumber(ARGV[a + 3])
+  local first = a + 4
   a = first + 2 * nFields
   if redis.call('EXISTS', hashKey) == 0 then
     redis.call('HSET', hashKey, unpack(ARGV, first, first + 2 * nFields - 1))
-    redis.call('EXPIRE', hashKey, ttl)
+    redis.call('EXPIRE', hashKey, ttl + extra)
     redis.call('ZADD', indexKey, createdMs, id)
     if newest[indexKey] == nil or newest[indexKey] < createdMs then
       newest[indexKey] = createdMs

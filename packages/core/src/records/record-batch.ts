@@ -73,7 +73,14 @@ export class RecordBatch {
       );
       const entry: HistoryEntry = { at: record.createdAt, event: record.status };
       const fields = [...encodeRecord(record, message), HISTORY_FIELD, JSON.stringify(entry)];
-      args.push(Date.parse(record.createdAt), record.id, fields.length / 2, ...fields);
+      const createdMs = Date.parse(record.createdAt);
+      args.push(
+        createdMs,
+        record.id,
+        extraSeconds(record, createdMs),
+        fields.length / 2,
+        ...fields,
+      );
     }
     if (this.store.changesKey !== undefined) {
       keys.push(this.store.changesKey);
@@ -98,4 +105,10 @@ export class RecordBatch {
       items.map(({ id }) => id),
     );
   }
+}
+
+/** How much longer than the retention a new record lives: until the retention after its `sendAt`. */
+function extraSeconds(record: NewRecord['record'], createdMs: number): number {
+  const sendAtMs = record.sendAt === undefined ? Number.NaN : Date.parse(record.sendAt);
+  return Number.isFinite(sendAtMs) ? Math.max(0, Math.ceil((sendAtMs - createdMs) / 1000)) : 0;
 }

@@ -49,6 +49,7 @@ export function decodeRecord(hash: Record<string, string>): StoredMessage {
     updatedAt: hash.updatedAt ?? '',
     sentAt: hash.sentAt,
     sendAt: hash.sendAt,
+    expiresAt: hash.expiresAt,
     nextAttemptAt: hash.nextAttemptAt,
     caller: hash.caller ?? '',
     metadata: parse('metadata'),

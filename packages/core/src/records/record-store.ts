@@ -91,20 +91,39 @@ export interface ClaimRequest {
   at?: Date;
   /** The message's app: while it is paused the claim answers `pausedMs` and changes nothing. */
   appId?: string;
+  /**
+   * With `appId`: read the app's circuit breaker too. While it is open the claim answers
+   * `breakerMs` and changes nothing, except for the one claim that becomes its probe (`probe`),
+   * which holds the probe lock for `probeLeaseMs` or until the probe's outcome is recorded.
+   */
+  breaker?: { probeLeaseMs: number };
 }
 
 /** The outcome of a claim: the record after the change (without its history), or why not. */
 export type ClaimResult =
-  | { ok: true; previous: MessageStatus; attempt: number; stored: StoredMessage }
-  | { ok: false; current: MessageStatus | undefined; appId?: string; pausedMs?: undefined }
-  | { ok: false; current?: undefined; pausedMs: number };
+  | { ok: true; previous: MessageStatus; attempt: number; stored: StoredMessage; probe: boolean }
+  | {
+      ok: false;
+      current: MessageStatus | undefined;
+      appId?: string;
+      pausedMs?: undefined;
+      breakerMs?: undefined;
+    }
+  | { ok: false; current?: undefined; pausedMs: number; breakerMs?: undefined }
+  | { ok: false; current?: undefined; pausedMs?: undefined; breakerMs: number };
 
 type TransitionAnswer = [number, string, (string | number | null)?];
 
 /** A script about one record, bound one call at a time or per turn. */
 type RecordScript = Pick<BoundScript, 'run'>;
 
-type ClaimAnswer = [code: number, status?: string, third?: number | string, fields?: string[]];
+type ClaimAnswer = [
+  code: number,
+  status?: string,
+  third?: number | string,
+  fields?: string[],
+  probe?: number,
+];
 
 /**
  * The delivery-record store shared by api and worker: one Redis hash per message (with the
@@ -220,19 +239,31 @@ export class RecordStore {
     // The entry without its attempt, which only the script knows; the script adds it.
     const entry = JSON.stringify({ at, ...request.event });
     const keys = [this.recordKey(id)];
-    if (request.appId !== undefined) {
-      keys.push(appKeys(this.keyspace, request.appId).pause);
-    }
-    const [code, status, third, fields] = (await this.claimScript.run(keys, [
+    const args: Array<string | number> = [
       request.to,
       at,
       entry,
       this.historyCap,
       request.from.length,
       ...request.from,
-    ])) as ClaimAnswer;
+    ];
+    if (request.appId !== undefined) {
+      const app = appKeys(this.keyspace, request.appId);
+      keys.push(app.pause);
+      if (request.breaker) {
+        keys.push(app.breaker, app.breakerProbe);
+        args.push(request.breaker.probeLeaseMs, id);
+      }
+    }
+    const [code, status, third, fields, probe] = (await this.claimScript.run(
+      keys,
+      args,
+    )) as ClaimAnswer;
     if (code === 2) {
       return { ok: false, pausedMs: Number(third) };
+    }
+    if (code === 3) {
+      return { ok: false, breakerMs: Number(third) };
     }
     if (code !== 1) {
       return {
@@ -250,6 +281,7 @@ export class RecordStore {
       previous: status as MessageStatus,
       attempt: Number(third),
       stored: decodeRecord(hash),
+      probe: probe === 1,
     };
   }
 }

@@ -12,6 +12,7 @@ export const MESSAGE_STATUSES = [
   'undelivered',
   'dead',
   'cancelled',
+  'expired',
 ] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
@@ -50,6 +51,10 @@ export const deliveryRecordSchema = z.object({
   updatedAt: z.string(),
   sentAt: z.string().optional(),
   sendAt: z.string().optional(),
+  expiresAt: z
+    .string()
+    .optional()
+    .meta({ description: 'Not sent after this instant (from expiresAt or ttlSeconds).' }),
   nextAttemptAt: z.string().optional(),
   caller: z.string(),
   metadata: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),

@@ -6,15 +6,16 @@ import type { MessageStatus } from './record.schema';
  * (e.g. a `sending` re-run after a crash) is always allowed and only adds history.
  */
 export const STATUS_EDGES: Readonly<Record<MessageStatus, readonly MessageStatus[]>> = {
-  scheduled: ['queued', 'sending', 'cancelled'],
-  queued: ['sending', 'cancelled', 'dead'],
-  sending: ['sent', 'retrying', 'dead'],
-  retrying: ['sending', 'cancelled', 'dead'],
+  scheduled: ['queued', 'sending', 'cancelled', 'expired'],
+  queued: ['sending', 'cancelled', 'dead', 'expired'],
+  sending: ['sent', 'retrying', 'dead', 'expired'],
+  retrying: ['sending', 'cancelled', 'dead', 'expired'],
   sent: ['delivered', 'undelivered'],
   dead: ['queued'],
   delivered: [],
   undelivered: [],
   cancelled: [],
+  expired: [],
 };
 
 /** Whether a record may move from `from` to `to`. */

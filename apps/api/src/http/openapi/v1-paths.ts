@@ -28,7 +28,7 @@ export function registerV1Paths(registry: OpenAPIRegistry): void {
     tags: ['messages'],
     summary: 'Enqueue one message',
     description:
-      'Validated strictly (unknown fields are 400); subscribe, bizsend and category-template data values are checked against WeChat’s rules for the key’s type prefix. `sendAt` schedules it (status `scheduled`). An `appId` outside the caller’s scope (an `API_KEYS` entry with an app list) is 404.',
+      'Validated strictly (unknown fields are 400); subscribe, bizsend and category-template data values are checked against WeChat’s rules for the key’s type prefix. `sendAt` schedules it (status `scheduled`; more than `SEND_AT_MAX_DAYS` ahead is 400 naming `sendAt`); `expiresAt` or `ttlSeconds` is the instant after which it is never sent (status `expired`). An `appId` outside the caller’s scope (an `API_KEYS` entry with an app list) is 404.',
     security,
     request: {
       headers: idempotencyHeadersSchema,

@@ -1,8 +1,8 @@
 --[[
   transitionRecord(key, argv): moves the record hash `key` from one of the allowed statuses to a
   new one, atomically: a worker marking `sent` and an API cancelling cannot both win. Sets and
-  deletes fields, appends one history entry (capped) to the record's history field and refreshes
-  the retention TTL of the record, which is one key. The read (HMGET) also fetches the history
+  deletes fields, appends one history entry (capped) to the record's history field and extends
+  the retention TTL of the record, which is one key, to at least the retention from now. The read (HMGET) also fetches the history
   and the attempt count, so the new history and count are written with the other fields in one
   HSET, and fields to delete are deleted (in one HDEL) only when the read found them: a `sent`
   costs Redis three commands (HMGET, HSET, EXPIRE).
@@ -51,7 +51,9 @@ local function transitionRecord(key, argv, backlog, changesKey)
   if #present > 0 then
     redis.call('HDEL', key, unpack(present))
   end
-  redis.call('EXPIRE', key, argv[5])
+  -- GT: a change never shortens the life a record already has (a record scheduled for later
+  -- lives the retention after its sendAt, whatever changes before it).
+  redis.call('EXPIRE', key, argv[5], 'GT')
   archiveChange(changesKey, key)
   local rank = false
   if backlog then
