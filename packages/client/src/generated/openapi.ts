@@ -16,7 +16,7 @@ export interface paths {
         put?: never;
         /**
          * Enqueue one message
-         * @description Validated strictly (unknown fields are 400); subscribe, bizsend and category-template data values are checked against WeChat’s rules for the key’s type prefix. `sendAt` schedules it (status `scheduled`). An `appId` outside the caller’s scope (an `API_KEYS` entry with an app list) is 404.
+         * @description Validated strictly (unknown fields are 400); subscribe, bizsend and category-template data values are checked against WeChat’s rules for the key’s type prefix. `sendAt` schedules it (status `scheduled`; more than `SEND_AT_MAX_DAYS` ahead is 400 naming `sendAt`); `expiresAt` or `ttlSeconds` is the instant after which it is never sent (status `expired`). An `appId` outside the caller’s scope (an `API_KEYS` entry with an app list) is 404.
          */
         post: operations["sendMessage"];
         delete?: never;
@@ -609,11 +609,18 @@ export interface components {
             };
             /** Format: date-time */
             sendAt?: string;
+            /**
+             * Format: date-time
+             * @description Never sent after this instant; the message ends `expired` instead.
+             */
+            expiresAt?: string;
+            /** @description Instead of expiresAt: expires this many seconds after acceptance. */
+            ttlSeconds?: number;
             /** @description Echoed on the record and in callbacks. Keys of at most 64 characters; string values of at most 1024; at most 4096 bytes as JSON in all (not expressible in JSON Schema: 400 naming metadata). */
             metadata?: {
                 [key: string]: string | number | boolean;
             };
-            /** @description Signed POST of the record on sent, delivered, undelivered and dead. */
+            /** @description Signed POST of the record on sent, delivered, undelivered, dead and expired. */
             callbackUrl?: string;
             url?: string;
             miniprogram?: {
@@ -692,11 +699,18 @@ export interface components {
             };
             /** Format: date-time */
             sendAt?: string;
+            /**
+             * Format: date-time
+             * @description Never sent after this instant; the message ends `expired` instead.
+             */
+            expiresAt?: string;
+            /** @description Instead of expiresAt: expires this many seconds after acceptance. */
+            ttlSeconds?: number;
             /** @description Echoed on the record and in callbacks. Keys of at most 64 characters; string values of at most 1024; at most 4096 bytes as JSON in all (not expressible in JSON Schema: 400 naming metadata). */
             metadata?: {
                 [key: string]: string | number | boolean;
             };
-            /** @description Signed POST of the record on sent, delivered, undelivered and dead. */
+            /** @description Signed POST of the record on sent, delivered, undelivered, dead and expired. */
             callbackUrl?: string;
             page?: string;
             /** @enum {string} */
@@ -775,11 +789,18 @@ export interface components {
             };
             /** Format: date-time */
             sendAt?: string;
+            /**
+             * Format: date-time
+             * @description Never sent after this instant; the message ends `expired` instead.
+             */
+            expiresAt?: string;
+            /** @description Instead of expiresAt: expires this many seconds after acceptance. */
+            ttlSeconds?: number;
             /** @description Echoed on the record and in callbacks. Keys of at most 64 characters; string values of at most 1024; at most 4096 bytes as JSON in all (not expressible in JSON Schema: 400 naming metadata). */
             metadata?: {
                 [key: string]: string | number | boolean;
             };
-            /** @description Signed POST of the record on sent, delivered, undelivered and dead. */
+            /** @description Signed POST of the record on sent, delivered, undelivered, dead and expired. */
             callbackUrl?: string;
             page?: string;
             miniprogram?: {
@@ -803,7 +824,7 @@ export interface components {
             toUser: string;
             templateId: string;
             /** @enum {string} */
-            status: "queued" | "scheduled" | "sending" | "retrying" | "sent" | "delivered" | "undelivered" | "dead" | "cancelled";
+            status: "queued" | "scheduled" | "sending" | "retrying" | "sent" | "delivered" | "undelivered" | "dead" | "cancelled" | "expired";
             attempts: number;
             /** @description WeChat's 64-bit msgid, as a string so no digit is lost. */
             wechatMsgId?: string;
@@ -815,6 +836,8 @@ export interface components {
             updatedAt: string;
             sentAt?: string;
             sendAt?: string;
+            /** @description Not sent after this instant (from expiresAt or ttlSeconds). */
+            expiresAt?: string;
             nextAttemptAt?: string;
             caller: string;
             metadata?: {
