@@ -15,6 +15,7 @@ import {
   APP_ID,
   BILLING_KEY,
   OPS_KEY,
+  OTHER_APP_ID,
   ORDERS_KEY,
   bearer,
   startTestApi,
@@ -186,5 +187,35 @@ describe('without an archive', () => {
       .expect(202);
 
     expect(await bare.redis.exists(bare.keyspace.key('archive-changes'))).toBe(0);
+  });
+});
+
+describe('callers scoped to apps (#18)', () => {
+  const SCOPED_KEY = 'orders-scoped-history-key-01';
+  let scoped: TestApi;
+
+  beforeAll(async () => {
+    scoped = await startTestApi({
+      archive: new ArchiveSearch(archive.db),
+      appIds: [APP_ID, OTHER_APP_ID],
+      apiKeys: [{ name: 'orders', key: SCOPED_KEY, appIds: [APP_ID] }],
+    });
+  });
+
+  afterAll(async () => {
+    await scoped.close();
+  });
+
+  it('when a scoped caller asks for stats or a search of an app outside its scope, then 404; of its own app, 200', async () => {
+    const stats = await request(scoped.app)
+      .get(`/v1/stats?appId=${OTHER_APP_ID}`)
+      .set(bearer(SCOPED_KEY));
+    const search = await request(scoped.app)
+      .get(`/v1/messages?appId=${OTHER_APP_ID}`)
+      .set(bearer(SCOPED_KEY));
+    const own = await request(scoped.app).get(`/v1/stats?appId=${APP_ID}`).set(bearer(SCOPED_KEY));
+
+    expect([stats.status, search.status, own.status]).toEqual([404, 404, 200]);
+    expect(stats.body).toMatchObject({ error: { code: 'not_found' } });
   });
 });

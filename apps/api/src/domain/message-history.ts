@@ -144,12 +144,18 @@ export class MessageHistory {
     return this.deps.search;
   }
 
-  /** The filter narrowed to what the viewer may see. */
+  /**
+   * The filter narrowed to what the viewer may see.
+   * @throws NotFoundError for an `appId` outside the caller's apps, as a send for it is (#18)
+   */
   private scoped(filter: ArchiveFilter, viewer: Viewer): ArchiveFilter {
     if (viewer.isAdmin) {
       return filter;
     }
     const scope = scopeOf(viewer);
+    if (filter.appId !== undefined && !scope.mayUse(filter.appId)) {
+      throw new NotFoundError(`No app ${filter.appId} for this caller`);
+    }
     const every = this.deps.apps.list().map((app) => app.appId);
     const within = scope.within(every);
     return {
