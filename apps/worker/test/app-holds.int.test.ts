@@ -80,7 +80,10 @@ describe('one send queue for every app: holds and fairness (in process, real Red
       ),
     );
     const quotaId = ids[500]!;
-    const paused = await w.waitForEvent(quotaId, 'paused');
+    const paused = await eventually(async () => {
+      const record = await w!.records.get(quotaId);
+      return record?.history.some((h) => h.event === 'paused') ? record : undefined;
+    }, 'the quota app’s message to be paused');
     const later = await w.enqueueMany(5, { appId: quota.appId, toUser: 'oHolds1000later' });
     await eventually(() => allSent(ids.filter((id) => id !== quotaId)), 'the other 999 to be sent');
     await eventually(async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import {
   classifyErrcode,
   ERRCODE_CATALOGUE,
+  OPEN_PLATFORM_ERRCODES,
   TRANSPORT_ERRCODES,
   type ErrcodeClass,
 } from '../src/errors/errcode-catalogue';
@@ -13,6 +14,12 @@ const ROWS: [number, ErrcodeClass, ErrcodeClass][] = [
   [TRANSPORT_ERRCODES.http_status, 'transient', 'transient'],
   [TRANSPORT_ERRCODES.connection, 'transient', 'transient'],
   [TRANSPORT_ERRCODES.invalid_body, 'transient', 'transient'],
+  // Open Platform (#21): our pseudo-codes for what a component cannot do yet, and WeChat's
+  // refusal of an authorizer_refresh_token — configuration to fix, never retried in a loop.
+  [OPEN_PLATFORM_ERRCODES.ticketMissing, 'config', 'config'],
+  [OPEN_PLATFORM_ERRCODES.notAuthorized, 'config', 'config'],
+  [OPEN_PLATFORM_ERRCODES.unknownComponent, 'config', 'config'],
+  [61023, 'config', 'config'],
   [40001, 'token', 'config'],
   [40014, 'token', 'config'],
   [41001, 'token', 'config'],
