@@ -607,14 +607,17 @@ export interface components {
                     value: string;
                 });
             };
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description Not sent before this instant (a past one: at once). At most SEND_AT_MAX_DAYS (default 30) days ahead, else 400 naming sendAt — a bound relative to now, which JSON Schema cannot state.
+             */
             sendAt?: string;
             /**
              * Format: date-time
-             * @description Never sent after this instant; the message ends `expired` instead.
+             * @description Never sent after this instant; the message ends `expired` instead. Must be in the future and after sendAt; not together with ttlSeconds (400 naming the field).
              */
             expiresAt?: string;
-            /** @description Instead of expiresAt: expires this many seconds after acceptance. */
+            /** @description Instead of expiresAt: expires this many seconds after acceptance (and after sendAt). Not together with expiresAt (400 naming ttlSeconds). */
             ttlSeconds?: number;
             /** @description Echoed on the record and in callbacks. Keys of at most 64 characters; string values of at most 1024; at most 4096 bytes as JSON in all (not expressible in JSON Schema: 400 naming metadata). */
             metadata?: {
@@ -697,14 +700,17 @@ export interface components {
                     value: string;
                 });
             };
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description Not sent before this instant (a past one: at once). At most SEND_AT_MAX_DAYS (default 30) days ahead, else 400 naming sendAt — a bound relative to now, which JSON Schema cannot state.
+             */
             sendAt?: string;
             /**
              * Format: date-time
-             * @description Never sent after this instant; the message ends `expired` instead.
+             * @description Never sent after this instant; the message ends `expired` instead. Must be in the future and after sendAt; not together with ttlSeconds (400 naming the field).
              */
             expiresAt?: string;
-            /** @description Instead of expiresAt: expires this many seconds after acceptance. */
+            /** @description Instead of expiresAt: expires this many seconds after acceptance (and after sendAt). Not together with expiresAt (400 naming ttlSeconds). */
             ttlSeconds?: number;
             /** @description Echoed on the record and in callbacks. Keys of at most 64 characters; string values of at most 1024; at most 4096 bytes as JSON in all (not expressible in JSON Schema: 400 naming metadata). */
             metadata?: {
@@ -787,14 +793,17 @@ export interface components {
                     value: string;
                 });
             };
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description Not sent before this instant (a past one: at once). At most SEND_AT_MAX_DAYS (default 30) days ahead, else 400 naming sendAt — a bound relative to now, which JSON Schema cannot state.
+             */
             sendAt?: string;
             /**
              * Format: date-time
-             * @description Never sent after this instant; the message ends `expired` instead.
+             * @description Never sent after this instant; the message ends `expired` instead. Must be in the future and after sendAt; not together with ttlSeconds (400 naming the field).
              */
             expiresAt?: string;
-            /** @description Instead of expiresAt: expires this many seconds after acceptance. */
+            /** @description Instead of expiresAt: expires this many seconds after acceptance (and after sendAt). Not together with expiresAt (400 naming ttlSeconds). */
             ttlSeconds?: number;
             /** @description Echoed on the record and in callbacks. Keys of at most 64 characters; string values of at most 1024; at most 4096 bytes as JSON in all (not expressible in JSON Schema: 400 naming metadata). */
             metadata?: {

@@ -88,18 +88,21 @@ const common = {
   toUser: openId,
   templateId,
   data: dataSchema,
-  sendAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' }).optional(),
+  sendAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' }).optional().meta({
+    description:
+      'Not sent before this instant (a past one: at once). At most SEND_AT_MAX_DAYS (default 30) days ahead, else 400 naming sendAt — a bound relative to now, which JSON Schema cannot state.',
+  }),
   expiresAt: z.iso
     .datetime({ offset: true, error: 'must be an ISO 8601 date-time' })
     .optional()
-    .meta({ description: 'Never sent after this instant; the message ends `expired` instead.' }),
-  ttlSeconds: z
-    .number()
-    .int()
-    .min(1)
-    .max(MAX_TTL_SECONDS)
-    .optional()
-    .meta({ description: 'Instead of expiresAt: expires this many seconds after acceptance.' }),
+    .meta({
+      description:
+        'Never sent after this instant; the message ends `expired` instead. Must be in the future and after sendAt; not together with ttlSeconds (400 naming the field).',
+    }),
+  ttlSeconds: z.number().int().min(1).max(MAX_TTL_SECONDS).optional().meta({
+    description:
+      'Instead of expiresAt: expires this many seconds after acceptance (and after sendAt). Not together with expiresAt (400 naming ttlSeconds).',
+  }),
   metadata: metadataSchema.optional(),
   callbackUrl: httpUrl.optional().meta({
     description: 'Signed POST of the record on sent, delivered, undelivered, dead and expired.',
