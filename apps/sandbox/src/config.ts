@@ -3,6 +3,8 @@ import type { LogLevel } from './logger';
 import { eventTargetProblem } from './events/event-target';
 import type { EventTarget } from './events/event-target';
 import type { SandboxApp } from './types';
+import { componentProblem, toSandboxComponent } from './component/component-config';
+import type { SandboxComponent } from './component/component-platform';
 
 /** The sandbox process's configuration, read from the environment once at start-up. */
 export interface SandboxConfig {
@@ -14,6 +16,8 @@ export interface SandboxConfig {
   eventDelayMs: number;
   /** From `SANDBOX_EVENTS`: a JSON object of event targets by appid. */
   eventTargets: Record<string, EventTarget>;
+  /** From `SANDBOX_COMPONENTS`: Open Platform components (third-party platforms). */
+  components: SandboxComponent[];
   logLevel: LogLevel;
 }
 
@@ -88,6 +92,36 @@ function parseEventTargets(
   return parsed as Record<string, EventTarget>;
 }
 
+function parseComponents(raw: string | undefined): SandboxComponent[] {
+  if (raw === undefined || raw.trim() === '') {
+    return [];
+  }
+  const example =
+    'expected JSON: [{"componentAppId":"…","componentSecret":"…","token":"…","encodingAesKey":"…","authEventUrl":"…","ticketIntervalS":600}]';
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError('SANDBOX_COMPONENTS', example);
+  }
+  if (!Array.isArray(parsed)) {
+    throw new ConfigError('SANDBOX_COMPONENTS', example);
+  }
+  const seen = new Set<string>();
+  return parsed.map((entry: unknown, i) => {
+    const problem = componentProblem(entry);
+    if (problem) {
+      throw new ConfigError('SANDBOX_COMPONENTS', `[${i}]: ${problem}`);
+    }
+    const component = toSandboxComponent(entry as Record<string, unknown>);
+    if (seen.has(component.componentAppId)) {
+      throw new ConfigError('SANDBOX_COMPONENTS', `${component.componentAppId} appears twice`);
+    }
+    seen.add(component.componentAppId);
+    return component;
+  });
+}
+
 /**
  * Parses the sandbox's environment.
  *
@@ -114,6 +148,7 @@ export function parseSandboxEnv(env: NodeJS.ProcessEnv): SandboxConfig {
       600_000,
     ),
     eventTargets: parseEventTargets(env.SANDBOX_EVENTS, apps),
+    components: parseComponents(env.SANDBOX_COMPONENTS),
     logLevel,
   };
 }

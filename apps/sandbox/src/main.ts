@@ -15,9 +15,9 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createSandboxLogger(config.logLevel);
-  const { apps, port, host, tokenTtlS, latencyMs, eventDelayMs, eventTargets } = config;
+  const { apps, port, host, tokenTtlS, latencyMs, eventDelayMs, eventTargets, components } = config;
   const sandbox = await startSandbox({
-    ...{ apps, port, host, tokenTtlS, latencyMs, eventDelayMs, eventTargets },
+    ...{ apps, port, host, tokenTtlS, latencyMs, eventDelayMs, eventTargets, components },
     logger,
   });
   logger.info('sandbox listening', {
@@ -26,6 +26,7 @@ async function main(): Promise<void> {
     host,
     apps: apps.map((a) => a.appId),
     eventTargets: Object.keys(eventTargets),
+    components: components.map((c) => c.componentAppId),
   });
 
   let stopping = false;

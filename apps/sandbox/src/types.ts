@@ -25,6 +25,8 @@ export interface SandboxApp {
   appId: string;
   /** The AppSecret; `/cgi-bin/token` answers 40125 for any other value. */
   appSecret: string;
+  /** What `api_get_authorizer_info` describes it as. @defaultValue 'official_account' */
+  kind?: 'official_account' | 'mini_program';
 }
 
 /** A value in a message's `data`, normalised to WeChat's `{ value }` shape. */

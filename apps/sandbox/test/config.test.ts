@@ -16,6 +16,7 @@ describe('sandbox config', () => {
       latencyMs: 0,
       eventDelayMs: 100,
       eventTargets: {},
+      components: [],
       logLevel: 'info',
     });
   });
@@ -54,5 +55,32 @@ describe('sandbox config', () => {
     expect(config.eventTargets).toEqual({
       wx1: { url: 'http://127.0.0.1:3000/wechat/events', token: 'tok123' },
     });
+  });
+
+  it('when SANDBOX_COMPONENTS lists a component, then it is parsed with its push URL and ticket interval', () => {
+    const component = {
+      componentAppId: 'wxcomponent0001',
+      componentSecret: 'secret',
+      token: 'tok',
+      encodingAesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
+      authEventUrl: 'http://127.0.0.1:3000/wechat/component/wxcomponent0001',
+      ticketIntervalS: 600,
+    };
+    const config = parseSandboxEnv({
+      WECHAT_APPS: 'wx1:s1',
+      SANDBOX_COMPONENTS: JSON.stringify([component]),
+    });
+
+    expect(config.components).toEqual([component]);
+  });
+
+  it('when a SANDBOX_COMPONENTS entry has a short key, then the error names the variable and the entry', () => {
+    const bad = JSON.stringify([
+      { componentAppId: 'wxc', componentSecret: 's', token: 't', encodingAesKey: 'short' },
+    ]);
+
+    expect(() => parseSandboxEnv({ WECHAT_APPS: 'wx1:s1', SANDBOX_COMPONENTS: bad })).toThrow(
+      'config error: SANDBOX_COMPONENTS: [0]: encodingAesKey must be 43 letters and digits',
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { TEST_REDIS_URL, waitFor } from '@wechat-dispatch/testkit';
+import { authorizeMerchant, registeredApp } from './helpers/open-platform';
 import { API_KEY, startStack, templateBody, type Stack } from './helpers/stack';
 
 const COMPONENT = {
@@ -12,15 +13,20 @@ const COMPONENT = {
 /** Merchant accounts WeChat (the sandbox) knows; the platform never holds their secrets. */
 const MERCHANT = { appId: 'wxmerchantapp00001', appSecret: 'merchant-secret-never-used-1' };
 const DIRECT = { appId: 'wxdirectapp0000001', appSecret: 'direct-secret-0001' };
+/** A mini program, and an official account whose permissions change. */
+const MINI = { appId: 'wxmerchantmini0001', appSecret: 'unused-2', kind: 'mini_program' as const };
+const CHANGING = { appId: 'wxmerchantperm0001', appSecret: 'unused-3' };
 const SECRETS_KEY = Buffer.alloc(32, 21).toString('base64');
 
 describe('Open Platform: a third-party platform sends for authorizers (real processes + sandbox)', () => {
   let stack: Stack;
+  /** Messages queued for MERCHANT while it had withdrawn its authorization. */
+  let waiting: string[] = [];
   const headers = { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' };
 
   beforeAll(async () => {
     stack = await startStack({
-      apps: [DIRECT, MERCHANT],
+      apps: [DIRECT, MERCHANT, MINI, CHANGING],
       workerApps: [DIRECT],
       workers: 2,
       sandbox: { components: [{ ...COMPONENT }] },
@@ -172,6 +178,8 @@ describe('Open Platform: a third-party platform sends for authorizers (real proc
     await new Promise((resolve) => setTimeout(resolve, Date.parse(sendAt) - Date.now() + 3000));
     const records = await Promise.all(queued.map((id) => stack.record(id)));
 
+    waiting = queued;
+
     expect(refused.error.code).toBe('app_disabled');
     expect(records.every((r) => ['scheduled', 'queued'].includes(r.status as string))).toBe(true);
     expect(stack.sandbox.messages({ appid: MERCHANT.appId })).toHaveLength(1);
@@ -179,4 +187,64 @@ describe('Open Platform: a third-party platform sends for authorizers (real proc
     expect(logs).not.toContain(COMPONENT.componentSecret);
     expect(logs).not.toContain('refreshtoken@@@');
   });
+
+  it('when the merchant authorizes again, then the messages that waited are sent', async () => {
+    await authorizeMerchant(stack, COMPONENT.componentAppId, MERCHANT.appId);
+    const app = await registeredApp(stack, MERCHANT.appId, (a) => a.enabled === true);
+    const records = await stack.waitForStatus(waiting, ['sent'], 30000);
+
+    expect(app).toMatchObject({ tokenSource: 'component', kind: 'official_account' });
+    expect(records).toHaveLength(waiting.length);
+    expect(stack.sandbox.messages({ appid: MERCHANT.appId })).toHaveLength(1 + waiting.length);
+    expect(stack.sandbox.platform.stats().refreshRejected).toBe(0);
+  });
+
+  it('when a mini program authorizes, then api_get_authorizer_info makes it a mini_program', async () => {
+    await authorizeMerchant(stack, COMPONENT.componentAppId, MINI.appId);
+    const app = await registeredApp(stack, MINI.appId);
+
+    expect(app).toMatchObject({ kind: 'mini_program', enabled: true, tokenSource: 'component' });
+  });
+
+  it('when an official account withdraws the notification permission (updateauthorized), then it is disabled until it grants it again', async () => {
+    await authorizeMerchant(stack, COMPONENT.componentAppId, CHANGING.appId);
+    await registeredApp(stack, CHANGING.appId, (a) => a.enabled === true);
+    // The merchant edits its authorization: everything but 群发与通知 (7).
+    const withdraw = await stack.sandbox.platform.authorize(
+      COMPONENT.componentAppId,
+      await preAuth(),
+      CHANGING.appId,
+      [1, 2, 3],
+    );
+    const narrowed = await registeredApp(stack, CHANGING.appId, (a) => a.enabled === false);
+    const refused = await waitFor(
+      async () => {
+        const res = await stack.post(templateBody('oPermission00001', CHANGING.appId));
+        return res.status === 409 ? res.status : undefined;
+      },
+      { intervalMs: 100, timeoutMs: 5000, description: 'the API to refuse the narrowed account' },
+    );
+    await authorizeMerchant(stack, COMPONENT.componentAppId, CHANGING.appId);
+    const widened = await registeredApp(stack, CHANGING.appId, (a) => a.enabled === true);
+    const id = await waitFor(
+      async () => {
+        const res = await stack.post(templateBody('oPermission00002', CHANGING.appId));
+        return res.status === 202 ? ((await res.json()) as { id: string }).id : undefined;
+      },
+      { intervalMs: 100, timeoutMs: 5000, description: 'the API to accept the account again' },
+    );
+    const [record] = await stack.waitForStatus([id], ['sent'], 20000);
+
+    expect('authCode' in withdraw).toBe(true);
+    expect(narrowed.funcScopes).toEqual([1, 2, 3]);
+    expect(refused).toBe(409);
+    expect(widened.funcScopes).toContain(7);
+    expect(record).toMatchObject({ status: 'sent' });
+  });
+
+  async function preAuth(): Promise<string> {
+    const res = await authorizeUrl();
+    const { url } = (await res.json()) as { url: string };
+    return new URL(url).searchParams.get('pre_auth_code')!;
+  }
 });

@@ -115,3 +115,4 @@ export type {
   ComponentView,
 } from './components/component-record';
 export { componentKeys, type ComponentKeys } from './components/component-keys';
+export { NOTIFICATION_FUNC_SCOPE, mayDeliverMessages } from './components/authorizer-permissions';

@@ -5,7 +5,13 @@ export { isWeChatError } from './errors/is-wechat-error';
 export { WeChatClient, type WeChatClientOptions } from './wechat-client';
 export type { MessageData, MiniprogramLink, SendResult } from './endpoints/endpoint-context';
 export type { AccessTokenResult } from './endpoints/token';
-export { COMPONENT_PATHS, type AuthorizerTokens, type PreAuthCode } from './endpoints/component';
+export {
+  COMPONENT_PATHS,
+  type AuthorizationGrant,
+  type AuthorizerTokens,
+  type PreAuthCode,
+} from './endpoints/component';
+export { AUTHORIZER_INFO_PATH, type AuthorizerInfo } from './endpoints/authorizer-info';
 export { OPEN_PLATFORM_ERRCODES } from './errors/errcode-catalogue';
 export {
   authorizerGrant,

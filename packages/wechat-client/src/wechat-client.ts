@@ -10,9 +10,11 @@ import {
   getAuthorizerToken,
   getComponentToken,
   queryAuth,
+  type AuthorizationGrant,
   type AuthorizerTokens,
   type PreAuthCode,
 } from './endpoints/component';
+import { getAuthorizerInfo, type AuthorizerInfo } from './endpoints/authorizer-info';
 
 /** Options of {@link WeChatClient}. */
 export interface WeChatClientOptions {
@@ -83,8 +85,17 @@ export class WeChatClient {
     componentToken: string,
     componentAppId: string,
     authorizationCode: string,
-  ): Promise<AuthorizerTokens> {
+  ): Promise<AuthorizationGrant> {
     return queryAuth(this.ctx, componentToken, componentAppId, authorizationCode);
+  }
+
+  /** `POST /cgi-bin/component/api_get_authorizer_info`: kind and granted permission sets. */
+  getAuthorizerInfo(
+    componentToken: string,
+    componentAppId: string,
+    authorizerAppId: string,
+  ): Promise<AuthorizerInfo> {
+    return getAuthorizerInfo(this.ctx, componentToken, componentAppId, authorizerAppId);
   }
 
   /** `POST /cgi-bin/component/api_authorizer_token`: refresh an authorizer's token. */

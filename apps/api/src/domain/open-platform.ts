@@ -6,7 +6,12 @@ import {
   ValidationError,
   type Logger,
 } from '@wechat-dispatch/shared';
-import type { AppRegistryStore, ComponentCredentials, ComponentStore } from '@wechat-dispatch/core';
+import {
+  mayDeliverMessages,
+  type AppRegistryStore,
+  type ComponentCredentials,
+  type ComponentStore,
+} from '@wechat-dispatch/core';
 import {
   WeChatApiError,
   isWeChatError,
@@ -182,19 +187,48 @@ export class OpenPlatform {
       const auth = await this.deps.client.queryAuth(token, componentAppId, code);
       // The refresh token first: an authorizer in the registry always has one.
       await store.setRefreshToken(componentAppId, auth.authorizerAppId, auth.refreshToken);
+      const kind = await this.kindOf(token, componentAppId, auth.authorizerAppId);
+      const enabled = mayDeliverMessages(kind, auth.funcScopes);
       const { created } = await this.deps.registry.putAuthorizer(auth.authorizerAppId, {
         componentAppId,
+        kind,
+        funcScopes: auth.funcScopes,
+        enabled,
       });
       await store.settleAuthCode(componentAppId, code, auth.authorizerAppId, CODE_CLAIM_SECONDS);
-      this.deps.logger.info('authorizer stored', {
-        componentAppId,
-        authorizerAppId: auth.authorizerAppId,
-        created,
-      });
+      const meta = { componentAppId, authorizerAppId: auth.authorizerAppId, created, kind };
+      if (enabled) {
+        this.deps.logger.info('authorizer stored', { ...meta, funcScopes: auth.funcScopes });
+      } else {
+        // Its messages wait (held) until the merchant grants the permission again.
+        this.deps.logger.warn('authorizer stored disabled: notification permission not granted', {
+          ...meta,
+          funcScopes: auth.funcScopes,
+        });
+      }
       return auth.authorizerAppId;
     } catch (err: unknown) {
       await store.releaseAuthCode(componentAppId, code).catch(() => undefined);
       throw err;
+    }
+  }
+
+  /** The authorizer's kind from `api_get_authorizer_info`; undefined (logged) if WeChat fails. */
+  private async kindOf(
+    token: string,
+    componentAppId: string,
+    authorizerAppId: string,
+  ): Promise<'official_account' | 'mini_program' | undefined> {
+    try {
+      const info = await this.deps.client.getAuthorizerInfo(token, componentAppId, authorizerAppId);
+      return info.kind;
+    } catch (err: unknown) {
+      this.deps.logger.warn('authorizer info not read: kind left unset', {
+        componentAppId,
+        authorizerAppId,
+        err,
+      });
+      return undefined;
     }
   }
 

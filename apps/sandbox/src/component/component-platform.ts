@@ -41,7 +41,16 @@ interface Authorization {
   current: string;
   /** The one before: still accepted until `current` was used once (WeChat's overlap). */
   previous?: string;
+  /** The permission sets (权限集 ids) the merchant granted. */
+  funcScopes: number[];
 }
+
+/**
+ * The permission sets a merchant grants unless told otherwise: message management (1), user
+ * management (2), account services (3), web services (4), mass sending and notifications (7,
+ * which template messages need), material (11), menus (15).
+ */
+export const DEFAULT_FUNC_SCOPES: readonly number[] = [1, 2, 3, 4, 7, 11, 15];
 
 const token = (bytes = 32) => randomBytes(bytes).toString('base64url');
 const PRE_AUTH_CODE_S = 1800;
@@ -64,7 +73,7 @@ export class ComponentPlatform {
   private readonly preAuthCodes = new Map<string, { id: string; expiresAt: number }>();
   private readonly authCodes = new Map<
     string,
-    { id: string; authorizer: string; expiresAt: number; used: boolean }
+    { id: string; authorizer: string; expiresAt: number; used: boolean; funcScopes: number[] }
   >();
   private readonly authorizations = new Map<string, Authorization>();
   private readonly timers: NodeJS.Timeout[] = [];
@@ -143,12 +152,14 @@ export class ComponentPlatform {
 
   /**
    * The merchant confirmed on the authorization page: an authorization code for `authorizer`
-   * (a sandbox app), the `authorized` push, and the code for the redirect.
+   * (a sandbox app) with the permission sets it granted, the `authorized` push (or
+   * `updateauthorized` when it had authorized already), and the code for the redirect.
    */
   async authorize(
     componentAppId: string,
     preAuthCode: string,
     authorizer: string,
+    funcScopes: readonly number[] = DEFAULT_FUNC_SCOPES,
   ): Promise<{ authCode: string } | { error: string }> {
     const pre = this.preAuthCodes.get(preAuthCode);
     if (!pre || pre.id !== componentAppId || pre.expiresAt < this.state.now()) {
@@ -162,7 +173,13 @@ export class ComponentPlatform {
     const update = this.authorizations.has(key);
     const authCode = `queryauthcode@@@${token()}`;
     const expiresAt = this.state.now() + AUTH_CODE_S * 1000;
-    this.authCodes.set(authCode, { id: componentAppId, authorizer, expiresAt, used: false });
+    this.authCodes.set(authCode, {
+      id: componentAppId,
+      authorizer,
+      expiresAt,
+      used: false,
+      funcScopes: [...funcScopes],
+    });
     await this.push(this.component(componentAppId), {
       InfoType: update ? 'updateauthorized' : 'authorized',
       AuthorizerAppid: authorizer,
@@ -198,11 +215,49 @@ export class ComponentPlatform {
     code.used = true;
     this.counts.queryAuth += 1;
     const refresh = `refreshtoken@@@${token()}`;
-    this.authorizations.set(`${id}:${code.authorizer}`, { current: refresh });
+    this.authorizations.set(`${id}:${code.authorizer}`, {
+      current: refresh,
+      funcScopes: code.funcScopes,
+    });
     return {
       authorization_info: {
         ...this.grant(code.authorizer, refresh),
-        func_info: [{ funcscope_category: { id: 1 } }],
+        func_info: funcInfo(code.funcScopes),
+      },
+    };
+  }
+
+  /**
+   * `api_get_authorizer_info`: the account's description (a mini program carries
+   * `MiniProgramInfo`) and its current authorization (no access token).
+   */
+  authorizerInfo(
+    accessToken: string | undefined,
+    body: Record<string, unknown>,
+  ): Record<string, unknown> {
+    const id = this.checkToken(accessToken);
+    if (typeof id !== 'string') {
+      return id;
+    }
+    const authorizer = String(body.authorizer_appid);
+    const auth = this.authorizations.get(`${id}:${authorizer}`);
+    if (!auth) {
+      return { errcode: 61003, errmsg: 'component is not authorized by this account' };
+    }
+    const miniProgram = this.state.miniPrograms.has(authorizer);
+    return {
+      authorizer_info: {
+        nick_name: `sandbox ${authorizer}`,
+        user_name: `gh_${authorizer.slice(-12)}`,
+        // 2 = service account for official accounts; mini programs answer 0.
+        service_type_info: { id: miniProgram ? 0 : 2 },
+        verify_type_info: { id: 0 },
+        ...(miniProgram ? { MiniProgramInfo: { network: {}, categories: [] } } : {}),
+      },
+      authorization_info: {
+        authorizer_appid: authorizer,
+        authorizer_refresh_token: auth.current,
+        func_info: funcInfo(auth.funcScopes),
       },
     };
   }
@@ -232,6 +287,7 @@ export class ComponentPlatform {
       this.authorizations.set(`${id}:${authorizer}`, {
         current: refresh,
         previous: given === auth.current ? given : undefined,
+        funcScopes: auth.funcScopes,
       });
     }
     bump(this.counts.authorizerTokens, authorizer);
@@ -290,6 +346,10 @@ export class ComponentPlatform {
       await pushComponentEvent(component, fields, this.state.now());
     }
   }
+}
+
+function funcInfo(scopes: readonly number[]): Array<{ funcscope_category: { id: number } }> {
+  return scopes.map((id) => ({ funcscope_category: { id } }));
 }
 
 function bump(counts: Record<string, number>, key: string): void {

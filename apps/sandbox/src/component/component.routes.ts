@@ -22,7 +22,7 @@ function answer(res: Response, out: Record<string, unknown>): void {
 const FORMAT_ERROR = { errcode: 47001, errmsg: 'data format error' };
 
 /**
- * The Open Platform's routes: the four component endpoints, the authorization page
+ * The Open Platform's routes: the five component endpoints, the authorization page
  * (`/cgi-bin/componentloginpage`, mp.weixin.qq.com on WeChat) and its confirm button.
  */
 export function componentRoutes(platform: ComponentPlatform): Router {
@@ -46,6 +46,13 @@ export function componentRoutes(platform: ComponentPlatform): Router {
     answer(
       res,
       body ? platform.authorizerToken(query(req, 'component_access_token'), body) : FORMAT_ERROR,
+    );
+  });
+  router.post('/cgi-bin/component/api_get_authorizer_info', (req, res) => {
+    const body = jsonBody(req);
+    answer(
+      res,
+      body ? platform.authorizerInfo(query(req, 'component_access_token'), body) : FORMAT_ERROR,
     );
   });
   router.get('/cgi-bin/componentloginpage', (req, res) => {

@@ -35,6 +35,8 @@ export interface SandboxState {
   readonly now: () => number;
   /** appid → AppSecret. */
   readonly apps: ReadonlyMap<string, string>;
+  /** The apps configured as `kind: 'mini_program'`. */
+  readonly miniPrograms: ReadonlySet<string>;
   /** Live settings, changed in place by the control API. */
   readonly settings: SandboxSettings;
   /** The settings given at start, restored by reset. */
@@ -76,6 +78,9 @@ export function createSandboxState(options: SandboxStateOptions): SandboxState {
     }
     apps.set(app.appId, app.appSecret);
   }
+  const miniPrograms = new Set(
+    options.apps.filter((app) => app.kind === 'mini_program').map((app) => app.appId),
+  );
   const now = options.now ?? Date.now;
   const initialSettings = Object.freeze({ ...DEFAULT_SETTINGS, ...options.settings });
   const settings: SandboxSettings = structuredClone({ ...initialSettings });
@@ -84,6 +89,7 @@ export function createSandboxState(options: SandboxStateOptions): SandboxState {
   return {
     now,
     apps,
+    miniPrograms,
     settings,
     initialSettings,
     logger,

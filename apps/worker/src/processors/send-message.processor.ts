@@ -96,6 +96,11 @@ export function createSendProcessor(deps: SendProcessorDeps) {
     if (!app?.enabled) {
       await deps.held.hold(job, token, appId);
       logger.debug('send held: its app is not enabled', { appId, known: app !== undefined });
+      // The app may have been enabled while this job was being held, after this process's
+      // release ran: promote it now rather than at the backstop.
+      if (deps.apps.get(appId)?.enabled) {
+        await deps.held.release(appId);
+      }
       return setAside();
     }
     const perSecond = app.ratePerSec ?? deps.defaultRatePerSec;

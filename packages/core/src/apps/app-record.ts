@@ -34,6 +34,8 @@ export const storedAppSchema = z.object({
   tokenSource: z.enum(['secret', 'component']).optional(),
   /** The third-party platform (component) an authorizer authorized. */
   componentAppId: z.string().optional(),
+  /** The permission sets (`func_info` ids) an authorizer granted, as of its last authorization. */
+  funcScopes: z.array(z.number().int()).optional(),
 });
 
 /** One app as the registry hash stores it. */
@@ -45,6 +47,8 @@ export interface AppView extends Omit<AppEntry, 'consentExempt'> {
   secretSet: boolean;
   tokenSource: 'secret' | 'component';
   componentAppId?: string;
+  /** An authorizer's granted permission sets (`func_info` ids). */
+  funcScopes?: number[];
   secretChangedAt: string;
   eventTokenSet: boolean;
   encodingAesKeySet: boolean;
@@ -87,6 +91,7 @@ export function viewOf(app: StoredApp): AppView {
     ...entryOf(app),
     consentExempt: app.consentExempt ?? false,
     tokenSource: app.tokenSource ?? 'secret',
+    ...(app.funcScopes ? { funcScopes: app.funcScopes } : {}),
     secretSet: app.appSecret !== undefined,
     secretChangedAt: app.secretChangedAt,
     eventTokenSet: app.eventToken !== undefined,

@@ -83,12 +83,18 @@ export class AppRegistryStore {
   }
 
   /**
-   * Adds or updates an Open Platform authorizer (enabled; its token comes from the component).
-   * Its settings an operator gave (rate, consent exemption) are kept.
+   * Adds or updates an Open Platform authorizer (its token comes from the component), enabled
+   * unless `enabled: false` (permissions that do not allow sending). Its settings an operator
+   * gave (rate, consent exemption) are kept.
    */
   async putAuthorizer(
     appId: string,
-    authorizer: { componentAppId: string; kind?: AppKind },
+    authorizer: {
+      componentAppId: string;
+      kind?: AppKind;
+      funcScopes?: number[];
+      enabled?: boolean;
+    },
   ): Promise<{ created: boolean; app: AppView }> {
     const result = await this.update(appId, (current) => {
       const at = this.now().toISOString();
@@ -96,11 +102,12 @@ export class AppRegistryStore {
         appId,
         kind: authorizer.kind ?? current?.kind,
         shard: current?.shard ?? 0,
-        enabled: true,
+        enabled: authorizer.enabled ?? true,
         ratePerSec: current?.ratePerSec,
         consentExempt: current?.consentExempt,
         tokenSource: 'component',
         componentAppId: authorizer.componentAppId,
+        funcScopes: authorizer.funcScopes ?? current?.funcScopes,
         secretChangedAt: at,
         createdAt: current?.createdAt ?? at,
         updatedAt: at,

@@ -1,6 +1,7 @@
 import { secretRedactor } from '@wechat-dispatch/shared';
 import { WeChatTransportError } from '../errors/wechat-transport-error';
 import { wechatRequest, type WeChatRequest } from '../http/wechat-request';
+import { funcScopesOf } from './authorizer-info';
 import type { EndpointContext } from './endpoint-context';
 import type { AccessTokenResult } from './token';
 
@@ -17,6 +18,11 @@ export interface AuthorizerTokens extends AccessTokenResult {
   authorizerAppId: string;
   /** WeChat may answer a new one; the old one must then be replaced (never lost). */
   refreshToken: string;
+}
+
+/** `api_query_auth`'s answer: the tokens and the permission sets granted. */
+export interface AuthorizationGrant extends AuthorizerTokens {
+  funcScopes: number[];
 }
 
 /** `api_create_preauthcode` answer. */
@@ -132,7 +138,7 @@ export async function queryAuth(
   componentToken: string,
   componentAppId: string,
   authorizationCode: string,
-): Promise<AuthorizerTokens> {
+): Promise<AuthorizationGrant> {
   const req = post(
     ctx,
     COMPONENT_PATHS.queryAuth,
@@ -145,7 +151,8 @@ export async function queryAuth(
   if (typeof info !== 'object' || info === null) {
     throw invalid(req, 'answer lacks authorization_info');
   }
-  return authorizerTokens(req, info as Record<string, unknown>, undefined);
+  const fields = info as Record<string, unknown>;
+  return { ...authorizerTokens(req, fields, undefined), funcScopes: funcScopesOf(fields) };
 }
 
 /** `api_authorizer_token`: a new authorizer_access_token from the stored refresh token. */
