@@ -43,6 +43,15 @@ interface Authorization {
   previous?: string;
   /** The permission sets (权限集 ids) the merchant granted. */
   funcScopes: number[];
+  /** When `api_query_auth` stored it, in Unix seconds (`api_get_authorizer_list`'s `auth_time`). */
+  authTime: number;
+}
+
+/** One authorized account as `api_get_authorizer_list` lists it. */
+export interface AuthorizedAccount {
+  authorizer_appid: string;
+  refresh_token: string;
+  auth_time: number;
 }
 
 /**
@@ -218,6 +227,7 @@ export class ComponentPlatform {
     this.authorizations.set(`${id}:${code.authorizer}`, {
       current: refresh,
       funcScopes: code.funcScopes,
+      authTime: Math.floor(this.state.now() / 1000),
     });
     return {
       authorization_info: {
@@ -288,6 +298,7 @@ export class ComponentPlatform {
         current: refresh,
         previous: given === auth.current ? given : undefined,
         funcScopes: auth.funcScopes,
+        authTime: auth.authTime,
       });
     }
     bump(this.counts.authorizerTokens, authorizer);
@@ -295,6 +306,24 @@ export class ComponentPlatform {
     // `api_authorizer_token` answers without the appid (the caller named it).
     delete grant.authorizer_appid;
     return grant;
+  }
+
+  /** The accounts that authorize `componentAppId` now, oldest authorization first. */
+  authorizedAccounts(componentAppId: string): AuthorizedAccount[] {
+    const prefix = `${componentAppId}:`;
+    return [...this.authorizations.entries()]
+      .filter(([key]) => key.startsWith(prefix))
+      .map(([key, auth]) => ({
+        authorizer_appid: key.slice(prefix.length),
+        refresh_token: auth.current,
+        auth_time: auth.authTime,
+      }))
+      .sort((a, b) => a.auth_time - b.auth_time);
+  }
+
+  /** The component a component_access_token belongs to, or WeChat's refusal of it. */
+  componentOf(accessToken: string | undefined): string | Record<string, unknown> {
+    return this.checkToken(accessToken);
   }
 
   /** The sandbox apps a merchant can authorize. */

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { isRecord, parseBody } from '../domain/parse-body';
 import { writeWeChat } from '../http/reply';
 import { authorizationPage } from './authorization-page';
+import { AuthorizerManagement } from './authorizer-management';
 import type { Request, Response } from 'express';
 import type { ComponentPlatform } from './component-platform';
 
@@ -22,11 +23,24 @@ function answer(res: Response, out: Record<string, unknown>): void {
 const FORMAT_ERROR = { errcode: 47001, errmsg: 'data format error' };
 
 /**
- * The Open Platform's routes: the five component endpoints, the authorization page
- * (`/cgi-bin/componentloginpage`, mp.weixin.qq.com on WeChat) and its confirm button.
+ * The Open Platform's routes: the component endpoints, the authorization page
+ * (`/cgi-bin/componentloginpage`, and the mobile link `/safe/bindcomponent`, both on
+ * mp.weixin.qq.com at WeChat) and its confirm button.
  */
 export function componentRoutes(platform: ComponentPlatform): Router {
   const router = Router();
+  const management = new AuthorizerManagement(platform);
+  const withToken = (
+    path: string,
+    call: (token: string | undefined, body: Record<string, unknown>) => Record<string, unknown>,
+  ) =>
+    router.post(`/cgi-bin/component/${path}`, (req, res) => {
+      const body = jsonBody(req);
+      answer(res, body ? call(query(req, 'component_access_token'), body) : FORMAT_ERROR);
+    });
+  withToken('api_get_authorizer_list', (token, body) => management.list(token, body));
+  withToken('api_get_authorizer_option', (token, body) => management.getOption(token, body));
+  withToken('api_set_authorizer_option', (token, body) => management.setOption(token, body));
   router.post('/cgi-bin/component/api_component_token', (req, res) => {
     const body = jsonBody(req);
     answer(res, body ? platform.componentToken(body) : FORMAT_ERROR);
@@ -55,15 +69,17 @@ export function componentRoutes(platform: ComponentPlatform): Router {
       body ? platform.authorizerInfo(query(req, 'component_access_token'), body) : FORMAT_ERROR,
     );
   });
-  router.get('/cgi-bin/componentloginpage', (req, res) => {
-    const page = authorizationPage(platform, {
+  const page = (req: Request, res: Response) => {
+    const out = authorizationPage(platform, {
       componentAppId: query(req, 'component_appid') ?? '',
       preAuthCode: query(req, 'pre_auth_code') ?? '',
       redirectUri: query(req, 'redirect_uri') ?? '',
       authType: query(req, 'auth_type'),
     });
-    res.status(page.status).type('html').send(page.html);
-  });
+    res.status(out.status).type('html').send(out.html);
+  };
+  router.get('/cgi-bin/componentloginpage', page);
+  router.get('/safe/bindcomponent', page);
   router.post('/sandbox/component/confirm', async (req: Request, res: Response) => {
     // The body arrives as text (the app's parser): a urlencoded form.
     const form = new URLSearchParams(typeof req.body === 'string' ? req.body : '');
