@@ -101,7 +101,12 @@ export function buildWorker(options: BuildWorkerOptions): WorkerRuntime {
     callbackJobOptions: callbackJobOptions(callbacks.maxAttempts, callbacks.backoffMs),
   });
   const sendQueue = queues.send;
-  const metrics = createWorkerMetrics([sendQueue], settings.metricsAppLabels);
+  const recordChanges = settings.archive?.recordChanges ?? false;
+  const metrics = createWorkerMetrics(
+    [sendQueue],
+    settings.metricsAppLabels,
+    recordChanges ? { redis, keyspace } : undefined,
+  );
   const client = new WeChatClient({
     baseUrl: settings.wechatApiBase,
     timeoutMs: settings.wechatTimeoutMs,
@@ -147,7 +152,7 @@ export function buildWorker(options: BuildWorkerOptions): WorkerRuntime {
     keyspace,
     ttlSeconds: settings.recordTtlSeconds,
     perTurn: true,
-    archiveChanges: settings.archive?.recordChanges ?? false,
+    archiveChanges: recordChanges,
   });
   const deadLetters = new DeadLetterStore({
     redis,
