@@ -76,12 +76,19 @@ describe('the served OpenAPI document, checked by tools nobody here wrote', () =
 
     expect(ids.every((id) => typeof id === 'string')).toBe(true);
     expect(new Set(ids).size).toBe(ids.length);
+    // WeChat's token endpoints (#19: appid and secret are the credential) and its pushes (a
+    // signature is) are public too.
     expect(publicOps.map(([name]) => name).sort()).toEqual([
+      'get /cgi-bin/token',
       'get /docs',
       'get /healthz',
       'get /openapi.json',
       'get /readyz',
+      'get /wechat/component/{componentAppId}/authorized',
       'get /wechat/events/{appId}',
+      'post /cgi-bin/stable_token',
+      'post /wechat/component/{componentAppId}',
+      'post /wechat/component/{componentAppId}/events/{authorizerAppId}',
       'post /wechat/events/{appId}',
     ]);
     const missing401 = operations()

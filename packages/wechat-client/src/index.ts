@@ -6,7 +6,7 @@ export { WeChatClient, type WeChatClientOptions } from './wechat-client';
 export type { MessageData, MiniprogramLink, SendResult } from './endpoints/endpoint-context';
 export type { AccessTokenResult } from './endpoints/token';
 export { COMPONENT_PATHS, type AuthorizerTokens, type PreAuthCode } from './endpoints/component';
-export { OPEN_PLATFORM_ERRCODES } from './errors/errcode-catalogue';
+export { OPEN_PLATFORM_ERRCODES, ERRCODE_CATALOGUE } from './errors/errcode-catalogue';
 export {
   authorizerGrant,
   componentGrant,

@@ -8,7 +8,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Search messages in the delivery-history archive, newest first
+         * @description Filters: `appId`, `toUser`, `status`, `templateId`, `caller`, `from`/`to` (creation time, ISO 8601) and any number of `metadata.<key>=<value>` (a value matches its string, number or boolean form). A caller finds only its own messages of the apps in its scope; API_ADMIN_CALLERS find everyone’s. `nextCursor` is opaque and bound to the caller and the search. The archive follows Redis within seconds (records are archived off the send path). Without an archive: 501 `archive_not_configured`.
+         */
+        get: operations["searchMessages"];
         put?: never;
         /**
          * Enqueue one message
@@ -102,6 +106,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Counts per status from the archive, optionally per day, template or errcode */
+        get: operations["getStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/apps/{appId}": {
         parameters: {
             query?: never;
@@ -165,7 +186,7 @@ export interface paths {
         put?: never;
         /**
          * WeChat's template/send endpoint, queued (type template)
-         * @description Change only the base URL and put an API key where the access_token was. Unknown fields are ignored as WeChat ignores them; `data.*.color` is ignored; `client_msg_id` is the Idempotency-Key.
+         * @description Change only the base URL: the SDK fetches a dispatch token from /cgi-bin/token with its appid and secret (or puts an API key where the access_token was). `msgid` is a JSON integer. Empty optional fields (`url: ""`) and unknown fields are ignored as WeChat ignores them; `data.*.color` is ignored; `client_msg_id` is the Idempotency-Key.
          */
         post: operations["wechatTemplateSend"];
         delete?: never;
@@ -185,7 +206,7 @@ export interface paths {
         put?: never;
         /**
          * WeChat's subscribe/send endpoint, queued (type subscribe)
-         * @description Change only the base URL and put an API key where the access_token was. Unknown fields are ignored as WeChat ignores them; `data.*.color` is ignored; `client_msg_id` is the Idempotency-Key.
+         * @description Change only the base URL: the SDK fetches a dispatch token from /cgi-bin/token with its appid and secret (or puts an API key where the access_token was). `msgid` is a JSON integer. Empty optional fields (`url: ""`) and unknown fields are ignored as WeChat ignores them; `data.*.color` is ignored; `client_msg_id` is the Idempotency-Key.
          */
         post: operations["wechatSubscribeSend"];
         delete?: never;
@@ -205,9 +226,43 @@ export interface paths {
         put?: never;
         /**
          * WeChat's subscribe/bizsend endpoint, queued (type bizsend)
-         * @description Change only the base URL and put an API key where the access_token was. Unknown fields are ignored as WeChat ignores them; `data.*.color` is ignored; `client_msg_id` is the Idempotency-Key.
+         * @description Change only the base URL: the SDK fetches a dispatch token from /cgi-bin/token with its appid and secret (or puts an API key where the access_token was). `msgid` is a JSON integer. Empty optional fields (`url: ""`) and unknown fields are ignored as WeChat ignores them; `data.*.color` is ignored; `client_msg_id` is the Idempotency-Key.
          */
         post: operations["wechatSubscribeBizsend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** WeChat’s token endpoint for legacy callers: a dispatch token for the app */
+        get: operations["wechatToken"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/stable_token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** WeChat’s stable token endpoint: the same dispatch token within its window */
+        post: operations["wechatStableToken"];
         delete?: never;
         options?: never;
         head?: never;
@@ -316,6 +371,166 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Console: search messages in the archive (and open one by id)
+         * @description The operator console (#20), server-rendered, behind the dashboard’s basic auth (ADMIN_USER / ADMIN_PASSWORD); 404 when they are not set. The form's fields are `toUser`, `appId`, `status`, `templateId`, `caller`, `from`, `to`, `metaKey` + `metaValue` and `cursor`, as `GET /v1/messages` (every caller's messages).
+         */
+        get: operations["getConsoleSearch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Console: the lookup-by-id form, redirected to the message’s page
+         * @description The operator console (#20), server-rendered, behind the dashboard’s basic auth (ADMIN_USER / ADMIN_PASSWORD); 404 when they are not set.
+         */
+        get: operations["openConsoleMessage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/messages/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Console: one message, its history and what its errcodes mean
+         * @description The operator console (#20), server-rendered, behind the dashboard’s basic auth (ADMIN_USER / ADMIN_PASSWORD); 404 when they are not set. Read from Redis, else from the archive.
+         */
+        get: operations["getConsoleMessage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Console: dead letters, newest first, each with a redrive button
+         * @description The operator console (#20), server-rendered, behind the dashboard’s basic auth (ADMIN_USER / ADMIN_PASSWORD); 404 when they are not set.
+         */
+        get: operations["getConsoleDeadLetters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/dead-letters/{id}/redrive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Console: redrive a dead letter (the console’s own form)
+         * @description The operator console (#20), server-rendered, behind the dashboard’s basic auth (ADMIN_USER / ADMIN_PASSWORD); 404 when they are not set. The form carries the console's token and must come from the console's origin; otherwise 403.
+         */
+        post: operations["postConsoleRedrive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/callback-dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Console: callbacks that used their attempt budget
+         * @description The operator console (#20), server-rendered, behind the dashboard’s basic auth (ADMIN_USER / ADMIN_PASSWORD); 404 when they are not set.
+         */
+        get: operations["getConsoleCallbackDeadLetters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/apps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Console: the apps, and a link to each queue in Bull Board
+         * @description The operator console (#20), server-rendered, behind the dashboard’s basic auth (ADMIN_USER / ADMIN_PASSWORD); 404 when they are not set.
+         */
+        get: operations["getConsoleApps"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/console.css": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Console: its stylesheet
+         * @description The operator console (#20), server-rendered, behind the dashboard’s basic auth (ADMIN_USER / ADMIN_PASSWORD); 404 when they are not set.
+         */
+        get: operations["getConsoleStylesheet"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/wechat/events/{appId}": {
         parameters: {
             query?: never;
@@ -357,6 +572,101 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/components/{componentAppId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a component (when its last verify ticket arrived) */
+        get: operations["getComponent"];
+        /**
+         * Configure an Open Platform component (third-party platform)
+         * @description Operators only (API_ADMIN_CALLERS). Without APP_SECRETS_KEY: 503 `app_registry_off`. The secret, token and key are sealed at rest and never returned.
+         */
+        put: operations["putComponent"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/components/{componentAppId}/authorize-url": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A merchant authorization URL (fresh pre_auth_code)
+         * @description Operators only (API_ADMIN_CALLERS). Without APP_SECRETS_KEY: 503 `app_registry_off`. 503 `component_not_ready` while no component_verify_ticket has arrived; 502 `wechat_refused` with WeChat's errcode.
+         */
+        post: operations["createAuthorizeUrl"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wechat/component/{componentAppId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Authorization event URL: verify tickets and authorization changes; answers `success`
+         * @description Safe-mode encrypted XML only, signature and msg_signature checked. `component_verify_ticket` is stored (newest wins); `authorized`/`updateauthorized` exchange the code; `unauthorized` disables the authorizer (its queued messages wait).
+         */
+        post: operations["receiveComponentPush"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wechat/component/{componentAppId}/authorized": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The authorization redirect: exchanges `auth_code` and stores the authorizer */
+        get: operations["completeAuthorization"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wechat/component/{componentAppId}/events/{authorizerAppId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** An authorizer's event push (the platform's message URL), decrypted with the component's key */
+        post: operations["receiveAuthorizerEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -369,7 +679,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "validation_failed" | "invalid_json" | "invalid_path" | "invalid_content_encoding" | "unsupported_media_type" | "payload_too_large" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "idempotency_key_reused" | "no_subscription_consent" | "app_disabled" | "app_has_pending_messages" | "invalid_signature" | "rate_limited" | "redis_unavailable" | "app_registry_off" | "internal";
+                code: "validation_failed" | "invalid_json" | "invalid_path" | "invalid_content_encoding" | "unsupported_media_type" | "payload_too_large" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "idempotency_key_reused" | "no_subscription_consent" | "app_disabled" | "app_has_pending_messages" | "invalid_signature" | "rate_limited" | "redis_unavailable" | "app_registry_off" | "archive_not_configured" | "archive_unavailable" | "component_not_ready" | "wechat_refused" | "internal";
                 message: string;
                 /** @description The X-Request-Id of the request. */
                 requestId: string;
@@ -693,6 +1003,21 @@ export interface components {
             /** @enum {string} */
             status: "queued";
         };
+        MessagePage: {
+            items: components["schemas"]["DeliveryRecord"][];
+            nextCursor: string | null;
+        };
+        Stats: {
+            /** @enum {string|null} */
+            groupBy: "day" | "template" | "errcode" | null;
+            groups: {
+                key?: string;
+                total: number;
+                counts: {
+                    [key: string]: number;
+                };
+            }[];
+        };
         /**
          * @example {
          *       "appId": "wx1234567890abcdef",
@@ -701,6 +1026,7 @@ export interface components {
          *       "enabled": true,
          *       "ratePerSec": 50,
          *       "consentExempt": false,
+         *       "tokenSource": "secret",
          *       "secretSet": true,
          *       "secretChangedAt": "2026-12-04T08:00:00.000Z",
          *       "eventTokenSet": false,
@@ -719,8 +1045,10 @@ export interface components {
             tokenMode?: "stable" | "classic";
             ratePerSec?: number;
             consentExempt: boolean;
-            /** @enum {boolean} */
-            secretSet: true;
+            secretSet: boolean;
+            /** @enum {string} */
+            tokenSource: "secret" | "component";
+            componentAppId?: string;
             secretChangedAt: string;
             eventTokenSet: boolean;
             encodingAesKeySet: boolean;
@@ -767,8 +1095,8 @@ export interface components {
         WeChatAnswer: {
             errcode: number;
             errmsg: string;
-            /** @description Our message id (GET /v1/messages/{id}). */
-            msgid?: string;
+            /** @description A JSON integer, as WeChat answers (unique, below 2^53); GET /v1/messages/{msgid} resolves it. */
+            msgid?: number;
         };
         WeChatTemplateSend: {
             /** @description The recipient openid. */
@@ -782,11 +1110,11 @@ export interface components {
             };
             /** @description Used as this request's Idempotency-Key (per caller, 24 h): a repeat answers with the first msgid. */
             client_msg_id?: string;
-            url?: string;
+            url?: string | null;
             miniprogram?: {
                 appid: string;
-                pagepath?: string;
-            };
+                pagepath?: string | null;
+            } | null;
         };
         WeChatSubscribeSend: {
             /** @description The recipient openid. */
@@ -800,9 +1128,9 @@ export interface components {
             };
             /** @description Used as this request's Idempotency-Key (per caller, 24 h): a repeat answers with the first msgid. */
             client_msg_id?: string;
-            page?: string;
-            miniprogram_state?: string;
-            lang?: string;
+            page?: string | null;
+            miniprogram_state?: string | null;
+            lang?: string | null;
         };
         WeChatBizsendSend: {
             /** @description The recipient openid. */
@@ -816,11 +1144,27 @@ export interface components {
             };
             /** @description Used as this request's Idempotency-Key (per caller, 24 h): a repeat answers with the first msgid. */
             client_msg_id?: string;
-            page?: string;
+            page?: string | null;
             miniprogram?: {
                 appid: string;
-                pagepath?: string;
-            };
+                pagepath?: string | null;
+            } | null;
+        };
+        WeChatTokenAnswer: {
+            /** @description A dispatch token (`wxdt_…`): bound to the app and its compat caller, never the WeChat token. */
+            access_token?: string;
+            expires_in?: number;
+            /** @description 40002 grant_type, 41002/41004 appid/secret missing, 40013 appid, 40125 secret, 45011 throttled. */
+            errcode?: number;
+            errmsg?: string;
+        };
+        WeChatStableTokenRequest: {
+            /** @enum {string} */
+            grant_type: "client_credential";
+            appid: string;
+            secret: string;
+            /** @description true: a new token (the previous ones stay valid until they expire). */
+            force_refresh?: boolean;
         };
         Consents: {
             appId: string;
@@ -836,6 +1180,35 @@ export interface components {
                 updatedAt: string;
             }[];
         };
+        Component: {
+            componentAppId: string;
+            /** @enum {boolean} */
+            secretSet: true;
+            createdAt: string;
+            updatedAt: string;
+            ticketAt?: string;
+        };
+        /**
+         * @example {
+         *       "componentSecret": "your-component-secret",
+         *       "token": "platformToken1",
+         *       "encodingAesKey": "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
+         *     }
+         */
+        ComponentPut: {
+            componentSecret: string;
+            token: string;
+            encodingAesKey: string;
+        };
+        AuthorizeUrl: {
+            url: string;
+            expiresIn: number;
+        };
+        AuthorizeUrlRequest: {
+            /** @description Where WeChat sends the merchant after confirming: this API’s `/wechat/component/{componentAppId}/authorized`, on the domain registered at WeChat. */
+            redirectUri: string;
+            authType?: number;
+        };
     };
     responses: never;
     parameters: never;
@@ -845,6 +1218,93 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    searchMessages: {
+        parameters: {
+            query?: {
+                appId?: string;
+                /** @description Created at or after (ISO 8601). */
+                from?: string;
+                /** @description Created before (ISO 8601). */
+                to?: string;
+                toUser?: string;
+                status?: "queued" | "scheduled" | "sending" | "retrying" | "sent" | "delivered" | "undelivered" | "dead" | "cancelled" | "expired";
+                templateId?: string;
+                caller?: string;
+                limit?: number;
+                /** @description The nextCursor of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessagePage"];
+                };
+            };
+            /** @description Validation failed (`validation_failed`, details name each field), malformed JSON (`invalid_json`), a body that does not decode as its Content-Encoding says (`invalid_content_encoding`) or a path that is not valid percent-encoding (`invalid_path`); nothing stored. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key (on /metrics: METRICS_TOKEN); on the event URL: a bad signature or a stale timestamp (`invalid_signature`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests with this API key in the current minute, or too many wrong credentials from this client address (AUTH_FAILURE_LIMIT in AUTH_FAILURE_WINDOW_S); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the body holds only an `errorId` to find the log line. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No delivery-history archive is configured (`archive_not_configured`): set DATABASE_URL, or ARCHIVE_DIR for the embedded PGlite. */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Redis unavailable; nothing was stored. Retry (with the same Idempotency-Key). On `/v1/admin/apps` without APP_SECRETS_KEY: `app_registry_off`. On search and stats: the archive does not answer (`archive_unavailable`). On the Open Platform routes: `component_not_ready` (no verify ticket yet, or WeChat unreachable). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     sendMessage: {
         parameters: {
             query?: never;
@@ -953,7 +1413,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Redis unavailable; nothing was stored. Retry (with the same Idempotency-Key). On `/v1/admin/apps` without APP_SECRETS_KEY: `app_registry_off`. */
+            /** @description Redis unavailable; nothing was stored. Retry (with the same Idempotency-Key). On `/v1/admin/apps` without APP_SECRETS_KEY: `app_registry_off`. On search and stats: the archive does not answer (`archive_unavailable`). On the Open Platform routes: `component_not_ready` (no verify ticket yet, or WeChat unreachable). */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1070,7 +1530,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Redis unavailable; nothing was stored. Retry (with the same Idempotency-Key). On `/v1/admin/apps` without APP_SECRETS_KEY: `app_registry_off`. */
+            /** @description Redis unavailable; nothing was stored. Retry (with the same Idempotency-Key). On `/v1/admin/apps` without APP_SECRETS_KEY: `app_registry_off`. On search and stats: the archive does not answer (`archive_unavailable`). On the Open Platform routes: `component_not_ready` (no verify ticket yet, or WeChat unreachable). */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1147,7 +1607,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Redis unavailable; nothing was stored. Retry (with the same Idempotency-Key). On `/v1/admin/apps` without APP_SECRETS_KEY: `app_registry_off`. */
+            /** @description Redis unavailable; nothing was stored. Retry (with the same Idempotency-Key). On `/v1/admin/apps` without APP_SECRETS_KEY: `app_registry_off`. On search and stats: the archive does not answer (`archive_unavailable`). On the Open Platform routes: `component_not_ready` (no verify ticket yet, or WeChat unreachable). */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1233,7 +1693,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Redis unavailable; nothing was stored. Retry (with the same Idempotency-Key). On `/v1/admin/apps` without APP_SECRETS_KEY: `app_registry_off`. */
+            /** @description Redis unavailable; nothing was stored. Retry (with the same Idempotency-Key). On `/v1/admin/apps` without APP_SECRETS_KEY: `app_registry_off`. On search and stats: the archive does not answer (`archive_unavailable`). On the Open Platform routes: `component_not_ready` (no verify ticket yet, or WeChat unreachable). */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1312,7 +1772,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Redis unavailable; nothing was stored. Retry (with the same Idempotency-Key). On `/v1/admin/apps` without APP_SECRETS_KEY: `app_registry_off`. */
+            /** @description Redis unavailable; nothing was stored. Retry (with the same Idempotency-Key). On `/v1/admin/apps` without APP_SECRETS_KEY: `app_registry_off`. On search and stats: the archive does not answer (`archive_unavailable`). On the Open Platform routes: `component_not_ready` (no verify ticket yet, or WeChat unreachable). */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1400,7 +1860,88 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Redis unavailable; nothing was stored. Retry (with the same Idempotency-Key). On `/v1/admin/apps` without APP_SECRETS_KEY: `app_registry_off`. */
+            /** @description Redis unavailable; nothing was stored. Retry (with the same Idempotency-Key). On `/v1/admin/apps` without APP_SECRETS_KEY: `app_registry_off`. On search and stats: the archive does not answer (`archive_unavailable`). On the Open Platform routes: `component_not_ready` (no verify ticket yet, or WeChat unreachable). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getStats: {
+        parameters: {
+            query?: {
+                appId?: string;
+                /** @description Created at or after (ISO 8601). */
+                from?: string;
+                /** @description Created before (ISO 8601). */
+                to?: string;
+                groupBy?: "day" | "template" | "errcode";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The counts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Stats"];
+                };
+            };
+            /** @description Validation failed (`validation_failed`, details name each field), malformed JSON (`invalid_json`), a body that does not decode as its Content-Encoding says (`invalid_content_encoding`) or a path that is not valid percent-encoding (`invalid_path`); nothing stored. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key (on /metrics: METRICS_TOKEN); on the event URL: a bad signature or a stale timestamp (`invalid_signature`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests with this API key in the current minute, or too many wrong credentials from this client address (AUTH_FAILURE_LIMIT in AUTH_FAILURE_WINDOW_S); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the body holds only an `errorId` to find the log line. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No delivery-history archive is configured (`archive_not_configured`): set DATABASE_URL, or ARCHIVE_DIR for the embedded PGlite. */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Redis unavailable; nothing was stored. Retry (with the same Idempotency-Key). On `/v1/admin/apps` without APP_SECRETS_KEY: `app_registry_off`. On search and stats: the archive does not answer (`archive_unavailable`). On the Open Platform routes: `component_not_ready` (no verify ticket yet, or WeChat unreachable). */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1476,7 +2017,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Redis unavailable; nothing was stored. Retry (with the same Idempotency-Key). On `/v1/admin/apps` without APP_SECRETS_KEY: `app_registry_off`. */
+            /** @description Redis unavailable; nothing was stored. Retry (with the same Idempotency-Key). On `/v1/admin/apps` without APP_SECRETS_KEY: `app_registry_off`. On search and stats: the archive does not answer (`archive_unavailable`). On the Open Platform routes: `component_not_ready` (no verify ticket yet, or WeChat unreachable). */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1574,7 +2115,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Redis unavailable; nothing was stored. Retry (with the same Idempotency-Key). On `/v1/admin/apps` without APP_SECRETS_KEY: `app_registry_off`. */
+            /** @description Redis unavailable; nothing was stored. Retry (with the same Idempotency-Key). On `/v1/admin/apps` without APP_SECRETS_KEY: `app_registry_off`. On search and stats: the archive does not answer (`archive_unavailable`). On the Open Platform routes: `component_not_ready` (no verify ticket yet, or WeChat unreachable). */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1657,7 +2198,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Redis unavailable; nothing was stored. Retry (with the same Idempotency-Key). On `/v1/admin/apps` without APP_SECRETS_KEY: `app_registry_off`. */
+            /** @description Redis unavailable; nothing was stored. Retry (with the same Idempotency-Key). On `/v1/admin/apps` without APP_SECRETS_KEY: `app_registry_off`. On search and stats: the archive does not answer (`archive_unavailable`). On the Open Platform routes: `component_not_ready` (no verify ticket yet, or WeChat unreachable). */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1755,7 +2296,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Redis unavailable; nothing was stored. Retry (with the same Idempotency-Key). On `/v1/admin/apps` without APP_SECRETS_KEY: `app_registry_off`. */
+            /** @description Redis unavailable; nothing was stored. Retry (with the same Idempotency-Key). On `/v1/admin/apps` without APP_SECRETS_KEY: `app_registry_off`. On search and stats: the archive does not answer (`archive_unavailable`). On the Open Platform routes: `component_not_ready` (no verify ticket yet, or WeChat unreachable). */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1833,7 +2374,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Redis unavailable; nothing was stored. Retry (with the same Idempotency-Key). On `/v1/admin/apps` without APP_SECRETS_KEY: `app_registry_off`. */
+            /** @description Redis unavailable; nothing was stored. Retry (with the same Idempotency-Key). On `/v1/admin/apps` without APP_SECRETS_KEY: `app_registry_off`. On search and stats: the archive does not answer (`archive_unavailable`). On the Open Platform routes: `component_not_ready` (no verify ticket yet, or WeChat unreachable). */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1847,9 +2388,9 @@ export interface operations {
     wechatTemplateSend: {
         parameters: {
             query?: {
-                /** @description An API key from API_KEYS. */
+                /** @description A dispatch token from GET /cgi-bin/token (it implies its app), or an API key from API_KEYS. */
                 access_token?: string;
-                /** @description The app to send from; required when more than one app is configured. */
+                /** @description The app to send from, with an API key; required when more than one app is configured. A dispatch token implies its app. */
                 appid?: string;
             };
             header?: never;
@@ -1876,9 +2417,9 @@ export interface operations {
     wechatSubscribeSend: {
         parameters: {
             query?: {
-                /** @description An API key from API_KEYS. */
+                /** @description A dispatch token from GET /cgi-bin/token (it implies its app), or an API key from API_KEYS. */
                 access_token?: string;
-                /** @description The app to send from; required when more than one app is configured. */
+                /** @description The app to send from, with an API key; required when more than one app is configured. A dispatch token implies its app. */
                 appid?: string;
             };
             header?: never;
@@ -1905,9 +2446,9 @@ export interface operations {
     wechatSubscribeBizsend: {
         parameters: {
             query?: {
-                /** @description An API key from API_KEYS. */
+                /** @description A dispatch token from GET /cgi-bin/token (it implies its app), or an API key from API_KEYS. */
                 access_token?: string;
-                /** @description The app to send from; required when more than one app is configured. */
+                /** @description The app to send from, with an API key; required when more than one app is configured. A dispatch token implies its app. */
                 appid?: string;
             };
             header?: never;
@@ -1927,6 +2468,56 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WeChatAnswer"];
+                };
+            };
+        };
+    };
+    wechatToken: {
+        parameters: {
+            query: {
+                grant_type: "client_credential";
+                /** @description The app’s appid. */
+                appid: string;
+                /** @description The app’s AppSecret (as configured here). */
+                secret: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A dispatch token, or WeChat’s error shape (always HTTP 200). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WeChatTokenAnswer"];
+                };
+            };
+        };
+    };
+    wechatStableToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WeChatStableTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description A dispatch token, or WeChat’s error shape (always HTTP 200). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WeChatTokenAnswer"];
                 };
             };
         };
@@ -2127,6 +2718,411 @@ export interface operations {
             };
         };
     };
+    getConsoleSearch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description HTML. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Missing or unknown API key (on /metrics: METRICS_TOKEN); on the event URL: a bad signature or a stale timestamp (`invalid_signature`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests with this API key in the current minute, or too many wrong credentials from this client address (AUTH_FAILURE_LIMIT in AUTH_FAILURE_WINDOW_S); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the body holds only an `errorId` to find the log line. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    openConsoleMessage: {
+        parameters: {
+            query?: {
+                id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To `/admin/messages/{id}` (or `/admin` without an id). */
+            303: {
+                headers: {
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or unknown API key (on /metrics: METRICS_TOKEN); on the event URL: a bad signature or a stale timestamp (`invalid_signature`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests with this API key in the current minute, or too many wrong credentials from this client address (AUTH_FAILURE_LIMIT in AUTH_FAILURE_WINDOW_S); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the body holds only an `errorId` to find the log line. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getConsoleMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description HTML. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Missing or unknown API key (on /metrics: METRICS_TOKEN); on the event URL: a bad signature or a stale timestamp (`invalid_signature`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such message. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Too many requests with this API key in the current minute, or too many wrong credentials from this client address (AUTH_FAILURE_LIMIT in AUTH_FAILURE_WINDOW_S); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the body holds only an `errorId` to find the log line. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getConsoleDeadLetters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description HTML. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Missing or unknown API key (on /metrics: METRICS_TOKEN); on the event URL: a bad signature or a stale timestamp (`invalid_signature`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests with this API key in the current minute, or too many wrong credentials from this client address (AUTH_FAILURE_LIMIT in AUTH_FAILURE_WINDOW_S); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the body holds only an `errorId` to find the log line. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postConsoleRedrive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    csrf: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The dead letters again, saying what happened. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Missing or unknown API key (on /metrics: METRICS_TOKEN); on the event URL: a bad signature or a stale timestamp (`invalid_signature`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not sent from the console. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Too many requests with this API key in the current minute, or too many wrong credentials from this client address (AUTH_FAILURE_LIMIT in AUTH_FAILURE_WINDOW_S); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the body holds only an `errorId` to find the log line. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getConsoleCallbackDeadLetters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description HTML. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Missing or unknown API key (on /metrics: METRICS_TOKEN); on the event URL: a bad signature or a stale timestamp (`invalid_signature`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests with this API key in the current minute, or too many wrong credentials from this client address (AUTH_FAILURE_LIMIT in AUTH_FAILURE_WINDOW_S); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the body holds only an `errorId` to find the log line. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getConsoleApps: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description HTML. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Missing or unknown API key (on /metrics: METRICS_TOKEN); on the event URL: a bad signature or a stale timestamp (`invalid_signature`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests with this API key in the current minute, or too many wrong credentials from this client address (AUTH_FAILURE_LIMIT in AUTH_FAILURE_WINDOW_S); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the body holds only an `errorId` to find the log line. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getConsoleStylesheet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSS. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/css": string;
+                };
+            };
+            /** @description Missing or unknown API key (on /metrics: METRICS_TOKEN); on the event URL: a bad signature or a stale timestamp (`invalid_signature`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests with this API key in the current minute, or too many wrong credentials from this client address (AUTH_FAILURE_LIMIT in AUTH_FAILURE_WINDOW_S); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the body holds only an `errorId` to find the log line. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     verifyEventUrl: {
         parameters: {
             query?: {
@@ -2271,7 +3267,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Redis unavailable; nothing was stored. Retry (with the same Idempotency-Key). On `/v1/admin/apps` without APP_SECRETS_KEY: `app_registry_off`. */
+            /** @description Redis unavailable; nothing was stored. Retry (with the same Idempotency-Key). On `/v1/admin/apps` without APP_SECRETS_KEY: `app_registry_off`. On search and stats: the archive does not answer (`archive_unavailable`). On the Open Platform routes: `component_not_ready` (no verify ticket yet, or WeChat unreachable). */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2348,7 +3344,544 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Redis unavailable; nothing was stored. Retry (with the same Idempotency-Key). On `/v1/admin/apps` without APP_SECRETS_KEY: `app_registry_off`. */
+            /** @description Redis unavailable; nothing was stored. Retry (with the same Idempotency-Key). On `/v1/admin/apps` without APP_SECRETS_KEY: `app_registry_off`. On search and stats: the archive does not answer (`archive_unavailable`). On the Open Platform routes: `component_not_ready` (no verify ticket yet, or WeChat unreachable). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getComponent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                componentAppId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The component (no secrets). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Component"];
+                };
+            };
+            /** @description Validation failed (`validation_failed`, details name each field), malformed JSON (`invalid_json`), a body that does not decode as its Content-Encoding says (`invalid_content_encoding`) or a path that is not valid percent-encoding (`invalid_path`); nothing stored. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key (on /metrics: METRICS_TOKEN); on the event URL: a bad signature or a stale timestamp (`invalid_signature`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller is not an operator (`forbidden`): only callers in API_ADMIN_CALLERS. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or a message of another caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests with this API key in the current minute, or too many wrong credentials from this client address (AUTH_FAILURE_LIMIT in AUTH_FAILURE_WINDOW_S); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the body holds only an `errorId` to find the log line. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Redis unavailable; nothing was stored. Retry (with the same Idempotency-Key). On `/v1/admin/apps` without APP_SECRETS_KEY: `app_registry_off`. On search and stats: the archive does not answer (`archive_unavailable`). On the Open Platform routes: `component_not_ready` (no verify ticket yet, or WeChat unreachable). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putComponent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                componentAppId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ComponentPut"];
+            };
+        };
+        responses: {
+            /** @description Replaced. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Component"];
+                };
+            };
+            /** @description Created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Component"];
+                };
+            };
+            /** @description Validation failed (`validation_failed`, details name each field), malformed JSON (`invalid_json`), a body that does not decode as its Content-Encoding says (`invalid_content_encoding`) or a path that is not valid percent-encoding (`invalid_path`); nothing stored. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key (on /metrics: METRICS_TOKEN); on the event URL: a bad signature or a stale timestamp (`invalid_signature`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller is not an operator (`forbidden`): only callers in API_ADMIN_CALLERS. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests with this API key in the current minute, or too many wrong credentials from this client address (AUTH_FAILURE_LIMIT in AUTH_FAILURE_WINDOW_S); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the body holds only an `errorId` to find the log line. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Redis unavailable; nothing was stored. Retry (with the same Idempotency-Key). On `/v1/admin/apps` without APP_SECRETS_KEY: `app_registry_off`. On search and stats: the archive does not answer (`archive_unavailable`). On the Open Platform routes: `component_not_ready` (no verify ticket yet, or WeChat unreachable). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createAuthorizeUrl: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                componentAppId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AuthorizeUrlRequest"];
+            };
+        };
+        responses: {
+            /** @description The URL to open (valid `expiresIn` seconds). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizeUrl"];
+                };
+            };
+            /** @description Validation failed (`validation_failed`, details name each field), malformed JSON (`invalid_json`), a body that does not decode as its Content-Encoding says (`invalid_content_encoding`) or a path that is not valid percent-encoding (`invalid_path`); nothing stored. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key (on /metrics: METRICS_TOKEN); on the event URL: a bad signature or a stale timestamp (`invalid_signature`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller is not an operator (`forbidden`): only callers in API_ADMIN_CALLERS. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or a message of another caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests with this API key in the current minute, or too many wrong credentials from this client address (AUTH_FAILURE_LIMIT in AUTH_FAILURE_WINDOW_S); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the body holds only an `errorId` to find the log line. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description WeChat refused a component call (`wechat_refused`; the message has its errcode). */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Redis unavailable; nothing was stored. Retry (with the same Idempotency-Key). On `/v1/admin/apps` without APP_SECRETS_KEY: `app_registry_off`. On search and stats: the archive does not answer (`archive_unavailable`). On the Open Platform routes: `component_not_ready` (no verify ticket yet, or WeChat unreachable). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    receiveComponentPush: {
+        parameters: {
+            query?: {
+                signature?: string;
+                timestamp?: string;
+                nonce?: string;
+                echostr?: string;
+                openid?: string;
+                encrypt_type?: string;
+                msg_signature?: string;
+            };
+            header?: never;
+            path: {
+                componentAppId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "text/xml": string;
+            };
+        };
+        responses: {
+            /** @description `success`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description Validation failed (`validation_failed`, details name each field), malformed JSON (`invalid_json`), a body that does not decode as its Content-Encoding says (`invalid_content_encoding`) or a path that is not valid percent-encoding (`invalid_path`); nothing stored. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key (on /metrics: METRICS_TOKEN); on the event URL: a bad signature or a stale timestamp (`invalid_signature`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or a message of another caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body larger than 1 MB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the body holds only an `errorId` to find the log line. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Redis unavailable; nothing was stored. Retry (with the same Idempotency-Key). On `/v1/admin/apps` without APP_SECRETS_KEY: `app_registry_off`. On search and stats: the archive does not answer (`archive_unavailable`). On the Open Platform routes: `component_not_ready` (no verify ticket yet, or WeChat unreachable). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    completeAuthorization: {
+        parameters: {
+            query: {
+                auth_code: string;
+                expires_in?: string;
+            };
+            header?: never;
+            path: {
+                componentAppId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page naming the authorizer. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Validation failed (`validation_failed`, details name each field), malformed JSON (`invalid_json`), a body that does not decode as its Content-Encoding says (`invalid_content_encoding`) or a path that is not valid percent-encoding (`invalid_path`); nothing stored. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or a message of another caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the body holds only an `errorId` to find the log line. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description WeChat refused a component call (`wechat_refused`; the message has its errcode). */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Redis unavailable; nothing was stored. Retry (with the same Idempotency-Key). On `/v1/admin/apps` without APP_SECRETS_KEY: `app_registry_off`. On search and stats: the archive does not answer (`archive_unavailable`). On the Open Platform routes: `component_not_ready` (no verify ticket yet, or WeChat unreachable). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    receiveAuthorizerEvent: {
+        parameters: {
+            query?: {
+                signature?: string;
+                timestamp?: string;
+                nonce?: string;
+                echostr?: string;
+                openid?: string;
+                encrypt_type?: string;
+                msg_signature?: string;
+            };
+            header?: never;
+            path: {
+                componentAppId: string;
+                authorizerAppId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "text/xml": string;
+            };
+        };
+        responses: {
+            /** @description `success`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description Validation failed (`validation_failed`, details name each field), malformed JSON (`invalid_json`), a body that does not decode as its Content-Encoding says (`invalid_content_encoding`) or a path that is not valid percent-encoding (`invalid_path`); nothing stored. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key (on /metrics: METRICS_TOKEN); on the event URL: a bad signature or a stale timestamp (`invalid_signature`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or a message of another caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body larger than 1 MB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the body holds only an `errorId` to find the log line. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Redis unavailable; nothing was stored. Retry (with the same Idempotency-Key). On `/v1/admin/apps` without APP_SECRETS_KEY: `app_registry_off`. On search and stats: the archive does not answer (`archive_unavailable`). On the Open Platform routes: `component_not_ready` (no verify ticket yet, or WeChat unreachable). */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -14,6 +14,7 @@ export function registerHistoryPaths(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'get',
     path: '/v1/messages',
+    operationId: 'searchMessages',
     tags: ['messages'],
     summary: 'Search messages in the delivery-history archive, newest first',
     description:
@@ -28,6 +29,7 @@ export function registerHistoryPaths(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'get',
     path: '/v1/stats',
+    operationId: 'getStats',
     tags: ['messages'],
     summary: 'Counts per status from the archive, optionally per day, template or errcode',
     security,

@@ -46,6 +46,7 @@ export function registerOperationPaths(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'get',
     path: '/cgi-bin/token',
+    operationId: 'wechatToken',
     tags: ['WeChat-compatible'],
     summary: 'WeChat’s token endpoint for legacy callers: a dispatch token for the app',
     security: [],
@@ -55,6 +56,7 @@ export function registerOperationPaths(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'post',
     path: '/cgi-bin/stable_token',
+    operationId: 'wechatStableToken',
     tags: ['WeChat-compatible'],
     summary: 'WeChat’s stable token endpoint: the same dispatch token within its window',
     security: [],
