@@ -57,8 +57,17 @@ function queryText(req: Request, name: string): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
 
+/**
+ * Answers a page. `same-origin` referrers instead of the API's `no-referrer`: with that, the
+ * browser sends `Origin: null` on the console's own form posts, which the CSRF check refuses.
+ */
 function sendPage(res: Response, page: string, status = 200): void {
-  res.status(status).type('html').setHeader('Cache-Control', 'no-store').send(page);
+  res
+    .status(status)
+    .type('html')
+    .setHeader('Cache-Control', 'no-store')
+    .setHeader('Referrer-Policy', 'same-origin')
+    .send(page);
 }
 
 /** The form's times as ISO instants, or the name of the one that is not a time. */
