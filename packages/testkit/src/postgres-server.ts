@@ -1,13 +1,27 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { freePort } from './ports';
 import { waitFor } from './wait-for';
 
-/** Where Debian puts PostgreSQL 15's server programs (`POSTGRES_BIN` overrides it). */
-const POSTGRES_BIN = process.env.POSTGRES_BIN ?? '/usr/lib/postgresql/15/bin';
+/**
+ * The server programs: `POSTGRES_BIN`, else the newest of Debian's `/usr/lib/postgresql/<n>/bin`
+ * (15 here; CI installs whatever Debian ships).
+ */
+function serverPrograms(): string {
+  if (process.env.POSTGRES_BIN) {
+    return process.env.POSTGRES_BIN;
+  }
+  const root = '/usr/lib/postgresql';
+  const versions = existsSync(root)
+    ? readdirSync(root)
+        .filter((name) => /^\d+$/.test(name))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
+  return path.join(root, versions[0] ?? '15', 'bin');
+}
 
 /** A private PostgreSQL server a test may stop and restart. */
 export interface PrivatePostgres {
@@ -35,11 +49,12 @@ function serverUser(): { uid: number; gid: number } | undefined {
 /**
  * Starts a PostgreSQL server of its own (initdb into a temp dir, a free port, trust auth, fsync
  * off) for tests that must stop the database without disturbing anything else. Needs the server
- * programs in `POSTGRES_BIN`; as root they run as the `postgres` user.
+ * programs (see {@link serverPrograms}); as root they run as the `postgres` user.
  */
 export async function startPrivatePostgres(): Promise<PrivatePostgres> {
-  if (!existsSync(path.join(POSTGRES_BIN, 'postgres'))) {
-    throw new Error(`no PostgreSQL server programs in ${POSTGRES_BIN} (set POSTGRES_BIN)`);
+  const bin = serverPrograms();
+  if (!existsSync(path.join(bin, 'postgres'))) {
+    throw new Error(`no PostgreSQL server programs in ${bin} (set POSTGRES_BIN)`);
   }
   const port = await freePort();
   const dir = mkdtempSync(path.join(tmpdir(), 'wxd-postgres-'));
@@ -48,7 +63,7 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     chownSync(dir, user.uid, user.gid);
   }
   execFileSync(
-    path.join(POSTGRES_BIN, 'initdb'),
+    path.join(bin, 'initdb'),
     ['-D', dir, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8'],
     { stdio: 'ignore', ...user },
   );
@@ -74,7 +89,7 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     url,
     dir,
     async start() {
-      child = spawn(path.join(POSTGRES_BIN, 'postgres'), args, { stdio: 'ignore', ...user });
+      child = spawn(path.join(bin, 'postgres'), args, { stdio: 'ignore', ...user });
       await waitFor(
         async () => {
           const probe = new Client({ connectionString: url, connectionTimeoutMillis: 1000 });
