@@ -4,8 +4,8 @@
  * a seeded archive in PostgreSQL. It makes a database of its own on BENCH_ARCHIVE_DATABASE_URL's
  * server, migrates it with the archive's own migrator, makes the month partitions through the
  * archive's writer, seeds BENCH_ARCHIVE_ROWS rows in the database (INSERT … SELECT over
- * generate_series, in chunks: 10 messages per user, 20 apps, 50 callers, 30 templates, a unique
- * metadata.orderId each, over the last five months), VACUUM ANALYZEs, and then times searches through
+ * generate_series, in chunks: 10 messages per user, 20 apps, 50 callers, 30 templates, a tenth
+ * of each caller's messages per status bucket, a unique metadata.orderId each, over the last five months), VACUUM ANALYZEs, and then times searches through
  * ArchiveSearch (the code `GET /v1/messages` runs; API process and HTTP are not included):
  *   - by toUser (an operator: every caller), by metadata.orderId and by status + a week
  *     (one caller, as a caller's own search is scoped), and the newest page of one caller;
@@ -89,8 +89,8 @@ function seedChunk(client, start, end, now) {
             to_timestamp(($3::bigint - (i::bigint * $4::bigint / $5::bigint)) / 1000.0 + 2),
             'wxbench' || (i % 20), 'caller' || (i % 50), 'oBenchUser' || (i % $6::int), 'TPL' || (i % 30),
             'template',
-            (ARRAY['sent','sent','sent','sent','delivered','delivered','undelivered','dead','expired','cancelled'])[1 + i % 10],
-            CASE WHEN i % 10 = 7 THEN 43101 ELSE NULL END,
+            (ARRAY['sent','sent','sent','sent','delivered','delivered','undelivered','dead','expired','cancelled'])[1 + (i / 50) % 10],
+            CASE WHEN (i / 50) % 10 = 7 THEN 43101 ELSE NULL END,
             jsonb_build_object('orderId', 'order-' || i),
             jsonb_build_object('id', 'mbench' || i, 'type', 'template', 'appId', 'wxbench' || (i % 20),
               'toUser', 'oBenchUser' || (i % $6::int), 'templateId', 'TPL' || (i % 30), 'status', 'sent',
