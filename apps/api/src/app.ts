@@ -2,7 +2,13 @@ import type { RequestListener } from 'node:http';
 import express from 'express';
 import type { Queue } from 'bullmq';
 import type { ApiKeyEntry, Logger, RedisClient } from '@wechat-dispatch/shared';
-import type { AppDirectory, ConsentLedger } from '@wechat-dispatch/core';
+import {
+  QUEUE_CATALOGUE,
+  type AppDirectory,
+  type ConsentLedger,
+  type DeadCallback,
+} from '@wechat-dispatch/core';
+import { ERRCODE_CATALOGUE } from '@wechat-dispatch/wechat-client';
 import type { AppAdmin } from './domain/app-admin';
 import type { ComponentAdmin } from './domain/component-admin';
 import type { OpenPlatform } from './domain/open-platform';
@@ -16,6 +22,7 @@ import type { MessageHistory } from './domain/message-history';
 import type { MessageService } from './domain/message-service';
 import type { RequestQuota } from './domain/request-quota';
 import { BULL_BOARD_PATH, bullBoardRouter } from './http/bull-board';
+import { consoleRoutes } from './http/console/console.routes';
 import type { AuthGate } from './http/auth-gate';
 import { fastSendRoute, takesFastPath } from './http/fast-send-route';
 import { ApiKeys, apiKeyAuth } from './http/middleware/api-key-auth';
@@ -149,7 +156,7 @@ function authGateOf(deps: ApiDeps): AuthGate {
 function routeMethodsOf(document: OpenApiDocument, withDashboard: boolean): RouteMethods[] {
   const paths = Object.fromEntries(
     Object.entries(document.paths ?? {}).filter(
-      ([path]) => withDashboard || path !== BULL_BOARD_PATH,
+      ([path]) => withDashboard || !path.startsWith('/admin'),
     ),
   );
   return [...routesOfPaths(paths), subtreeRoute('/docs', ['GET'])];
@@ -160,7 +167,7 @@ function routeMethodsOf(document: OpenApiDocument, withDashboard: boolean): Rout
  * (helmet) → methods (405, OPTIONS) → `/v1` (API key → rate limit → JSON only → body parser → routes) →
  * WeChat's token routes (dispatch tokens) → WeChat-compatible routes (their own key, limiter and
  * error shape) → the central token proxy (`/cgi-bin`, `/wxa`, `/datacube`) → WeChat's event pushes →
- * public operational routes → dashboard (basic auth) → 404 → the error handler. No ETags:
+ * public operational routes → dashboard and console (basic auth) → 404 → the error handler. No ETags:
  * every answer is fresh state, and hashing each body costs the send path.
  */
 export function createExpressApp(deps: ApiDeps): express.Express {
@@ -241,7 +248,25 @@ export function createExpressApp(deps: ApiDeps): express.Express {
   app.use(metricsRoutes(deps.metrics.registry, deps.metricsToken, gate));
   app.use(docsRoutes(document, deps.apps));
   if (deps.admin) {
-    app.use(BULL_BOARD_PATH, basicAuth(deps.admin, gate), bullBoardRouter(deps.queues));
+    const dashboardAuth = basicAuth(deps.admin, gate);
+    app.use(BULL_BOARD_PATH, dashboardAuth, bullBoardRouter(deps.queues));
+    app.use(
+      '/admin',
+      dashboardAuth,
+      consoleRoutes({
+        user: deps.admin.user,
+        messages: deps.messages,
+        history: deps.history,
+        deadLetters: deps.deadLetters,
+        callbackDeadLetters: deps.queues.find(
+          (q) => q.name === QUEUE_CATALOGUE.callbackDeadLetters.name,
+        ) as Queue<DeadCallback>,
+        apps: deps.apps,
+        queueNames: deps.queues.map((q) => q.name),
+        meaningOf: (errcode) => ERRCODE_CATALOGUE.get(errcode)?.meaning,
+        logger: deps.logger,
+      }),
+    );
   }
 
   app.use(notFound());

@@ -169,6 +169,7 @@ export function buildApiDeps(options: BuildApiDepsOptions): ApiRuntime {
     redis,
     keyspace,
     processMetrics: options.processMetrics,
+    recordChanges: storeOptions.archiveChanges,
   });
   const eventInbox = new RedisEventInbox(redis, keyspace, queues.wechatEvents);
   const events = new EventReceiver({

@@ -1,6 +1,11 @@
 import type { Queue } from 'bullmq';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { deadIndexKey, type MessageType, type SendJob } from '@wechat-dispatch/core';
+import {
+  changesWaiting,
+  deadIndexKey,
+  type MessageType,
+  type SendJob,
+} from '@wechat-dispatch/core';
 import {
   dropMisnamedDefaults,
   withTimeout,
@@ -25,6 +30,8 @@ export interface ApiMetricsOptions {
   deadLetterQueue: Queue;
   redis: RedisClient;
   keyspace: Keyspace;
+  /** Export the record changes waiting for the archive (when the record scripts append them). */
+  recordChanges?: boolean;
   /** Also export Node's process metrics (main.ts does; tests building many apps do not). */
   processMetrics?: boolean;
   /** Longest a scrape waits for Redis before leaving the queue gauges empty. @defaultValue 2000 */
@@ -96,6 +103,23 @@ export function createApiMetrics(options: ApiMetricsOptions): ApiMetrics {
       }
     },
   });
+  if (options.recordChanges) {
+    new Gauge({
+      name: 'wxd_archive_changes_waiting',
+      help: 'Record changes waiting in Redis for the archiver to write them to the archive',
+      registers: [registry],
+      async collect() {
+        this.reset();
+        const waiting = await withTimeout(
+          changesWaiting(options.redis, options.keyspace),
+          timeoutMs,
+        ).catch(() => undefined);
+        if (waiting !== undefined) {
+          this.set(waiting);
+        }
+      },
+    });
+  }
   return {
     registry,
     observeRequest(method, route, status, seconds) {

@@ -85,6 +85,18 @@ describe('/admin/queues (Bull Board)', () => {
     expect(names).toEqual(expect.arrayContaining(['callbacks', 'callback-dead-letters']));
   });
 
+  it('when its API lists queues, then the queues no worker consumes by design say so in their description', async () => {
+    const res = await request(api.app)
+      .get('/admin/queues/api/queues')
+      .auth(ADMIN.user, ADMIN.password);
+
+    const queues = (res.body as { queues: Array<{ name: string; description?: string }> }).queues;
+    const described = Object.fromEntries(queues.map((q) => [q.name, q.description ?? '']));
+    expect(described['dead-letters']).toContain('No worker consumes this queue by design');
+    expect(described['callback-dead-letters']).toContain('No worker consumes this queue by design');
+    expect(described[SEND_QUEUE]).toContain('SEND_KEEP_COMPLETED_JOBS');
+  });
+
   it('when a write is attempted through its API, then it is refused', async () => {
     const res = await request(api.app)
       .put(`/admin/queues/api/queues/${SEND_QUEUE}/pause`)

@@ -170,6 +170,32 @@ describe('GET /v1/messages (search)', () => {
   });
 });
 
+function changesWaitingOf(metrics: string): number | undefined {
+  const line = metrics.split('\n').find((l) => l.startsWith('wxd_archive_changes_waiting '));
+  return line === undefined ? undefined : Number(line.split(' ')[1]);
+}
+
+describe('GET /metrics (archive)', () => {
+  it('when changes wait in the stream, then wxd_archive_changes_waiting reports them until the archiver has written them', async () => {
+    await send(ORDERS_KEY, 'oMetricUser000000000000001', 'order-77');
+    await send(ORDERS_KEY, 'oMetricUser000000000000002', 'order-78');
+
+    const before = await request(api.app).get('/metrics').expect(200);
+    const waiting = await api.redis.xlen(api.keyspace.key('archive-changes'));
+    expect(waiting).toBeGreaterThanOrEqual(2);
+    expect(changesWaitingOf(before.text)).toBe(waiting);
+
+    await drain();
+    const after = await request(api.app).get('/metrics').expect(200);
+    expect(changesWaitingOf(after.text)).toBe(0);
+  });
+
+  it('when there is no archive, then the metric is not exported', async () => {
+    const res = await request(bare.app).get('/metrics').expect(200);
+    expect(changesWaitingOf(res.text)).toBeUndefined();
+  });
+});
+
 describe('without an archive', () => {
   it('when searching, then 501 archive_not_configured says what to set', async () => {
     const res = await request(bare.app).get('/v1/messages').set(bearer(ORDERS_KEY)).expect(501);

@@ -106,8 +106,12 @@ export function buildWorker(options: BuildWorkerOptions): WorkerRuntime {
     callbackJobOptions: callbackJobOptions(callbacks.maxAttempts, callbacks.backoffMs),
   });
   const sendQueue = queues.send;
-  const metrics = createWorkerMetrics([sendQueue], settings.metricsAppLabels, () =>
-    breakers.openApps(),
+  const recordChanges = settings.archive?.recordChanges ?? false;
+  const metrics = createWorkerMetrics(
+    [sendQueue],
+    settings.metricsAppLabels,
+    () => breakers.openApps(),
+    recordChanges ? { redis, keyspace } : undefined,
   );
   const client = new WeChatClient({
     baseUrl: settings.wechatApiBase,
@@ -154,7 +158,7 @@ export function buildWorker(options: BuildWorkerOptions): WorkerRuntime {
     keyspace,
     ttlSeconds: settings.recordTtlSeconds,
     perTurn: true,
-    archiveChanges: settings.archive?.recordChanges ?? false,
+    archiveChanges: recordChanges,
   });
   const deadLetters = new DeadLetterStore({
     redis,

@@ -29,7 +29,7 @@ const envSchema = z
     SHUTDOWN_TIMEOUT_MS: intEnv(25000, 1000, 600000),
     WORKER_LOCK_DURATION_MS: intEnv(0, 0, 3600000),
     WORKER_STALLED_INTERVAL_MS: intEnv(30000, 100, 3600000),
-    SEND_KEEP_COMPLETED_JOBS: intEnv(0, 0, 1000000),
+    SEND_KEEP_COMPLETED_JOBS: intEnv(100, 0, 1000000),
     WECHAT_EVENT_PARK_TTL_S: intEnv(86400, 1, 30 * 86400),
     CALLBACK_MAX_ATTEMPTS: intEnv(8, 1, 100),
     CALLBACK_BACKOFF_MS: intEnv(1000, 1, 3600000),
@@ -61,7 +61,7 @@ export interface WorkerConfig extends ServiceConfig {
   /** Lock on an active job; 0 = derived from the WeChat timeout. */
   lockDurationMs: number;
   stalledIntervalMs: number;
-  /** Completed send jobs kept for the dashboard; 0 = removed at completion. */
+  /** The last completed send jobs kept for the dashboard (default 100); 0 = removed at completion. */
   keepCompletedJobs: number;
   /** Apps whose metrics carry their own `app_id` label; later ones are labelled `other`. */
   metricsAppLabels: number;

@@ -1,7 +1,13 @@
 import { Counter, Histogram, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Queue } from 'bullmq';
 import type { SendHooks } from './processors/send-outcome';
-import { dropMisnamedDefaults, withTimeout } from '@wechat-dispatch/shared';
+import { changesWaiting } from '@wechat-dispatch/core';
+import {
+  dropMisnamedDefaults,
+  withTimeout,
+  type Keyspace,
+  type RedisClient,
+} from '@wechat-dispatch/shared';
 import { boundedAppLabels } from './domain/app-labels';
 
 /** How long a scrape waits for Redis to report queue depths. */
@@ -15,16 +21,24 @@ export interface WorkerMetrics {
   onPause: (appId: string, reason: string, ms: number) => void;
 }
 
+/** Where the change stream of the archive is, when the record scripts append to it (#20). */
+export interface ChangeStreamSource {
+  redis: RedisClient;
+  keyspace: Keyspace;
+}
+
 /**
  * Builds the worker's metrics: sends by app, result and errcode; send latency; waits (quota
  * pauses, token-config waits, open breakers); token fetches; the depths of `queues` and the
- * state of the apps' circuit breakers (`openBreakers`), read from Redis at scrape time. The
- * `app_id` label is bounded to `appLabels` apps (see {@link boundedAppLabels}).
+ * state of the apps' circuit breakers (`openBreakers`), read from Redis at scrape time; with
+ * `changes`, the record changes waiting for the archive. The `app_id` label is bounded to
+ * `appLabels` apps (see {@link boundedAppLabels}).
  */
 export function createWorkerMetrics(
   queues: readonly Queue[],
   appLabels: number,
   openBreakers: () => Promise<string[]> = () => Promise.resolve([]),
+  changes?: ChangeStreamSource,
 ): WorkerMetrics {
   const registry = new Registry();
   const label = boundedAppLabels(appLabels);
@@ -96,6 +110,23 @@ export function createWorkerMetrics(
       }
     },
   });
+  if (changes) {
+    new Gauge({
+      name: 'wxd_archive_changes_waiting',
+      help: 'Record changes waiting in Redis for the archiver to write them to the archive',
+      registers: [registry],
+      async collect() {
+        this.reset();
+        const waiting = await withTimeout(
+          changesWaiting(changes.redis, changes.keyspace),
+          QUEUE_DEPTH_TIMEOUT_MS,
+        ).catch(() => undefined);
+        if (waiting !== undefined) {
+          this.set(waiting);
+        }
+      },
+    });
+  }
 
   const breakerApps = new Set<string>();
   new Gauge({

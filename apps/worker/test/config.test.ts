@@ -30,6 +30,15 @@ describe('loadWorkerConfig', () => {
     });
   });
 
+  describe('the dashboard (#20)', () => {
+    it('when SEND_KEEP_COMPLETED_JOBS is unset, then the last 100 completed sends are kept for Bull Board', () => {
+      expect(loadWorkerConfig({ WECHAT_APPS: 'wx1:s' }).keepCompletedJobs).toBe(100);
+      expect(
+        loadWorkerConfig({ WECHAT_APPS: 'wx1:s', SEND_KEEP_COMPLETED_JOBS: '0' }).keepCompletedJobs,
+      ).toBe(0);
+    });
+  });
+
   describe('callbacks and dead letters (#17)', () => {
     it('when CALLBACK_CALLER_CONCURRENCY is unset or empty, then a caller gets half the callback slots', () => {
       const unset = loadWorkerConfig({ WECHAT_APPS: 'wx1:s', CALLBACK_CONCURRENCY: '8' });

@@ -15,7 +15,13 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-/** Launches Debian's `/usr/bin/chromium` headless through playwright-core. */
-export function launchHeadlessChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+/**
+ * Launches Debian's `/usr/bin/chromium` headless through playwright-core; `extraArgs` add flags
+ * (e.g. `--host-resolver-rules=MAP ops.internal 127.0.0.1` for a host name of the test's own).
+ */
+export function launchHeadlessChromium(extraArgs: readonly string[] = []): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [...CHROMIUM_ARGS, ...extraArgs],
+  });
 }

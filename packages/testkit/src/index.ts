@@ -7,5 +7,6 @@ export { startPrivateCluster, type PrivateCluster } from './redis-cluster';
 export { startPrivateSentinelSet, type PrivateSentinelSet } from './redis-sentinel';
 export { launchHeadlessChromium } from './chromium';
 export { createTestDatabase, TEST_POSTGRES_URL, type TestDatabase } from './postgres';
+export { startPrivatePostgres, type PrivatePostgres } from './postgres-server';
 export { arbitraryOf, type JsonSchema } from './json-schema-arbitrary';
 export { promtoolCheckMetrics } from './promtool';

@@ -12,7 +12,7 @@ export {
   type PreAuthCode,
 } from './endpoints/component';
 export { AUTHORIZER_INFO_PATH, type AuthorizerInfo } from './endpoints/authorizer-info';
-export { OPEN_PLATFORM_ERRCODES } from './errors/errcode-catalogue';
+export { OPEN_PLATFORM_ERRCODES, ERRCODE_CATALOGUE } from './errors/errcode-catalogue';
 export {
   authorizerGrant,
   componentGrant,

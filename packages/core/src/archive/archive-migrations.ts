@@ -48,4 +48,17 @@ export const ARCHIVE_MIGRATIONS: Record<string, Migration> = {
       await sql`DROP TABLE archived_messages`.execute(db);
     },
   },
+  // A caller's search by status ("any dead message of mine this week?") walked every row of the
+  // caller in the time range when none matched: bench:archive measured 108 ms p99 at 10 million
+  // rows. Every non-operator search is scoped to its caller, so caller + status get one index.
+  '002-caller-status-index': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await sql`CREATE INDEX archived_messages_caller_status ON archived_messages (caller, status, created_at DESC, id DESC)`.execute(
+        db,
+      );
+    },
+    async down(db: Kysely<unknown>): Promise<void> {
+      await sql`DROP INDEX archived_messages_caller_status`.execute(db);
+    },
+  },
 };

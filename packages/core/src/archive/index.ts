@@ -1,4 +1,5 @@
 export { changeStreamKey } from './change-stream-key';
+export { changesWaiting } from './changes-waiting';
 export {
   openArchiveDatabase,
   type ArchiveDatabase,

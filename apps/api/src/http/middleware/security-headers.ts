@@ -36,12 +36,31 @@ export function jsonApiHeaders(): HeaderSetter {
 }
 
 /**
+ * helmet's page defaults with two changes, so the pages (docs, dashboard, console) render over
+ * plain HTTP on an internal host name and offline (#20): no `upgrade-insecure-requests` (the
+ * browser would fetch every asset over https, which an internal Service or pod IP does not
+ * answer), and styles and fonts only from the service itself (no `https:` source: Bull Board's
+ * page links Google Fonts, which the browser then never fetches).
+ */
+export function pageHeaders(): HeaderSetter {
+  return helmet({
+    contentSecurityPolicy: {
+      directives: {
+        upgradeInsecureRequests: null,
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        fontSrc: ["'self'", 'data:'],
+      },
+    },
+  });
+}
+
+/**
  * helmet's headers on every answer, in two profiles: {@link jsonApiHeaders} on JSON routes,
- * helmet's defaults on pages (docs, dashboard) and everything else.
+ * {@link pageHeaders} on pages (docs, dashboard, console) and everything else.
  */
 export function securityHeaders(): RequestHandler {
   const forJson = jsonApiHeaders();
-  const forPages = helmet();
+  const forPages = pageHeaders();
   return (req, res, next) => {
     const json = JSON_API_PREFIXES.some((prefix) => req.path.startsWith(prefix));
     (json ? forJson : forPages)(req, res, next);

@@ -1,6 +1,7 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { registerAdminPaths } from './admin-paths';
 import { registerComponentPaths } from './component-paths';
+import { registerConsolePaths } from './console-paths';
 import { registerEventPaths } from './event-paths';
 import { registerHistoryPaths } from './history-paths';
 import { registerOperationPaths } from './operation-paths';
@@ -40,6 +41,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
   registerHistoryPaths(registry);
   registerAdminPaths(registry);
   registerOperationPaths(registry);
+  registerConsolePaths(registry);
   registerEventPaths(registry);
   registerComponentPaths(registry);
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({

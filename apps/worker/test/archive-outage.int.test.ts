@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Redis } from 'ioredis';
+import { Keyspace } from '@wechat-dispatch/shared';
+import {
+  TEST_REDIS_URL,
+  freePort,
+  startPrivatePostgres,
+  waitFor,
+  type PrivatePostgres,
+} from '@wechat-dispatch/testkit';
+import { archivedWithStatus, gaugeValue, liveRecords, postInBatches } from './helpers/archive';
+import { startStack, type Stack } from './helpers/stack';
+
+const APP = { appId: 'wxarchiveoutage0001', appSecret: 'archive-outage-secret' };
+const OUTAGE_MS = 30_000;
+
+/*
+ * #20 must-show: PostgreSQL stopped for 30 s during a drain. Sends go on (every message is sent
+ * while the database is down), the changes wait in Redis (the stream and the worker's
+ * wxd_archive_changes_waiting say how many), and after the restart the archive holds every
+ * message in its final status, by itself.
+ */
+describe('archive: PostgreSQL stopped for 30 s during a drain', () => {
+  let postgres: PrivatePostgres;
+  let stack: Stack;
+  let redis: Redis;
+  let metricsUrl: string;
+
+  beforeAll(async () => {
+    postgres = await startPrivatePostgres();
+    const metricsPort = await freePort();
+    metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
+    stack = await startStack({
+      apps: [APP],
+      commonEnv: { DATABASE_URL: postgres.url },
+      workerEnv: { WORKER_HTTP_PORT: String(metricsPort), WORKER_CONCURRENCY: '20' },
+    });
+    redis = new Redis(TEST_REDIS_URL);
+  }, 60_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+    if (redis) {
+      const keys = await redis.keys(`{${stack.prefix}}*`);
+      if (keys.length > 0) {
+        await redis.del(...keys);
+      }
+      await redis.quit();
+    }
+    await postgres?.destroy();
+  });
+
+  it('when the database is down for 30 s, then sends go on, changes wait in Redis, and the archive catches up after the restart', async () => {
+    const before = await postInBatches(stack, APP.appId, 2000);
+    const outageStarted = Date.now();
+    await postgres.stop();
+    const during = await postInBatches(stack, APP.appId, 2000);
+    const ids = [...before, ...during];
+
+    // Every message is sent while the database is still down.
+    await waitFor(
+      async () => (await liveRecords(redis, stack.prefix, ids)).every((r) => r.status === 'sent'),
+      {
+        timeoutMs: OUTAGE_MS - 5000,
+        intervalMs: 250,
+        description: '4,000 sends during the outage',
+      },
+    );
+    const sentWithin = Date.now() - outageStarted;
+    const stream = new Keyspace(stack.prefix).key('archive-changes');
+    const waiting = await redis.xlen(stream);
+    const scraped = gaugeValue(
+      await (await fetch(metricsUrl)).text(),
+      'wxd_archive_changes_waiting',
+    );
+    console.info(
+      `4,000 messages sent ${sentWithin} ms after PostgreSQL stopped; ${waiting} changes waiting in Redis (metric: ${scraped})`,
+    );
+    expect(waiting).toBeGreaterThan(0);
+    expect(scraped).toBeGreaterThan(0);
+    expect(stack.workers[0]!.stdout.join('\n')).toContain('the changes wait in Redis');
+
+    await new Promise((resolve) =>
+      setTimeout(resolve, Math.max(0, outageStarted + OUTAGE_MS - Date.now())),
+    );
+    await postgres.start();
+    const restarted = Date.now();
+
+    await waitFor(
+      async () => (await archivedWithStatus(postgres.url, ids, 'sent')) === ids.length,
+      {
+        timeoutMs: 90_000,
+        intervalMs: 250,
+        description: 'every message in the archive as sent',
+      },
+    );
+    console.info(`archive complete ${Date.now() - restarted} ms after PostgreSQL restarted`);
+    await waitFor(async () => (await redis.xlen(stream)) === 0, {
+      description: 'the change stream to empty',
+    });
+    expect(gaugeValue(await (await fetch(metricsUrl)).text(), 'wxd_archive_changes_waiting')).toBe(
+      0,
+    );
+  });
+});
