@@ -4,6 +4,8 @@ import type { Keyspace, Logger, RedisClient } from '@wechat-dispatch/shared';
 
 /** How long a held job sleeps when nobody promotes it: the backstop for a missed release. */
 export const HOLD_BACKSTOP_MS = 5 * 60 * 1000;
+/** Held ids taken off an app's set per round trip when it is released. */
+const RELEASE_BATCH = 500;
 
 /** Options of {@link HeldJobs}. */
 export interface HeldJobsOptions {
@@ -51,26 +53,33 @@ export class HeldJobs {
     return this.options.redis.smembers(this.heldApps);
   }
 
-  /** Promotes every held job of `appId`; resolves with how many were promoted. */
+  /**
+   * Promotes every held job of `appId`; resolves with how many were promoted. Ids are taken
+   * off the app's set (SPOP) before their jobs are promoted, so a job another worker holds
+   * again meanwhile (its view of the app not yet current) stays noted for the next release.
+   */
   async release(appId: string): Promise<number> {
+    const { redis, queue } = this.options;
     const heldKey = appKeys(this.options.keyspace, appId).held;
-    const ids = await this.options.redis.smembers(heldKey);
     let promoted = 0;
-    for (const id of ids) {
-      const job = await this.options.queue.getJob(id);
-      // Another worker may have promoted it, or it may have been sent or cancelled since.
-      if (job && (await job.isDelayed())) {
-        await job.promote().then(
-          () => (promoted += 1),
-          () => undefined,
-        );
+    for (;;) {
+      const ids = await redis.spop(heldKey, RELEASE_BATCH);
+      if (ids.length === 0) {
+        break;
+      }
+      for (const id of ids) {
+        const job = await queue.getJob(id);
+        // Another worker may have promoted it, or it may have been sent or cancelled since.
+        if (job && (await job.isDelayed())) {
+          await job.promote().then(
+            () => (promoted += 1),
+            () => undefined,
+          );
+        }
       }
     }
-    if (ids.length > 0) {
-      await this.options.redis.srem(heldKey, ...ids);
-    }
-    if ((await this.options.redis.scard(heldKey)) === 0) {
-      await this.options.redis.srem(this.heldApps, appId);
+    if ((await redis.scard(heldKey)) === 0) {
+      await redis.srem(this.heldApps, appId);
     }
     if (promoted > 0) {
       this.options.logger.info('held sends released', { appId, jobs: promoted });
