@@ -10,6 +10,8 @@ import { WeChatClient } from '@wechat-dispatch/wechat-client';
 import {
   Keyspace,
   checkRedisSafety,
+  checkShardCount,
+  SendShards,
   closeRedis,
   createLogger,
   describeTopology,
@@ -85,6 +87,8 @@ async function main(): Promise<void> {
 
   const redis = await openRedis(config.redis, 'producer', 'wxd-api', { logger, label: 'api' });
   await checkRedisSafety(redis, logger);
+  const shards = new SendShards(config.queuePrefix, config.sendShards);
+  await checkShardCount(redis, shards);
 
   let shuttingDown = false;
   const keyspace = new Keyspace(config.queuePrefix);

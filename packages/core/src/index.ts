@@ -1,4 +1,4 @@
-export { newMessageId, isMessageId } from './messages/message-id';
+export { newMessageId, isMessageId, shardOfMessageId } from './messages/message-id';
 export { issuesToDetails } from './messages/issue-path';
 export {
   messageSchema,
