@@ -2,6 +2,7 @@ import { Counter, Histogram, Gauge, Registry, collectDefaultMetrics } from 'prom
 import type { Queue } from 'bullmq';
 import type { SendHooks } from './processors/send-outcome';
 import { dropMisnamedDefaults, withTimeout } from '@wechat-dispatch/shared';
+import { SEND_QUEUE, isSendQueueName } from '@wechat-dispatch/core';
 import { boundedAppLabels } from './domain/app-labels';
 
 /** How long a scrape waits for Redis to report queue depths. */
@@ -86,7 +87,8 @@ export function createWorkerMetrics(queues: readonly Queue[], appLabels: number)
       ).catch(() => undefined);
       for (const [name, counts] of depths ?? []) {
         for (const [state, count] of Object.entries(counts)) {
-          this.set({ queue: name, state }, count);
+          // Every shard's send queue adds to the one `queue="send"` series.
+          this.inc({ queue: isSendQueueName(name) ? SEND_QUEUE : name, state }, count);
         }
       }
     },

@@ -12,6 +12,8 @@ export { MESSAGE_EXAMPLES } from './messages/message-docs';
 export { VALUE_RULE_SCHEMAS, typedKeyPattern } from './messages/value-rule-schemas';
 export {
   SEND_QUEUE,
+  sendQueueName,
+  isSendQueueName,
   legacySendQueueName,
   JOB_NAMES,
   sendJobSchema,
@@ -21,11 +23,13 @@ export {
   QUEUE_CATALOGUE,
   SEND_JOB_OPTIONS,
   callbackJobOptions,
+  sendQueueSpec,
   type QueueSpec,
 } from './jobs/queue-catalogue';
 export { openWorker, type QueueContext, type CatalogueWorkerOptions } from './jobs/open-queue';
 export {
   openServiceQueues,
+  openShardSendQueues,
   type ServiceQueues,
   type ServiceQueuesOptions,
 } from './jobs/service-queues';
