@@ -125,6 +125,7 @@ async function main(): Promise<void> {
     archive: archive?.search,
     redis,
     keyspace,
+    sendShards: config.sendShards,
     logger,
     appIds,
     appSecrets: config.apps,

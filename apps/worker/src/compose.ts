@@ -1,5 +1,6 @@
 import type { Registry } from 'prom-client';
 import {
+  ConsentLedger,
   callbackJobOptions,
   openServiceQueues,
   openShardSendQueues,
@@ -132,13 +133,16 @@ export function buildWorker(options: BuildWorkerOptions): WorkerRuntime {
     logger,
     hooks: { onFetch: metrics.onTokenFetch },
   });
-  const shardDeps = { settings, redis, logger, apps, shards, queues, client, tokens, metrics };
+  const consents = new ConsentLedger({ redis, keyspace });
+  const shardDeps = {
+    ...{ settings, redis, logger, apps, shards, queues, client, tokens, metrics, consents },
+  };
   const sendShards = sendQueues.map((queue, shard) => buildSendShard(shardDeps, shard, queue));
   const shardOf = (appId: string) => sendShards[shards.shardOf(appId)]!;
   const followUps = createFollowUpWorkers({
     context,
     lifecycle: { delivery: (appId, ...rest) => shardOf(appId).lifecycle.delivery(appId, ...rest) },
-    consents: { apply: (op, subject) => shardOf(subject.appId).consents.apply(op, subject) },
+    consents,
     deadCallbacks: queues.callbackDeadLetters,
     callbacks,
   });

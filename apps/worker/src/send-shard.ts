@@ -1,12 +1,12 @@
 import type { Queue } from 'bullmq';
 import {
-  ConsentLedger,
   DeadLetterStore,
   MsgIdIndex,
   RecordStore,
   sendQueueSpec,
   type AppCredentials,
   type AppDirectory,
+  type ConsentLedger,
   type SendJob,
   type ServiceQueues,
 } from '@wechat-dispatch/core';
@@ -38,6 +38,11 @@ export interface SendShardDeps {
   client: WeChatClient;
   tokens: AccessTokenService;
   metrics: WorkerMetrics;
+  /**
+   * The consent ledger, global (shard 0): a batch's reservation over several apps stays one
+   * all-or-nothing script.
+   */
+  consents: ConsentLedger;
 }
 
 /** One shard's send side: its stores under its hash tag, its send Worker, sweep and releases. */
@@ -47,7 +52,6 @@ export interface SendShard {
   sendQueue: Queue<SendJob>;
   records: RecordStore;
   lifecycle: MessageLifecycle;
-  consents: ConsentLedger;
   deadLetterSweep: DeadLetterSweep;
   /** Moves legacy per-app jobs (shard 0), then starts the Worker, sweep and held-job releases. */
   run(): Promise<void>;
@@ -100,7 +104,7 @@ export function buildSendShard(deps: SendShardDeps, shard: number, sendQueue: Qu
     indexTtlSeconds: settings.recordTtlSeconds,
     parkTtlSeconds: settings.eventParkTtlSeconds,
   });
-  const consents = new ConsentLedger({ redis, keyspace });
+  const { consents } = deps;
   const lifecycle = new MessageLifecycle({
     records,
     msgIds,
@@ -131,7 +135,8 @@ export function buildSendShard(deps: SendShardDeps, shard: number, sendQueue: Qu
     context: { connection: redis, keyspace, logger },
     spec: sendQueueSpec(shard),
     processor: withLifecycle(sendProcessor, records, lifecycle),
-    concurrency: settings.concurrency,
+    // WORKER_CONCURRENCY is the process's: its shards share it.
+    concurrency: Math.max(1, Math.ceil(settings.concurrency / deps.shards.count)),
     lockDurationMs: settings.lockDurationMs,
     stalledIntervalMs: settings.stalledIntervalMs,
     keepCompletedJobs: settings.keepCompletedJobs,
@@ -154,7 +159,6 @@ export function buildSendShard(deps: SendShardDeps, shard: number, sendQueue: Qu
     sendQueue,
     records,
     lifecycle,
-    consents,
     deadLetterSweep,
     async run() {
       // Per-app queues of before #16 were under shard 0's tag, with their records.

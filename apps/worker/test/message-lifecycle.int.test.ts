@@ -48,7 +48,7 @@ describe('message lifecycle (in process: compose.ts, real Redis, the sandbox)', 
         CALLBACK_BACKOFF_MS: '20',
       },
     });
-    consents = new ConsentLedger({ redis: w.redis, keyspace: w.keyspaceOf(MP.appId) });
+    consents = new ConsentLedger({ redis: w.redis, keyspace: w.keyspace });
   });
 
   afterAll(async () => {
