@@ -50,6 +50,7 @@ import { redisQuotaLease } from './infra/redis-quota-lease';
 import { RedisEventInbox } from './infra/redis-event-inbox';
 import { RedisPushTuples } from './infra/redis-push-tuples';
 import { RedisMessageQueue } from './infra/redis-message-queue';
+import { shardedDeadLetters } from './infra/sharded-dead-letters';
 import { ShardedMessageQueue, recordsById } from './infra/sharded-message-queue';
 import { createApiMetrics } from './metrics';
 
@@ -163,18 +164,20 @@ export function buildApiDeps(options: BuildApiDepsOptions): ApiRuntime {
     keyspace: shardKeyspace,
   }));
   const recordStores = shardStores.map((shardOptions) => new RecordStore(shardOptions));
-  const records = recordStores[0]!;
   const apps = options.registry?.directory ?? staticDirectoryOf(options);
   const context = { connection: redis, keyspace, logger };
   const queues = openServiceQueues(context);
   const sendQueues = openShardSendQueues(context, shards.keyspaces, queues.send);
-  const deadLetterStore = new DeadLetterStore({
-    redis,
-    keyspace,
-    records,
-    deadLetterQueue: queues.deadLetters,
-    sendQueue: queues.send,
-  });
+  const deadLetterStores = recordStores.map(
+    (shardRecords, shard) =>
+      new DeadLetterStore({
+        redis,
+        keyspace: shards.keyspaces[shard]!,
+        records: shardRecords,
+        deadLetterQueue: queues.deadLetters,
+        sendQueue: sendQueues[shard]!,
+      }),
+  );
   const metrics = createApiMetrics({
     sendQueue: queues.send,
     otherShards: sendQueues
@@ -244,8 +247,8 @@ export function buildApiDeps(options: BuildApiDepsOptions): ApiRuntime {
       logger,
     }),
     deadLetters: new DeadLetterService(
-      deadLetterStore,
-      records,
+      shardedDeadLetters(deadLetterStores),
+      byId,
       new DeadLetterCursors(cursorKeyFrom(options.apiKeys)),
       logger,
     ),

@@ -50,6 +50,7 @@ export {
 } from './records/record-store';
 export {
   DeadLetterStore,
+  compareDeadLetterCursors,
   redriveJobId,
   trimUnconsumed,
   type DeadLetterJob,
