@@ -116,6 +116,7 @@ async function main(): Promise<void> {
     runArchiver,
     archiverRedis,
     keyspace,
+    shardKeyspaces: shards.keyspaces,
     logger,
   });
   const openPlatform = config.secretsKeys

@@ -62,6 +62,7 @@ async function main(): Promise<void> {
         runArchiver,
         archiverRedis,
         keyspace: new Keyspace(config.queuePrefix),
+        shardKeyspaces: shards.keyspaces,
         logger,
       })
     : undefined;
