@@ -125,4 +125,20 @@ describe(`/v1/dead-letters with SEND_SHARDS=${SHARDS}`, () => {
     expect(redrive.status).toBe(202);
     expect(after.body).toMatchObject({ status: 'queued' });
   });
+
+  it('when /metrics is scraped, then every shard’s send queue and dead letters add up in queue="send"', async () => {
+    const res = await request(api.app).get('/metrics');
+    const value = (state: string) =>
+      Number(
+        new RegExp(`^wxd_queue_jobs\\{queue="send",state="${state}"\\} (\\d+)$`, 'm').exec(
+          res.text,
+        )?.[1],
+      );
+
+    expect(res.text).not.toMatch(/queue="send-s\d+"/);
+    // Twelve messages were enqueued and killed without a worker (their jobs still wait), and
+    // one of them was redriven (its job replaced by the redrive's, one dead letter fewer).
+    expect(value('dead')).toBe(APP_IDS.length - 1);
+    expect(value('prioritized') + value('waiting')).toBe(APP_IDS.length);
+  });
 });
