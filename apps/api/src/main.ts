@@ -95,6 +95,7 @@ async function main(): Promise<void> {
   const registry = config.secretsKeys
     ? await startAppRegistry({
         redis,
+        shards,
         keyspace,
         keys: config.secretsKeys,
         logger,

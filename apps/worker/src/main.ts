@@ -41,6 +41,7 @@ async function main(): Promise<void> {
   const registry = config.secretsKeys
     ? await startAppRegistry({
         redis,
+        shards,
         keyspace: new Keyspace(config.queuePrefix),
         keys: config.secretsKeys,
         logger,
