@@ -4,6 +4,7 @@ import {
   RecordBatch,
   RecordStore,
   openServiceQueues,
+  openShardSendQueues,
   staticAppDirectory,
   type AppCredentials,
   type AppDirectory,
@@ -19,6 +20,7 @@ import {
 import { ComponentAdmin } from './domain/component-admin';
 import { OpenPlatform } from './domain/open-platform';
 import {
+  SendShards,
   SsrfGuard,
   type WeChatAppCredentials,
   type ApiKeyEntry,
@@ -48,13 +50,18 @@ import { redisQuotaLease } from './infra/redis-quota-lease';
 import { RedisEventInbox } from './infra/redis-event-inbox';
 import { RedisPushTuples } from './infra/redis-push-tuples';
 import { RedisMessageQueue } from './infra/redis-message-queue';
+import { shardedDeadLetters } from './infra/sharded-dead-letters';
+import { ShardedMessageQueue, recordsById } from './infra/sharded-message-queue';
 import { createApiMetrics } from './metrics';
 
 /** What {@link buildApiDeps} needs: a connected producer connection and the settings. */
 export interface BuildApiDepsOptions {
   /** The fail-fast producer connection (`createRedis(url, 'producer')`), already connected. */
   redis: RedisClient;
+  /** Shard 0's keyspace (`{QUEUE_PREFIX}`): the global keys. */
   keyspace: Keyspace;
+  /** `SEND_SHARDS`. @defaultValue 1 */
+  sendShards?: number;
   logger: Logger;
   /** The apps of `WECHAT_APPS` (without the registry). */
   appIds: readonly string[];
@@ -153,18 +160,31 @@ export function buildApiDeps(options: BuildApiDepsOptions): ApiRuntime {
     ttlSeconds: options.recordTtlSeconds,
     archiveChanges: options.recordChanges ?? options.archive !== undefined,
   };
-  const records = new RecordStore(storeOptions);
+  const shards = new SendShards(keyspace.prefix, options.sendShards);
+  const shardStores = shards.keyspaces.map((shardKeyspace) => ({
+    ...storeOptions,
+    keyspace: shardKeyspace,
+  }));
+  const recordStores = shardStores.map((shardOptions) => new RecordStore(shardOptions));
   const apps = options.registry?.directory ?? staticDirectoryOf(options);
-  const queues = openServiceQueues({ connection: redis, keyspace, logger });
-  const deadLetterStore = new DeadLetterStore({
-    redis,
-    keyspace,
-    records,
-    deadLetterQueue: queues.deadLetters,
-    sendQueue: queues.send,
-  });
+  const context = { connection: redis, keyspace, logger };
+  const queues = openServiceQueues(context);
+  const sendQueues = openShardSendQueues(context, shards.keyspaces, queues.send);
+  const deadLetterStores = recordStores.map(
+    (shardRecords, shard) =>
+      new DeadLetterStore({
+        redis,
+        keyspace: shards.keyspaces[shard]!,
+        records: shardRecords,
+        deadLetterQueue: queues.deadLetters,
+        sendQueue: sendQueues[shard]!,
+      }),
+  );
   const metrics = createApiMetrics({
     sendQueue: queues.send,
+    otherShards: sendQueues
+      .slice(1)
+      .map((sendQueue, i) => ({ sendQueue, keyspace: shards.keyspaces[i + 1]! })),
     deadLetterQueue: queues.deadLetters,
     redis,
     keyspace,
@@ -182,9 +202,10 @@ export function buildApiDeps(options: BuildApiDepsOptions): ApiRuntime {
   const platform = openPlatformOf(options);
   const consents = new ConsentLedger({ redis, keyspace });
   const exemptApps = new Set(options.consent?.exemptApps ?? []);
+  const byId = recordsById(recordStores);
   const admission = new MessageAdmission({
     consents,
-    records,
+    records: byId,
     policy: {
       mode: options.consent?.mode ?? 'auto',
       isExempt: (appId) => exemptApps.has(appId) || apps.get(appId)?.consentExempt === true,
@@ -196,8 +217,15 @@ export function buildApiDeps(options: BuildApiDepsOptions): ApiRuntime {
   });
   const compatMsgIds = new CompatMsgIds({ redis, keyspace, ttlSeconds: options.recordTtlSeconds });
   const messages = new MessageService({
-    records,
-    queue: new RedisMessageQueue(new RecordBatch(storeOptions), queues.send),
+    records: byId,
+    shardOf: (appId) => shards.shardOf(appId),
+    queue: new ShardedMessageQueue(
+      shards,
+      sendQueues.map(
+        (sendQueue, shard) =>
+          new RedisMessageQueue(new RecordBatch(shardStores[shard]!), sendQueue),
+      ),
+    ),
     idempotency: new IdempotencyGuard({
       store: new RedisIdempotencyStore({ redis, keyspace }),
       waitMs: options.idempotencyWaitMs,
@@ -223,8 +251,8 @@ export function buildApiDeps(options: BuildApiDepsOptions): ApiRuntime {
       logger,
     }),
     deadLetters: new DeadLetterService(
-      deadLetterStore,
-      records,
+      shardedDeadLetters(deadLetterStores),
+      byId,
       new DeadLetterCursors(cursorKeyFrom(options.apiKeys)),
       logger,
     ),
@@ -246,7 +274,7 @@ export function buildApiDeps(options: BuildApiDepsOptions): ApiRuntime {
         ? { store: options.openPlatform.store, platform, logger }
         : undefined,
     ),
-    queues: queues.all(),
+    queues: [...queues.all(), ...sendQueues.slice(1)],
     metrics,
     quota: requestQuota(options),
     apiKeys: options.apiKeys,
@@ -261,7 +289,7 @@ export function buildApiDeps(options: BuildApiDepsOptions): ApiRuntime {
     deps,
     close: async () => {
       proxy?.close();
-      await queues.close();
+      await Promise.all([queues.close(), ...sendQueues.slice(1).map((queue) => queue.close())]);
     },
   };
 }

@@ -10,6 +10,8 @@ import { WeChatClient } from '@wechat-dispatch/wechat-client';
 import {
   Keyspace,
   checkRedisSafety,
+  checkShardCount,
+  SendShards,
   closeRedis,
   createLogger,
   describeTopology,
@@ -85,12 +87,15 @@ async function main(): Promise<void> {
 
   const redis = await openRedis(config.redis, 'producer', 'wxd-api', { logger, label: 'api' });
   await checkRedisSafety(redis, logger);
+  const shards = new SendShards(config.queuePrefix, config.sendShards);
+  await checkShardCount(redis, shards);
 
   let shuttingDown = false;
   const keyspace = new Keyspace(config.queuePrefix);
   const registry = config.secretsKeys
     ? await startAppRegistry({
         redis,
+        shards,
         keyspace,
         keys: config.secretsKeys,
         logger,
@@ -112,6 +117,7 @@ async function main(): Promise<void> {
     runArchiver,
     archiverRedis,
     keyspace,
+    shardKeyspaces: shards.keyspaces,
     logger,
   });
   const openPlatform = config.secretsKeys
@@ -121,6 +127,7 @@ async function main(): Promise<void> {
     archive: archive?.search,
     redis,
     keyspace,
+    sendShards: config.sendShards,
     logger,
     appIds,
     appSecrets: config.apps,

@@ -27,6 +27,11 @@ export interface ApiMetrics {
 /** Options of {@link createApiMetrics}. */
 export interface ApiMetricsOptions {
   sendQueue: Queue<SendJob>;
+  /**
+   * The send queues of shards 1.. (`SEND_SHARDS`) with their keyspaces, added into the one
+   * `queue="send"` series. @defaultValue none
+   */
+  otherShards?: ReadonlyArray<{ sendQueue: Queue<SendJob>; keyspace: Keyspace }>;
   deadLetterQueue: Queue;
   redis: RedisClient;
   keyspace: Keyspace;
@@ -79,13 +84,21 @@ export function createApiMetrics(options: ApiMetricsOptions): ApiMetrics {
     registers: [registry],
     async collect() {
       this.reset();
+      const shards = [
+        { sendQueue: options.sendQueue, keyspace: options.keyspace },
+        ...(options.otherShards ?? []),
+      ];
       const reads = [
-        Promise.all([
-          options.sendQueue.getJobCounts(...DEPTH_STATES),
-          options.redis.zcard(deadIndexKey(options.keyspace)),
-        ]).then(([counts, dead]) => ({
+        Promise.all(
+          shards.map(({ sendQueue, keyspace }) =>
+            Promise.all([
+              sendQueue.getJobCounts(...DEPTH_STATES),
+              options.redis.zcard(deadIndexKey(keyspace)),
+            ]).then(([counts, dead]) => ({ ...counts, dead })),
+          ),
+        ).then((perShard) => ({
           queue: options.sendQueue.name,
-          counts: { ...counts, dead },
+          counts: sumCounts(perShard),
         })),
         options.deadLetterQueue.getJobCounts(...DEPTH_STATES).then((counts) => ({
           queue: options.deadLetterQueue.name,
@@ -110,8 +123,12 @@ export function createApiMetrics(options: ApiMetricsOptions): ApiMetrics {
       registers: [registry],
       async collect() {
         this.reset();
+        // One change stream per shard (#16): the total waits for the archivers.
+        const keyspaces = [options.keyspace, ...(options.otherShards ?? []).map((s) => s.keyspace)];
         const waiting = await withTimeout(
-          changesWaiting(options.redis, options.keyspace),
+          Promise.all(keyspaces.map((k) => changesWaiting(options.redis, k))).then((counts) =>
+            counts.reduce((sum, n) => sum + n, 0),
+          ),
           timeoutMs,
         ).catch(() => undefined);
         if (waiting !== undefined) {
@@ -134,4 +151,15 @@ export function createApiMetrics(options: ApiMetricsOptions): ApiMetrics {
       }
     },
   };
+}
+
+/** The sum of each state's count over the shards. */
+function sumCounts(perShard: ReadonlyArray<Record<string, number>>): Record<string, number> {
+  const total: Record<string, number> = {};
+  for (const counts of perShard) {
+    for (const [state, count] of Object.entries(counts)) {
+      total[state] = (total[state] ?? 0) + count;
+    }
+  }
+  return total;
 }

@@ -1,11 +1,9 @@
 import type { Registry } from 'prom-client';
 import {
   ConsentLedger,
-  DeadLetterStore,
-  MsgIdIndex,
-  RecordStore,
   callbackJobOptions,
   openServiceQueues,
+  openShardSendQueues,
   staticAppDirectory,
   type AppCredentials,
   type AppDirectory,
@@ -13,7 +11,7 @@ import {
   type ComponentStore,
 } from '@wechat-dispatch/core';
 import {
-  Keyspace,
+  SendShards,
   redisAnswers,
   withTimeout,
   type Logger,
@@ -28,20 +26,10 @@ import {
 } from '@wechat-dispatch/wechat-client';
 import type { WorkerSettings } from './config';
 import { createFollowUpWorkers } from './follow-up-workers';
-import { AppPauses } from './infra/app-pauses';
-import { CallbackOutbox } from './infra/callback-outbox';
-import { CircuitBreakers } from './infra/circuit-breakers';
-import { DeadLetterSweep } from './infra/dead-letter-sweep';
-import { HeldJobs } from './infra/held-jobs';
-import { moveLegacySendJobs } from './infra/legacy-send-queues';
-import { SendPacer } from './infra/send-pacer';
+import type { DeadLetterSweep } from './infra/dead-letter-sweep';
 import { createWorkerMetrics } from './metrics';
 import type { Readiness } from './ops-server';
-import { createAbandonedSendHandler } from './processors/abandoned-send';
-import { MessageLifecycle } from './processors/message-lifecycle';
-import { createSendProcessor } from './processors/send-message.processor';
-import { withLifecycle } from './processors/with-lifecycle';
-import { createWorkerPool } from './worker-pool';
+import { buildSendShard, type SendShard } from './send-shard';
 
 /** How long readiness waits for the list of open breakers. */
 const READINESS_TIMEOUT_MS = 1000;
@@ -83,7 +71,9 @@ export interface WorkerRuntime {
   readiness: () => Promise<Readiness>;
   /** What to close, in order, after readiness went false (the connections are the caller's). */
   shutdownSteps: ShutdownStep[];
-  /** The periodic dead-letter sweep (started by `run()`; tests call `sweepOnce`). */
+  /** Each shard's send side, shard k at index k (tests reach a shard's stores here). */
+  sendShards: readonly SendShard[];
+  /** Shard 0's periodic dead-letter sweep (started by `run()`; tests call `sweepOnce`). */
   deadLetterSweep: DeadLetterSweep;
   /** Runs {@link shutdownSteps} in order (tests). */
   close(): Promise<void>;
@@ -98,20 +88,21 @@ export interface WorkerRuntime {
  */
 export function buildWorker(options: BuildWorkerOptions): WorkerRuntime {
   const { settings, redis, logger } = options;
-  const keyspace = new Keyspace(settings.queuePrefix);
+  const shards = new SendShards(settings.queuePrefix, settings.sendShards);
+  const keyspace = shards.global;
   const apps = options.apps ?? staticAppDirectory(settings.apps);
   const context = { connection: redis, keyspace, logger };
   const { callbacks } = settings;
   const queues = openServiceQueues(context, {
     callbackJobOptions: callbackJobOptions(callbacks.maxAttempts, callbacks.backoffMs),
   });
-  const sendQueue = queues.send;
+  const sendQueues = openShardSendQueues(context, shards.keyspaces, queues.send);
   const recordChanges = settings.archive?.recordChanges ?? false;
   const metrics = createWorkerMetrics(
-    [sendQueue],
+    sendQueues,
     settings.metricsAppLabels,
-    () => breakers.openApps(),
-    recordChanges ? { redis, keyspace } : undefined,
+    () => openBreakers(),
+    recordChanges ? { redis, keyspaces: shards.keyspaces } : undefined,
   );
   const client = new WeChatClient({
     baseUrl: settings.wechatApiBase,
@@ -152,121 +143,53 @@ export function buildWorker(options: BuildWorkerOptions): WorkerRuntime {
     logger,
     hooks: { onFetch: metrics.onTokenFetch },
   });
-  // A turn of a busy worker claims and finishes many messages: one script call per turn.
-  const records = new RecordStore({
-    redis,
-    keyspace,
-    ttlSeconds: settings.recordTtlSeconds,
-    perTurn: true,
-    archiveChanges: recordChanges,
-  });
-  const deadLetters = new DeadLetterStore({
-    redis,
-    keyspace,
-    records,
-    deadLetterQueue: queues.deadLetters,
-    sendQueue,
-  });
-  const pauses = new AppPauses({ redis, keyspace, logger, onPause: metrics.onPause });
-  const held = new HeldJobs({ redis, keyspace, queue: sendQueue, logger });
-  const breakers = new CircuitBreakers({
-    redis,
-    keyspace,
-    logger,
-    policy: { ...settings.breaker, probeLeaseMs: 3 * settings.wechatTimeoutMs },
-    onClose: (appId) => {
-      held
-        .release(appId)
-        .catch((err: unknown) => logger.warn('releasing held sends failed', { appId, err }));
-    },
-  });
-  const msgIds = new MsgIdIndex({
-    redis,
-    keyspace,
-    indexTtlSeconds: settings.recordTtlSeconds,
-    parkTtlSeconds: settings.eventParkTtlSeconds,
-  });
   const consents = new ConsentLedger({ redis, keyspace });
-  const lifecycle = new MessageLifecycle({
-    records,
-    msgIds,
-    consents,
-    callbacks: new CallbackOutbox(queues.callbacks),
-    logger,
-  });
-  const sendProcessor = createSendProcessor({
-    records,
-    client,
-    tokens,
-    deadLetters,
-    msgIds,
-    pauses,
-    breakers,
-    pacer: new SendPacer(redis, keyspace, { inFlightMs: 3 * settings.wechatTimeoutMs }),
-    apps,
-    held,
-    defaultRatePerSec: settings.rateLimitPerSec,
-    logger,
-    hooks: metrics.sendHooks,
-    policy: {
-      maxAttempts: settings.maxAttempts,
-      backoffBaseMs: settings.backoffBaseMs,
-      backoffMaxMs: settings.backoffMaxMs,
-    },
-  });
-  const pool = createWorkerPool({
-    context,
-    processor: withLifecycle(sendProcessor, records, lifecycle),
-    concurrency: settings.concurrency,
-    lockDurationMs: settings.lockDurationMs,
-    stalledIntervalMs: settings.stalledIntervalMs,
-    keepCompletedJobs: settings.keepCompletedJobs,
-    onFailed: createAbandonedSendHandler({ records, deadLetters, logger }),
-  });
+  const shardDeps = {
+    ...{ settings, redis, logger, apps, shards, queues, client, tokens, metrics, consents },
+  };
+  const sendShards = sendQueues.map((queue, shard) => buildSendShard(shardDeps, shard, queue));
+  const shardOf = (appId: string) => sendShards[shards.shardOf(appId)]!;
+  /** The apps whose circuit breaker is open, over every shard. */
+  const openBreakers = async (): Promise<string[]> =>
+    (await Promise.all(sendShards.map((s) => s.breakers.openApps()))).flat();
   const followUps = createFollowUpWorkers({
     context,
-    lifecycle,
+    lifecycle: { delivery: (appId, ...rest) => shardOf(appId).lifecycle.delivery(appId, ...rest) },
     consents,
     deadCallbacks: queues.callbackDeadLetters,
     callbacks,
   });
 
-  const releases = releaseHeldJobsOnEnable(apps, held, logger);
-  const deadLetterSweep = new DeadLetterSweep({
-    redis,
-    keyspace,
-    store: deadLetters,
-    apps,
-    deadCallbacks: queues.callbackDeadLetters,
-    keepMs: settings.recordTtlSeconds * 1000,
-    intervalMs: settings.deadLetterSweepSeconds * 1000,
-    logger,
-  });
   const shutdownSteps: ShutdownStep[] = [
-    { name: 'held-job-releases', run: () => releases.stop() },
-    { name: 'dead-letter-sweep', run: () => deadLetterSweep.stop() },
+    {
+      name: 'held-job-releases and dead-letter sweeps',
+      run: () => Promise.all(sendShards.map((s) => s.stopBackground())).then(() => undefined),
+    },
     {
       name: 'workers',
-      run: () => Promise.all([pool.close(), followUps.close()]).then(() => undefined),
+      run: () =>
+        Promise.all([...sendShards.map((s) => s.closeWorker()), followUps.close()]).then(
+          () => undefined,
+        ),
     },
-    { name: 'queues', run: () => queues.close() },
+    {
+      name: 'queues',
+      run: () =>
+        Promise.all([queues.close(), ...sendQueues.slice(1).map((q) => q.close())]).then(
+          () => undefined,
+        ),
+    },
     { name: 'wechat-client', run: () => client.close() },
   ];
   return {
     registry: metrics.registry,
     queues,
+    sendShards,
     async run() {
-      await moveLegacySendJobs({
-        redis,
-        keyspace,
-        queue: sendQueue,
-        appIds: apps.list().map((app) => app.appId),
-        logger,
-      });
-      pool.run();
+      for (const shard of sendShards) {
+        await shard.run();
+      }
       followUps.run();
-      releases.start();
-      deadLetterSweep.start();
     },
     readiness: async () => {
       const shuttingDown = options.isShuttingDown?.() ?? false;
@@ -281,12 +204,12 @@ export function buildWorker(options: BuildWorkerOptions): WorkerRuntime {
         ]),
         // WeChat down for an app is not this worker's fault: named here, readiness unchanged.
         openBreakers: redisOk
-          ? await withTimeout(breakers.openApps(), READINESS_TIMEOUT_MS).catch(() => [])
+          ? await withTimeout(openBreakers(), READINESS_TIMEOUT_MS).catch(() => [])
           : [],
       };
     },
     shutdownSteps,
-    deadLetterSweep,
+    deadLetterSweep: sendShards[0]!.deadLetterSweep,
     async close() {
       for (const step of shutdownSteps) {
         await step.run();
@@ -302,31 +225,3 @@ const noComponents = {
   refreshToken: () => Promise.resolve(undefined),
   swapRefreshToken: () => Promise.resolve(false),
 };
-
-/**
- * Promotes the held jobs of apps that are (again) enabled: at start, for apps enabled while no
- * worker ran, and whenever the directory reports a change.
- */
-function releaseHeldJobsOnEnable(apps: AppDirectory, held: HeldJobs, logger: Logger) {
-  let unsubscribe: (() => void) | undefined;
-  const release = (appIds: readonly string[]) => {
-    for (const appId of appIds) {
-      if (apps.get(appId)?.enabled) {
-        held
-          .release(appId)
-          .catch((err: unknown) => logger.warn('releasing held sends failed', { appId, err }));
-      }
-    }
-  };
-  return {
-    start() {
-      unsubscribe = apps.onChange(release);
-      held
-        .appsWithHeldJobs()
-        .then(release, (err: unknown) => logger.warn('listing held sends failed', { err }));
-    },
-    stop() {
-      unsubscribe?.();
-    },
-  };
-}

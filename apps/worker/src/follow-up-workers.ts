@@ -21,10 +21,10 @@ const EVENT_CONCURRENCY = 20;
 /** Options of {@link createFollowUpWorkers}. */
 export interface FollowUpWorkersOptions {
   context: QueueContext;
-  /** What delivery events move on. */
-  lifecycle: MessageLifecycle;
-  /** What consent events change. */
-  consents: ConsentLedger;
+  /** What delivery events move on (the app's shard's lifecycle). */
+  lifecycle: Pick<MessageLifecycle, 'delivery'>;
+  /** What consent events change (the app's shard's ledger). */
+  consents: Pick<ConsentLedger, 'apply'>;
   /** Where callbacks go after their last attempt. */
   deadCallbacks: Queue<DeadCallback>;
   callbacks: WorkerConfig['callbacks'];

@@ -2,6 +2,8 @@ import { ComponentStore, SecretBox, startAppRegistry, startArchive } from '@wech
 import {
   Keyspace,
   checkRedisSafety,
+  checkShardCount,
+  SendShards,
   closeRedis,
   createLogger,
   describeTopology,
@@ -28,6 +30,8 @@ async function main(): Promise<void> {
     label: 'worker',
   });
   await checkRedisSafety(redis, logger);
+  const shards = new SendShards(config.queuePrefix, config.sendShards);
+  await checkShardCount(redis, shards);
   const tokenRedis = await openRedis(config.redis, 'client', 'wxd-worker-tokens', {
     logger,
     label: 'worker-tokens',
@@ -37,6 +41,7 @@ async function main(): Promise<void> {
   const registry = config.secretsKeys
     ? await startAppRegistry({
         redis,
+        shards,
         keyspace: new Keyspace(config.queuePrefix),
         keys: config.secretsKeys,
         logger,
@@ -58,6 +63,7 @@ async function main(): Promise<void> {
         runArchiver,
         archiverRedis,
         keyspace: new Keyspace(config.queuePrefix),
+        shardKeyspaces: shards.keyspaces,
         logger,
       })
     : undefined;

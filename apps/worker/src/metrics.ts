@@ -1,13 +1,13 @@
 import { Counter, Histogram, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Queue } from 'bullmq';
 import type { SendHooks } from './processors/send-outcome';
-import { changesWaiting } from '@wechat-dispatch/core';
 import {
   dropMisnamedDefaults,
   withTimeout,
   type Keyspace,
   type RedisClient,
 } from '@wechat-dispatch/shared';
+import { SEND_QUEUE, changesWaiting, isSendQueueName } from '@wechat-dispatch/core';
 import { boundedAppLabels } from './domain/app-labels';
 
 /** How long a scrape waits for Redis to report queue depths. */
@@ -21,10 +21,10 @@ export interface WorkerMetrics {
   onPause: (appId: string, reason: string, ms: number) => void;
 }
 
-/** Where the change stream of the archive is, when the record scripts append to it (#20). */
+/** Where the archive's change streams are (one per shard), when the record scripts append (#20). */
 export interface ChangeStreamSource {
   redis: RedisClient;
-  keyspace: Keyspace;
+  keyspaces: readonly Keyspace[];
 }
 
 /**
@@ -105,7 +105,8 @@ export function createWorkerMetrics(
       ).catch(() => undefined);
       for (const [name, counts] of depths ?? []) {
         for (const [state, count] of Object.entries(counts)) {
-          this.set({ queue: name, state }, count);
+          // Every shard's send queue adds to the one `queue="send"` series.
+          this.inc({ queue: isSendQueueName(name) ? SEND_QUEUE : name, state }, count);
         }
       }
     },
@@ -118,7 +119,9 @@ export function createWorkerMetrics(
       async collect() {
         this.reset();
         const waiting = await withTimeout(
-          changesWaiting(changes.redis, changes.keyspace),
+          Promise.all(changes.keyspaces.map((k) => changesWaiting(changes.redis, k))).then(
+            (counts) => counts.reduce((sum, n) => sum + n, 0),
+          ),
           QUEUE_DEPTH_TIMEOUT_MS,
         ).catch(() => undefined);
         if (waiting !== undefined) {

@@ -3,6 +3,7 @@ import {
   QUEUE_CATALOGUE,
   openWorker,
   type QueueContext,
+  type QueueSpec,
   type SendJob,
 } from '@wechat-dispatch/core';
 import { closeWorkers, runWorkers } from './infra/worker-group';
@@ -10,6 +11,8 @@ import { closeWorkers, runWorkers } from './infra/worker-group';
 /** Options of {@link createWorkerPool}. */
 export interface WorkerPoolOptions {
   context: QueueContext;
+  /** The send queue of the context's shard. @defaultValue the catalogue's (shard 0) */
+  spec?: QueueSpec<SendJob>;
   processor: (job: Job<SendJob>, token?: string) => Promise<unknown>;
   concurrency: number;
   /** Lock on an active job; must exceed the longest send (timeouts × calls). */
@@ -29,13 +32,13 @@ export interface WorkerPool {
 }
 
 /**
- * The BullMQ Worker of the send queue — one per process whatever the number of apps — created
+ * The BullMQ Worker of a shard's send queue — one per shard whatever the number of apps — created
  * with `autorun: false` so nothing is fetched before `run()`.
  */
 export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   const { context } = options;
   const { logger } = context;
-  const workers = [QUEUE_CATALOGUE.send].map((spec) => {
+  const workers = [options.spec ?? QUEUE_CATALOGUE.send].map((spec) => {
     const worker = openWorker(spec, options.processor, context, {
       concurrency: options.concurrency,
       lockDuration: options.lockDurationMs,

@@ -37,7 +37,7 @@ describe('one send queue for every app: holds and fairness (in process, real Red
     const other = await w.enqueue({ appId: A.appId, toUser: 'oHoldsEnabled001' });
     await w.waitForStatus(other, ['sent']);
     await eventually(async () => {
-      const states = await Promise.all(held.map((id) => w!.runtime.queues.send.getJobState(id)));
+      const states = await Promise.all(held.map((id) => w!.sendQueueOf(B.appId).getJobState(id)));
       return states.every((s) => s === 'delayed') ? true : undefined;
     }, 'every job of the disabled app to be set aside');
     const whileDisabled = await Promise.all(held.map((id) => w!.records.get(id)));
@@ -87,7 +87,9 @@ describe('one send queue for every app: holds and fairness (in process, real Red
     const later = await w.enqueueMany(5, { appId: quota.appId, toUser: 'oHolds1000later' });
     await eventually(() => allSent(ids.filter((id) => id !== quotaId)), 'the other 999 to be sent');
     await eventually(async () => {
-      const states = await Promise.all(later.map((id) => w!.runtime.queues.send.getJobState(id)));
+      const states = await Promise.all(
+        later.map((id) => w!.sendQueueOf(quota.appId).getJobState(id)),
+      );
       return states.every((s) => s === 'delayed') ? true : undefined;
     }, 'the paused app’s later jobs to be set aside');
 
@@ -109,7 +111,7 @@ describe('one send queue for every app: holds and fairness (in process, real Red
 
     const capped = await w.enqueueMany(40, { appId: A.appId, toUser: 'oHoldsCappedA001' });
     await eventually(async () => {
-      const delayed = await w!.runtime.queues.send.getDelayedCount();
+      const delayed = await w!.sendQueueOf(A.appId).getDelayedCount();
       return delayed >= 30 ? true : undefined;
     }, 'the capped app’s jobs to wait for their slots as delayed jobs');
     const quiet = await w.enqueueMany(10, { appId: B.appId, toUser: 'oHoldsQuietB0002' });

@@ -58,4 +58,16 @@ describe('loadWorkerConfig', () => {
       ).toThrow(/DEAD_LETTER_SWEEP_S/);
     });
   });
+
+  describe('send shards (#16)', () => {
+    it('when SEND_SHARDS is unset, then there is one shard; 1..64 are read and 0 or 65 fail naming it', () => {
+      expect(loadWorkerConfig({ WECHAT_APPS: 'wx1:s' }).sendShards).toBe(1);
+      expect(loadWorkerConfig({ WECHAT_APPS: 'wx1:s', SEND_SHARDS: '64' }).sendShards).toBe(64);
+      for (const value of ['0', '65', 'six']) {
+        expect(() => loadWorkerConfig({ WECHAT_APPS: 'wx1:s', SEND_SHARDS: value })).toThrow(
+          /config error: SEND_SHARDS/,
+        );
+      }
+    });
+  });
 });

@@ -22,7 +22,7 @@ describe('send processor (in process: compose.ts, real Redis, the sandbox)', () 
   const faultFor = (toUser: string, action: FaultAction, times: number | 'always' = 1) =>
     w.sandbox.addFault({ match: { api: 'template', touser: toUser }, times, action });
   const tokenFetches = (appId: string) => w.sandbox.stats().tokenCalls[appId]?.stable_token ?? 0;
-  const pauseLeft = (appId: string) => w.redis.pttl(appKeys(w.keyspace, appId).pause);
+  const pauseLeft = (appId: string) => w.redis.pttl(appKeys(w.keyspaceOf(appId), appId).pause);
 
   beforeAll(async () => {
     w = await startInProcessWorker({
@@ -130,7 +130,7 @@ describe('send processor (in process: compose.ts, real Redis, the sandbox)', () 
         const record = await w.waitForEvent(id, 'paused');
         const job = await waitFor(
           async () => {
-            const held = await w.runtime.queues.send.getJob(id);
+            const held = await w.sendQueueOf(app.appId).getJob(id);
             return (await held?.isDelayed()) ? held : undefined;
           },
           { intervalMs: 10, timeoutMs: 2000, description: 'the job to be set aside' },
@@ -140,7 +140,7 @@ describe('send processor (in process: compose.ts, real Redis, the sandbox)', () 
         expect(record).toMatchObject({ status: 'retrying', attempts: 0, lastError: { errcode } });
         expect(record.history.at(-1)).toMatchObject({ event: 'paused', errorClass });
         expect(await pauseLeft(app.appId)).toBeGreaterThan(0);
-        expect(await w.redis.get(w.keyspace.key('pause', app.appId))).toBe(errorClass);
+        expect(await w.redis.get(w.keyspaceOf(app.appId).key('pause', app.appId))).toBe(errorClass);
         expect(job?.attemptsMade).toBe(0);
         expect(other.status).toBe('sent');
         expect(callsTo(toUser)).toBe(0);

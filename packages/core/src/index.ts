@@ -1,4 +1,4 @@
-export { newMessageId, isMessageId } from './messages/message-id';
+export { newMessageId, isMessageId, shardOfMessageId } from './messages/message-id';
 export { issuesToDetails } from './messages/issue-path';
 export {
   messageSchema,
@@ -12,6 +12,8 @@ export { MESSAGE_EXAMPLES } from './messages/message-docs';
 export { VALUE_RULE_SCHEMAS, typedKeyPattern } from './messages/value-rule-schemas';
 export {
   SEND_QUEUE,
+  sendQueueName,
+  isSendQueueName,
   legacySendQueueName,
   JOB_NAMES,
   sendJobSchema,
@@ -21,11 +23,13 @@ export {
   QUEUE_CATALOGUE,
   SEND_JOB_OPTIONS,
   callbackJobOptions,
+  sendQueueSpec,
   type QueueSpec,
 } from './jobs/queue-catalogue';
 export { openWorker, type QueueContext, type CatalogueWorkerOptions } from './jobs/open-queue';
 export {
   openServiceQueues,
+  openShardSendQueues,
   type ServiceQueues,
   type ServiceQueuesOptions,
 } from './jobs/service-queues';
@@ -46,6 +50,7 @@ export {
 } from './records/record-store';
 export {
   DeadLetterStore,
+  compareDeadLetterCursors,
   redriveJobId,
   trimUnconsumed,
   type DeadLetterJob,

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { SendShards } from '@wechat-dispatch/shared';
 import { waitFor } from '@wechat-dispatch/testkit';
 import { parseStoredApp } from '../src/apps/app-record';
 import { AppRegistryStore } from '../src/apps/app-registry-store';
@@ -175,6 +176,29 @@ describe('AppRegistryStore and openAppRegistry', () => {
       expect(pending).toBe(3);
       expect(removed).toEqual({ removed: true });
       expect(await store.remove(APP)).toEqual({ removed: false, reason: 'not_found' });
+    });
+
+    it('when SEND_SHARDS puts the app on another shard, then its shard’s counter refuses the removal', async () => {
+      const shards = new SendShards(rig.keyspace.prefix, 3);
+      const appId = ['wxshardapp00001', 'wxshardapp00002', 'wxshardapp00003'].find(
+        (id) => shards.shardOf(id) !== 0,
+      )!;
+      const store = new AppRegistryStore({
+        redis: rig.connection(),
+        keyspace: rig.keyspace,
+        box: rig.box,
+        shards,
+      });
+      await store.put(appId, { appSecret: SECRET });
+      const redis = rig.connection();
+      await redis.set(appKeys(shards.keyspaceOf(appId), appId).pending, '2');
+
+      const refused = await store.remove(appId);
+      await redis.del(appKeys(shards.keyspaceOf(appId), appId).pending);
+      const removed = await store.remove(appId);
+
+      expect(refused).toEqual({ removed: false, reason: 'pending', pending: 2 });
+      expect(removed).toEqual({ removed: true });
     });
 
     it('when no counter exists, then pendingMessagesOf answers 0', async () => {

@@ -81,3 +81,13 @@ export {
 export { sameSecret, bearerTokenOf, carriesBearerToken } from './auth/bearer-token';
 export { metricsTokenEnv, METRICS_TOKEN_MIN_LENGTH } from './config/metrics-env';
 export { dropMisnamedDefaults, type MetricRegistry } from './metrics/process-metrics';
+export { keySlot, CLUSTER_SLOTS } from './sharding/key-slot';
+export {
+  shardTag,
+  slotRangeOf,
+  partOfSlot,
+  MIN_SEND_SHARDS,
+  MAX_SEND_SHARDS,
+} from './sharding/shard-tags';
+export { shardOfApp, crc32 } from './sharding/app-shard';
+export { SendShards, ShardCountMismatchError, checkShardCount } from './sharding/send-shards';

@@ -8,8 +8,15 @@ export class Keyspace {
   /** The hash-tagged prefix, e.g. `{wxd}`; also BullMQ's `prefix` option. */
   readonly root: string;
 
-  constructor(readonly prefix: string) {
-    this.root = `{${prefix}}`;
+  /**
+   * @param tag - the hash tag's content: the prefix itself (shard 0, and every key of a
+   * single-shard deployment) or a shard's `<prefix>:<suffix>` (see `shardTag`)
+   */
+  constructor(
+    readonly prefix: string,
+    readonly tag: string = prefix,
+  ) {
+    this.root = `{${tag}}`;
   }
 
   /** A key under the prefix: `key('msg', id)` → `{wxd}:msg:<id>`. */

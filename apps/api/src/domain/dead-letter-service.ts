@@ -27,8 +27,8 @@ const MAX_PAGES_PER_LISTING = 20;
  */
 export class DeadLetterService {
   constructor(
-    private readonly store: DeadLetterStore,
-    private readonly records: RecordStore,
+    private readonly store: Pick<DeadLetterStore, 'list' | 'redrive'>,
+    private readonly records: Pick<RecordStore, 'get'>,
     private readonly cursors: DeadLetterCursors,
     private readonly logger: Logger,
   ) {}

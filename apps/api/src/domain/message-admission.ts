@@ -27,7 +27,7 @@ export interface ConsentPolicy {
 /** Dependencies of {@link MessageAdmission}. */
 export interface MessageAdmissionDeps {
   consents: ConsentLedger;
-  records: RecordStore;
+  records: Pick<RecordStore, 'get' | 'load' | 'transition'>;
   policy: ConsentPolicy;
   /** Callers with a callback secret (`CALLBACK_SECRETS`). */
   callbackCallers: readonly string[];

@@ -48,7 +48,9 @@ export type AcceptedBatch = {
 
 /** Dependencies of {@link MessageService}. */
 export interface MessageServiceDeps {
-  records: RecordStore;
+  records: Pick<RecordStore, 'get' | 'load' | 'transition'>;
+  /** The shard of an app (`SEND_SHARDS`), named by its messages' ids. @defaultValue shard 0 */
+  shardOf?: (appId: string) => number;
   queue: MessageQueue;
   idempotency: IdempotencyGuard;
   /** The apps messages may name (WECHAT_APPS or the registry). */
@@ -209,7 +211,9 @@ export class MessageService {
     answer: (items: readonly PreparedMessage[]) => R,
   ): Promise<IdempotentOutcome<R>> {
     await this.deps.admission?.checkCallbacks(messages, ctx.caller, operation === 'messages.batch');
-    const fresh = messages.map(() => newMessageId(this.now().getTime()));
+    const fresh = messages.map((m) =>
+      newMessageId(this.now().getTime(), this.deps.shardOf?.(m.appId) ?? 0),
+    );
     if (idempotencyKey === undefined) {
       const items = this.prepare(messages, fresh, ctx);
       await this.enqueue(items, { discardOnFailure: true });

@@ -80,7 +80,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
   // Each BullMQ Queue writes its meta hash once connected; wait so tests see a settled keyspace.
   await waitFor(
     async () =>
-      (await redis.exists(...runtime.deps.queues.map((q) => `${keyspace.root}:${q.name}:meta`))) ===
+      (await redis.exists(...runtime.deps.queues.map((q) => q.keys.meta!))) ===
       runtime.deps.queues.length,
     { description: 'queue meta keys' },
   );
@@ -107,7 +107,11 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     async close() {
       await runtime.close();
       if (redis.status === 'ready') {
-        const keys = await scanKeys(redis, `${keyspace.root}:*`);
+        // Shard 0's keys and, with SEND_SHARDS, the other shards' `{prefix:<suffix>}` keys.
+        const keys = [
+          ...(await scanKeys(redis, `${keyspace.root}:*`)),
+          ...(await scanKeys(redis, `{${prefix}:*`)),
+        ];
         for (let i = 0; i < keys.length; i += 500) {
           await redis.unlink(...keys.slice(i, i + 500));
         }

@@ -9,8 +9,10 @@ import type { MessageLifecycle } from './message-lifecycle';
 
 /** Dependencies of the event processor. */
 export interface EventProcessorDeps {
-  lifecycle: MessageLifecycle;
-  consents: ConsentLedger;
+  /** What the app's delivery events move on: its shard's lifecycle. */
+  lifecycle: Pick<MessageLifecycle, 'delivery'>;
+  /** What the app's consent events change: its shard's ledger. */
+  consents: Pick<ConsentLedger, 'apply'>;
   logger: Logger;
 }
 

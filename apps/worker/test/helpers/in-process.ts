@@ -1,18 +1,22 @@
 import { randomUUID } from 'node:crypto';
+import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import {
   JOB_NAMES,
   RecordBatch,
   RecordStore,
   newMessageId,
+  shardOfMessageId,
   type AppCredentials,
   type AppDirectory,
   type DeadLetterJob,
   type DeliveryRecord,
   type Message,
+  type SendJob,
 } from '@wechat-dispatch/core';
 import {
-  Keyspace,
+  SendShards,
+  type Keyspace,
   closeRedis,
   connectRedis,
   createLogger,
@@ -50,8 +54,14 @@ export interface InProcessWorker {
   runtime: WorkerRuntime;
   /** The worker's own consumer connection (for stores a test reads through). */
   redis: Redis;
+  /** Shard 0's keyspace (the global keys; every key when `SEND_SHARDS` is 1). */
   keyspace: Keyspace;
-  records: RecordStore;
+  /** The keyspace of the app's shard. */
+  keyspaceOf(appId: string): Keyspace;
+  /** The send queue of the app's shard. */
+  sendQueueOf(appId: string): Queue<SendJob>;
+  /** Reads a record by id from the id's shard. */
+  records: Pick<RecordStore, 'get'>;
   /** Creates the record of `message` and its send job, as the API does; returns its id. */
   enqueue(message: TestMessage): Promise<string>;
   /** Creates `count` records like `message` and their jobs, a thousand per round trip. */
@@ -95,6 +105,8 @@ export async function startInProcessWorker(options: InProcessOptions): Promise<I
     QUEUE_PREFIX: prefix,
     WECHAT_APPS: appsEnv(options.workerApps ?? options.apps),
     WECHAT_API_BASE: sandbox.url,
+    // The suite runs with SEND_SHARDS=3 too (README, "Sharding").
+    ...(process.env.SEND_SHARDS ? { SEND_SHARDS: process.env.SEND_SHARDS } : {}),
     ...options.env,
   });
   const redis = await connectRedis(createRedis(TEST_REDIS_URL, 'consumer', 'wxd-worker-test'));
@@ -110,10 +122,15 @@ export async function startInProcessWorker(options: InProcessOptions): Promise<I
   });
   await runtime.run();
 
-  const keyspace = new Keyspace(prefix);
-  const storeOptions = { redis, keyspace, ttlSeconds: config.recordTtlSeconds };
-  const records = new RecordStore(storeOptions);
-  const batch = new RecordBatch(storeOptions);
+  const shards = new SendShards(prefix, config.sendShards);
+  const keyspace = shards.global;
+  const storesOf = shards.keyspaces.map((shardKeyspace) => {
+    const storeOptions = { redis, keyspace: shardKeyspace, ttlSeconds: config.recordTtlSeconds };
+    return { records: new RecordStore(storeOptions), batch: new RecordBatch(storeOptions) };
+  });
+  const records = {
+    get: (id: string) => storesOf[shardOfMessageId(id) ?? 0]!.records.get(id),
+  };
   const defaultApp = options.apps[0]!.appId;
 
   /** Creates the records of `messages` and their jobs, as the API does: two round trips. */
@@ -128,7 +145,7 @@ export async function startInProcessWorker(options: InProcessOptions): Promise<I
         ...override,
       };
       const record = {
-        id: newMessageId(),
+        id: newMessageId(Date.now(), shards.shardOf(message.appId)),
         type: message.type,
         appId: message.appId,
         toUser: message.toUser,
@@ -142,14 +159,20 @@ export async function startInProcessWorker(options: InProcessOptions): Promise<I
       };
       return { record, message };
     });
-    const priorities = await batch.createMissing(items);
-    await runtime.queues.send.addBulk(
-      items.map(({ record }, i) => ({
-        name: JOB_NAMES.sendMessage,
-        data: { messageId: record.id, appId: record.appId, traceId: record.traceId },
-        opts: { jobId: record.id, priority: priorities[i] },
-      })),
-    );
+    for (const shard of runtime.sendShards) {
+      const mine = items.filter(({ record }) => shards.shardOf(record.appId) === shard.shard);
+      if (mine.length === 0) {
+        continue;
+      }
+      const priorities = await storesOf[shard.shard]!.batch.createMissing(mine);
+      await shard.sendQueue.addBulk(
+        mine.map(({ record }, i) => ({
+          name: JOB_NAMES.sendMessage,
+          data: { messageId: record.id, appId: record.appId, traceId: record.traceId },
+          opts: { jobId: record.id, priority: priorities[i] },
+        })),
+      );
+    }
     return items.map(({ record }) => record.id);
   }
 
@@ -158,6 +181,8 @@ export async function startInProcessWorker(options: InProcessOptions): Promise<I
     runtime,
     redis,
     keyspace,
+    keyspaceOf: (appId) => shards.keyspaceOf(appId),
+    sendQueueOf: (appId) => runtime.sendShards[shards.shardOf(appId)]!.sendQueue,
     records,
     async enqueue(message) {
       const [id] = await enqueueAll([message]);
@@ -192,7 +217,7 @@ export async function startInProcessWorker(options: InProcessOptions): Promise<I
     async stop() {
       await runtime.close();
       await sandbox.close();
-      const keys = await redis.keys(`${keyspace.root}*`);
+      const keys = await redis.keys(`{${prefix}*`);
       if (keys.length > 0) {
         await redis.unlink(...keys);
       }

@@ -5,6 +5,7 @@ import {
   type BoundScript,
   type Keyspace,
   type RedisClient,
+  type SendShards,
 } from '@wechat-dispatch/shared';
 import type { AppKind } from './app-directory';
 import type { AppInput, AppView, StoredApp } from './app-record';
@@ -12,6 +13,7 @@ import { parseStoredApp, viewOf } from './app-record';
 import { sealApp, sameSecret, resealApp } from './seal-app';
 import type { SecretBox } from './secret-box';
 import { appKeys } from './app-keys';
+import { pendingMessagesOf } from './pending-messages';
 import { registryKeys, type RegistryKeys } from './registry-keys';
 
 const APP_WRITE = luaScript(join(__dirname, 'app-write.lua'));
@@ -37,6 +39,11 @@ export interface AppRegistryStoreOptions {
   redis: RedisClient;
   keyspace: Keyspace;
   box: SecretBox;
+  /**
+   * The send shards (`SEND_SHARDS`): an app's pending counter is under its shard's tag.
+   * @defaultValue one shard, the registry's own keyspace
+   */
+  shards?: SendShards;
   now?: () => Date;
 }
 
@@ -132,9 +139,21 @@ export class AppRegistryStore {
     return result.app && viewOf(result.app);
   }
 
-  /** Removes an app unless messages are waiting for it (checked in the same script). */
+  /**
+   * Removes an app unless messages are waiting for it: checked in the same script when the app
+   * is on shard 0; for an app on another shard (another slot) its shard's counter is read just
+   * before — a message accepted in between is held as for an unknown app (sent if the app
+   * is added again), never lost.
+   */
   async remove(appId: string): Promise<RemoveResult> {
     const { apps, version, changes, index } = this.keys;
+    const { shards, redis } = this.options;
+    if (shards !== undefined && shards.shardOf(appId) !== 0) {
+      const waiting = await pendingMessagesOf(redis, shards.keyspaceOf(appId), appId);
+      if (waiting > 0 && (await redis.hexists(apps, appId)) === 1) {
+        return { removed: false, reason: 'pending', pending: waiting };
+      }
+    }
     const pendingKey = appKeys(this.options.keyspace, appId).pending;
     const [code, pending] = (await this.del.run(
       [apps, version, changes, index, pendingKey],

@@ -1,4 +1,10 @@
-import type { AppSecretsKeys, Keyspace, Logger, RedisClient } from '@wechat-dispatch/shared';
+import type {
+  AppSecretsKeys,
+  Keyspace,
+  Logger,
+  RedisClient,
+  SendShards,
+} from '@wechat-dispatch/shared';
 import { openAppRegistry, type AppRegistry } from './app-registry';
 import { AppRegistryStore } from './app-registry-store';
 import { SecretBox } from './secret-box';
@@ -8,6 +14,8 @@ import { seedRegistry, type SeedApp } from './seed-registry';
 export interface StartAppRegistryOptions {
   redis: RedisClient;
   keyspace: Keyspace;
+  /** The send shards, whose counters say whether an app may be removed. @defaultValue one */
+  shards?: SendShards;
   /** `APP_SECRETS_KEY` and `APP_SECRETS_KEY_PREVIOUS`. */
   keys: AppSecretsKeys;
   logger: Logger;
@@ -32,7 +40,7 @@ export async function startAppRegistry(
 ): Promise<StartedAppRegistry> {
   const { redis, keyspace, logger } = options;
   const box = new SecretBox(options.keys.current, options.keys.previous);
-  const store = new AppRegistryStore({ redis, keyspace, box });
+  const store = new AppRegistryStore({ redis, keyspace, box, shards: options.shards });
   if (options.seed !== undefined && options.seed.length > 0) {
     const seeded = await seedRegistry(store, box, options.seed);
     logger.info('app registry seeded from WECHAT_APPS', {

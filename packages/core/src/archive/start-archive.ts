@@ -16,6 +16,11 @@ export interface StartArchiveOptions {
   /** A connection of the archiver's own (it blocks on it); needed with `runArchiver`. */
   archiverRedis?: RedisClient;
   keyspace: Keyspace;
+  /**
+   * Every shard's keyspace (`SEND_SHARDS`), shard 0's first: one archiver per shard's change
+   * stream, each blocking on a connection of its own. @defaultValue `[keyspace]`
+   */
+  shardKeyspaces?: readonly Keyspace[];
   logger: Logger;
   /** How often retention drops expired partitions. @defaultValue one hour */
   retentionEveryMs?: number;
@@ -27,7 +32,10 @@ export interface StartArchiveOptions {
 export interface RunningArchive {
   database: ArchiveDatabase;
   search: ArchiveSearch;
+  /** Shard 0's archiver. */
   archiver?: ChangeArchiver;
+  /** Every shard's archiver, shard k at index k. */
+  archivers?: ChangeArchiver[];
   close(): Promise<void>;
 }
 
@@ -54,15 +62,25 @@ export async function startArchive(
     return { database, search, close: () => database.close() };
   }
   const writer = new ArchiveWriter(database.db);
-  const archiver = new ChangeArchiver({
-    redis: options.archiverRedis,
-    keyspace: options.keyspace,
-    writer,
-    logger: options.logger,
-    onArchived: options.onArchived,
-    onWriteFailed: options.onWriteFailed,
-  });
-  await archiver.start();
+  const { archiverRedis } = options;
+  const keyspaces = options.shardKeyspaces ?? [options.keyspace];
+  // A blocking read holds its connection: shards 1.. get a duplicate each.
+  const connections = keyspaces.map((_, shard) =>
+    shard === 0 ? archiverRedis : archiverRedis.duplicate(),
+  );
+  const archivers = keyspaces.map(
+    (keyspace, shard) =>
+      new ChangeArchiver({
+        redis: connections[shard]!,
+        keyspace,
+        writer,
+        logger: options.logger,
+        onArchived: options.onArchived,
+        onWriteFailed: options.onWriteFailed,
+      }),
+  );
+  await Promise.all(archivers.map((archiver) => archiver.start()));
+  const archiver = archivers[0]!;
   const retain = () =>
     dropExpiredPartitions(database.db, options.retentionDays).then(
       (dropped) => {
@@ -80,9 +98,11 @@ export async function startArchive(
     database,
     search,
     archiver,
+    archivers,
     close: async () => {
       clearInterval(timer);
-      await archiver.stop();
+      await Promise.all(archivers.map((each) => each.stop()));
+      await Promise.all(connections.slice(1).map((connection) => connection.quit()));
       await database.close();
     },
   };

@@ -32,6 +32,11 @@ export interface DeadLetterJob {
 export interface DeadLetterPage {
   items: DeliveryRecord[];
   nextCursor: string | null;
+  /**
+   * Each item's place in the listing's order, as a cursor (what a merge of several shards'
+   * pages sorts by; see {@link compareDeadLetterCursors}). Never part of an API answer.
+   */
+  positions?: string[];
 }
 
 /** How a redrive ended. */
@@ -162,11 +167,13 @@ export class DeadLetterStore {
     const page = entries.slice(0, limit);
     const records = await Promise.all(page.map((e) => this.options.records.get(e.id)));
     const items: DeliveryRecord[] = [];
+    const positions: string[] = [];
     const gone: string[] = [];
     const appOnly = query.caller !== undefined ? query.appId : undefined;
     records.forEach((record, i) => {
       if (record?.status === 'dead' && (appOnly === undefined || record.appId === appOnly)) {
         items.push(record);
+        positions.push(encodeCursor(page[i]!));
       } else if (!record) {
         gone.push(page[i]!.id);
       }
@@ -176,7 +183,7 @@ export class DeadLetterStore {
     }
     const last = page[page.length - 1];
     const nextCursor = entries.length > limit && last ? encodeCursor(last) : null;
-    return { items, nextCursor };
+    return { items, nextCursor, positions };
   }
 
   /**
@@ -338,6 +345,19 @@ export async function trimUnconsumed(queue: Queue, maxAgeMs: number): Promise<nu
       return removed;
     }
   }
+}
+
+/**
+ * Orders two cursors of a dead-letter listing as the listing does (newest death first, ties by
+ * id descending): negative when `a` comes first. Unreadable cursors sort last.
+ */
+export function compareDeadLetterCursors(a: string, b: string): number {
+  const x = decodeCursor(a);
+  const y = decodeCursor(b);
+  if (!x || !y) {
+    return x ? -1 : y ? 1 : 0;
+  }
+  return x.score !== y.score ? y.score - x.score : x.id < y.id ? 1 : x.id > y.id ? -1 : 0;
 }
 
 function encodeCursor(entry: { id: string; score: number }): string {

@@ -9,6 +9,7 @@ import {
   JOB_NAMES,
   WECHAT_EVENTS_QUEUE,
   SEND_QUEUE,
+  sendQueueName,
   type SendJob,
 } from './queues';
 
@@ -91,6 +92,14 @@ const callbackDeadLetters: QueueSpec<DeadCallback> = {
   jobName: JOB_NAMES.deadCallback,
   defaultJobOptions: {},
 };
+
+/**
+ * The send queue of shard `shard` (`SEND_SHARDS`): shard 0's is {@link SEND_QUEUE} itself,
+ * shard k ≥ 1's is `send-s<k>` under that shard's hash tag, so Bull Board tells them apart.
+ */
+export function sendQueueSpec(shard: number): QueueSpec<SendJob> {
+  return shard === 0 ? send : { ...send, name: sendQueueName(shard) };
+}
 
 /**
  * Every queue the service uses, in one place: the API produces sends and events, the worker

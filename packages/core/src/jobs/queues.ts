@@ -8,6 +8,16 @@ import { z } from 'zod';
  */
 export const SEND_QUEUE = 'send';
 
+/** The name of shard `shard`'s send queue: {@link SEND_QUEUE}, or `send-s<k>` for k ≥ 1. */
+export function sendQueueName(shard: number): string {
+  return shard === 0 ? SEND_QUEUE : `${SEND_QUEUE}-s${shard}`;
+}
+
+/** Whether `name` is a shard's send queue: its jobs are counted as `queue="send"` in metrics. */
+export function isSendQueueName(name: string): boolean {
+  return name === SEND_QUEUE || /^send-s[0-9]+$/.test(name);
+}
+
 /**
  * The per-app send queue of versions before #16, read only to move what is left in it onto
  * {@link SEND_QUEUE} when a worker of this version starts.

@@ -3,7 +3,7 @@ import type { CallbackJob, DeadCallback } from '../callbacks/callback-job';
 import type { DeadLetterJob } from '../dead-letters/dead-letter-store';
 import type { WeChatEventJob } from '../events/wechat-event';
 import { openQueue, type QueueContext } from './open-queue';
-import { QUEUE_CATALOGUE } from './queue-catalogue';
+import { QUEUE_CATALOGUE, sendQueueSpec } from './queue-catalogue';
 import type { SendJob } from './queues';
 
 /** The queues of {@link QUEUE_CATALOGUE}, opened on one connection. */
@@ -52,4 +52,19 @@ export function openServiceQueues(
       await Promise.all(all().map((queue) => queue.close()));
     },
   };
+}
+
+/**
+ * The send queue of every shard of `keyspaces` (shard k's keyspace at index k): shard 0's is
+ * `shard0` (the catalogue's, from {@link openServiceQueues}); the others are opened on the
+ * context's connection under their shard's hash tag.
+ */
+export function openShardSendQueues(
+  context: QueueContext,
+  keyspaces: readonly QueueContext['keyspace'][],
+  shard0: Queue<SendJob>,
+): Queue<SendJob>[] {
+  return keyspaces.map((keyspace, shard) =>
+    shard === 0 ? shard0 : openQueue(sendQueueSpec(shard), { ...context, keyspace }),
+  );
 }

@@ -21,6 +21,7 @@ import type { RedisTopology } from '../redis/redis-topology';
  */
 export const serviceEnvShape = {
   QUEUE_PREFIX: queuePrefixEnv,
+  SEND_SHARDS: intEnv(1, 1, 64),
   LOG_LEVEL: logLevelEnv,
   // Empty or unset is allowed here; `checkAppSource` requires it unless APP_SECRETS_KEY is set.
   WECHAT_APPS: z.preprocess(
@@ -71,6 +72,8 @@ export interface ServiceConfig {
   /** Where Redis is: REDIS_URL, or a cluster or sentinel set (`redisTopologyEnv`). */
   redis: RedisTopology;
   queuePrefix: string;
+  /** `SEND_SHARDS`: how many shards the send path's keys are spread over. @defaultValue 1 */
+  sendShards: number;
   logLevel: string;
   /** `WECHAT_APPS`; empty when the registry alone holds the apps. */
   apps: WeChatAppCredentials[];
@@ -85,6 +88,7 @@ export interface ServiceConfig {
 export function serviceConfigOf(
   e: {
     QUEUE_PREFIX: string;
+    SEND_SHARDS: number;
     LOG_LEVEL: string;
     WECHAT_APPS?: WeChatAppCredentials[];
     RECORD_TTL_DAYS: number;
@@ -100,6 +104,7 @@ export function serviceConfigOf(
   return {
     redis,
     queuePrefix: e.QUEUE_PREFIX,
+    sendShards: e.SEND_SHARDS,
     logLevel: e.LOG_LEVEL,
     apps: e.WECHAT_APPS ?? [],
     recordTtlSeconds: e.RECORD_TTL_DAYS * 24 * 3600,
