@@ -126,9 +126,7 @@ export function createApiMetrics(options: ApiMetricsOptions): ApiMetrics {
         // One change stream per shard (#16): the total waits for the archivers.
         const keyspaces = [options.keyspace, ...(options.otherShards ?? []).map((s) => s.keyspace)];
         const waiting = await withTimeout(
-          Promise.all(keyspaces.map((k) => changesWaiting(options.redis, k))).then((counts) =>
-            counts.reduce((sum, n) => sum + n, 0),
-          ),
+          changesWaiting(options.redis, keyspaces),
           timeoutMs,
         ).catch(() => undefined);
         if (waiting !== undefined) {

@@ -119,9 +119,7 @@ export function createWorkerMetrics(
       async collect() {
         this.reset();
         const waiting = await withTimeout(
-          Promise.all(changes.keyspaces.map((k) => changesWaiting(changes.redis, k))).then(
-            (counts) => counts.reduce((sum, n) => sum + n, 0),
-          ),
+          changesWaiting(changes.redis, changes.keyspaces),
           QUEUE_DEPTH_TIMEOUT_MS,
         ).catch(() => undefined);
         if (waiting !== undefined) {
