@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { appKeys } from '@wechat-dispatch/core';
 import {
-  bindPerTurn,
   bindScript,
   luaScript,
   type BoundScript,
@@ -61,18 +60,14 @@ export interface CircuitBreakersOptions {
  */
 export class CircuitBreakers {
   private readonly failure: BoundScript;
-  private readonly answeredScript: Pick<BoundScript, 'run'>;
+  private readonly answeredScript: BoundScript;
   private readonly openSet: string;
-  /**
-   * Apps with an answered send this event-loop turn: one call per app, and the calls of a turn
-   * go to Redis as one script call (`bindPerTurn`), so a worker sending for many apps pays one
-   * round trip per turn, not one per app.
-   */
+  /** Apps with an answered send this event-loop turn: one script call per app per turn. */
   private readonly answeredApps = new Set<string>();
 
   constructor(private readonly options: CircuitBreakersOptions) {
     this.failure = bindScript(options.redis, FAILURE);
-    this.answeredScript = bindPerTurn(options.redis, ANSWERED);
+    this.answeredScript = bindScript(options.redis, ANSWERED);
     this.openSet = options.keyspace.key('breakers-open');
   }
 
