@@ -1,10 +1,14 @@
-import { Queue, type Job } from 'bullmq';
+import { Queue, QueueKeys, type Job } from 'bullmq';
 import { JOB_NAMES, legacySendQueueName, type SendJob } from '@wechat-dispatch/core';
 import type { Keyspace, Logger, RedisClient } from '@wechat-dispatch/shared';
 
 /** Job states a per-app queue of before #16 may still hold work in. */
 const WAITING_STATES = ['waiting', 'prioritized', 'delayed'] as const;
+/** The keys of those states and of `active`, as BullMQ names them (`QueueKeys`). */
+const STATE_KEYS = ['wait', 'paused', 'prioritized', 'delayed', 'active'] as const;
 const PAGE = 500;
+/** Apps whose keys one pipeline checks. */
+const EXISTS_BATCH = 1000;
 
 /** Options of {@link moveLegacySendJobs}. */
 export interface LegacySendQueuesOptions {
@@ -33,7 +37,7 @@ export async function moveLegacySendJobs(options: LegacySendQueuesOptions): Prom
   }
   let moved = 0;
   let leftActive = 0;
-  for (const appId of options.appIds) {
+  for (const appId of await appsWithLegacyQueues(options)) {
     const legacy = new Queue<SendJob>(legacySendQueueName(appId), {
       connection: options.redis,
       prefix: options.keyspace.root,
@@ -59,6 +63,34 @@ export async function moveLegacySendJobs(options: LegacySendQueuesOptions): Prom
     options.logger.info('moved jobs of per-app send queues to the shared send queue', { moved });
   }
   return moved;
+}
+
+/**
+ * The apps that still have a per-app queue with jobs in it, found with one `EXISTS` per app in
+ * pipelines of {@link EXISTS_BATCH}, so a stack with thousands of apps and no old queues opens no
+ * BullMQ `Queue` at all.
+ */
+async function appsWithLegacyQueues(options: LegacySendQueuesOptions): Promise<string[]> {
+  const keys = new QueueKeys(options.keyspace.root);
+  const found: string[] = [];
+  for (let start = 0; start < options.appIds.length; start += EXISTS_BATCH) {
+    const batch = options.appIds.slice(start, start + EXISTS_BATCH);
+    const pipeline = options.redis.pipeline();
+    for (const appId of batch) {
+      const name = legacySendQueueName(appId);
+      pipeline.exists(...STATE_KEYS.map((state) => keys.toKey(name, state)));
+    }
+    const answers = (await pipeline.exec()) ?? [];
+    answers.forEach(([err, count], i) => {
+      if (err) {
+        throw err;
+      }
+      if (Number(count) > 0) {
+        found.push(batch[i]!);
+      }
+    });
+  }
+  return found;
 }
 
 async function moveQueue(
