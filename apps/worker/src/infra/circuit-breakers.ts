@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { appKeys } from '@wechat-dispatch/core';
 import {
+  bindPerTurn,
   bindScript,
   luaScript,
   type BoundScript,
@@ -60,14 +61,18 @@ export interface CircuitBreakersOptions {
  */
 export class CircuitBreakers {
   private readonly failure: BoundScript;
-  private readonly answeredScript: BoundScript;
+  private readonly answeredScript: Pick<BoundScript, 'run'>;
   private readonly openSet: string;
-  /** Apps with an answered send this event-loop turn: one script call per app per turn. */
+  /**
+   * Apps with an answered send this event-loop turn: one call per app, and the calls of a turn
+   * go to Redis as one script call (`bindPerTurn`), so a worker sending for many apps pays one
+   * round trip per turn, not one per app.
+   */
   private readonly answeredApps = new Set<string>();
 
   constructor(private readonly options: CircuitBreakersOptions) {
     this.failure = bindScript(options.redis, FAILURE);
-    this.answeredScript = bindScript(options.redis, ANSWERED);
+    this.answeredScript = bindPerTurn(options.redis, ANSWERED);
     this.openSet = options.keyspace.key('breakers-open');
   }
 
