@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
-import { startPrivateCluster, type PrivateCluster } from '@wechat-dispatch/testkit';
+import { startPrivateCluster, waitFor, type PrivateCluster } from '@wechat-dispatch/testkit';
 import { startStack, templateBody, type Stack, type TestApp } from './helpers/stack';
 
 const APPS: TestApp[] = Array.from({ length: 100 }, (_, i) => ({
@@ -58,6 +58,17 @@ describe(`on a 3-primary Redis Cluster with SEND_SHARDS=${SEND_SHARDS} (api + 2 
           templateBody(`oShard${String(a).padStart(3, '0')}x${i}`, app.appId),
         ),
       ),
+    );
+    // Waiting on the in-process sandbox costs no Redis command; polling the records from the
+    // start would add commands in proportion to how slow the machine is (one GET per record
+    // per round), so they are read only once nearly all are sent.
+    await waitFor(
+      () => Promise.resolve(stack.sandbox.stats().deliveries >= ids.length || undefined),
+      {
+        intervalMs: 20,
+        timeoutMs: 120000,
+        description: 'every message to reach WeChat',
+      },
     );
     const records = await stack.waitForStatus(ids, ['sent'], 120000);
     const calls = await Promise.all(cluster.nodes.map((node) => commandCalls(node.url)));
