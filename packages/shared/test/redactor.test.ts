@@ -84,6 +84,17 @@ describe('Redactor', () => {
       expect(redactor.redactString('xcfg-secret-00042-zz-and-more!')).toBe(`x${REDACTED}!`);
       expect(redactor.knownSecrets.configured).toBe(10_001);
     });
+
+    it('when secrets sharing a prefix are registered longest, shortest, then middle, then the longest one found is masked whole', () => {
+      const redactor = new Redactor();
+      ['prefix-abc-long-tail', 'prefix-abc', 'prefix-abc-long'].forEach((secret) =>
+        redactor.registerSecret(secret),
+      );
+
+      expect(redactor.redactString('<prefix-abc-long-tail>')).toBe(`<${REDACTED}>`);
+      expect(redactor.redactString('<prefix-abc-long>')).toBe(`<${REDACTED}>`);
+      expect(redactor.redactString('<prefix-abc-x>')).toBe(`<${REDACTED}-x>`);
+    });
   });
 
   describe('redact', () => {

@@ -66,19 +66,24 @@ export async function moveLegacySendJobs(options: LegacySendQueuesOptions): Prom
 }
 
 /**
- * The apps that still have a per-app queue with jobs in it, found with one `EXISTS` per app in
- * pipelines of {@link EXISTS_BATCH}, so a stack with thousands of apps and no old queues opens no
- * BullMQ `Queue` at all.
+ * The apps that still have a per-app queue with jobs in it: one `EXISTS` over the keys of
+ * {@link EXISTS_BATCH} apps at a time, and only when some exist one per app. A stack with
+ * thousands of apps and no old queues opens no BullMQ `Queue` at all.
  */
 async function appsWithLegacyQueues(options: LegacySendQueuesOptions): Promise<string[]> {
   const keys = new QueueKeys(options.keyspace.root);
   const found: string[] = [];
   for (let start = 0; start < options.appIds.length; start += EXISTS_BATCH) {
     const batch = options.appIds.slice(start, start + EXISTS_BATCH);
+    const keysOf = (appId: string) =>
+      STATE_KEYS.map((state) => keys.toKey(legacySendQueueName(appId), state));
+    // The usual answer, no old queue at all, in one command; then one EXISTS per app to name them.
+    if ((await options.redis.exists(...batch.flatMap(keysOf))) === 0) {
+      continue;
+    }
     const pipeline = options.redis.pipeline();
     for (const appId of batch) {
-      const name = legacySendQueueName(appId);
-      pipeline.exists(...STATE_KEYS.map((state) => keys.toKey(name, state)));
+      pipeline.exists(...keysOf(appId));
     }
     const answers = (await pipeline.exec()) ?? [];
     answers.forEach(([err, count], i) => {

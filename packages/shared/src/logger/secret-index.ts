@@ -45,11 +45,16 @@ export class SecretIndex {
       return;
     }
     const prefix = value.slice(0, PREFIX_LENGTH);
-    const bucket = this.byPrefix.get(prefix) ?? [];
-    bucket.push(value);
-    // Longest first, so a secret that extends another is masked whole.
-    bucket.sort((a, b) => b.length - a.length);
-    this.byPrefix.set(prefix, bucket);
+    const bucket = this.byPrefix.get(prefix);
+    if (bucket === undefined) {
+      this.byPrefix.set(prefix, [value]);
+      return;
+    }
+    // Longest first, so a secret that extends another is masked whole. Inserted in place: many
+    // secrets may share a prefix (`secret-0001`, `secret-0002`, …), and sorting the bucket on
+    // every add made registering n of them allocate in proportion to n².
+    const at = bucket.findIndex((other) => other.length < value.length);
+    bucket.splice(at === -1 ? bucket.length : at, 0, value);
   }
 
   delete(value: string): void {
