@@ -16,7 +16,8 @@
  * Environment (all optional):
  *   BENCH_TENANCY_APPS     comma-separated app counts (default 1,100,1000,10000)
  *   BENCH_TENANCY_MESSAGES messages of the drain (default 4000)
- *   BENCH_TENANCY_ROUNDS   drains per app count, the median is reported (default 3)
+ *   BENCH_TENANCY_ROUNDS   drains per app count, the median is reported (default 5: one drain
+ *                          lasts about 2 s, and a single one varies by ±10 %)
  *   BENCH_KEEP_LOGS=1      keep the processes' logs (their directory is printed)
  */
 
@@ -270,7 +271,7 @@ async function main() {
     .map((s) => Number(s.trim()))
     .filter((n) => Number.isInteger(n) && n > 0);
   const messages = Number(process.env.BENCH_TENANCY_MESSAGES || 4000);
-  const rounds = Number(process.env.BENCH_TENANCY_ROUNDS || 3);
+  const rounds = Number(process.env.BENCH_TENANCY_ROUNDS || 5);
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wxd-bench-tenancy-'));
   console.log(
     `bench:tenancy — one API, one worker (concurrency ${CONCURRENCY}), sandbox latency ${LATENCY_MS} ms, ` +
