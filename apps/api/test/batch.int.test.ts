@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import type { Queue } from 'bullmq';
+import { scanKeys } from '@wechat-dispatch/testkit';
 import { RecordStore, SEND_QUEUE, type SendJob } from '@wechat-dispatch/core';
 import {
   APP_ID,
   ORDERS_KEY,
   OTHER_APP_ID,
   bearer,
-  scanKeys,
   startTestApi,
   type TestApi,
 } from './helpers/test-api';

@@ -2,15 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import request from 'supertest';
 import { SEND_QUEUE } from '@wechat-dispatch/core';
-import { startPrivateRedis, type PrivateRedis } from '@wechat-dispatch/testkit';
-import {
-  BILLING_KEY,
-  ORDERS_KEY,
-  bearer,
-  scanKeys,
-  startTestApi,
-  type TestApi,
-} from './helpers/test-api';
+import { scanKeys, startPrivateRedis, type PrivateRedis } from '@wechat-dispatch/testkit';
+import { BILLING_KEY, ORDERS_KEY, bearer, startTestApi, type TestApi } from './helpers/test-api';
 import { templateBody } from './helpers/messages';
 
 interface Accepted {

@@ -1,9 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
-import { startPrivateRedis, uniquePrefix, type PrivateRedis } from '@wechat-dispatch/testkit';
+import {
+  scanKeys,
+  startPrivateRedis,
+  uniquePrefix,
+  type PrivateRedis,
+} from '@wechat-dispatch/testkit';
 import { postJson, startApiProcess, type ApiProcess } from './helpers/processes';
 import { templateBody } from './helpers/messages';
-import { scanKeys } from './helpers/test-api';
 
 const APP_ID = 'wxredisfull000001';
 const API_KEY = 'redis-full-key-0001';

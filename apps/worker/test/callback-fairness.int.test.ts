@@ -10,11 +10,10 @@ import {
   type DeadCallback,
 } from '@wechat-dispatch/core';
 import { Keyspace, SsrfGuard, createLogger } from '@wechat-dispatch/shared';
-import { TEST_REDIS_URL, uniquePrefix, waitFor } from '@wechat-dispatch/testkit';
+import { TEST_REDIS_URL, scanKeys, uniquePrefix, waitFor } from '@wechat-dispatch/testkit';
 import { CallbackSender } from '../src/infra/callback-sender';
 import { CallerSlots } from '../src/infra/caller-slots';
 import { createCallbackProcessor } from '../src/processors/callback.processor';
-import { scanKeys } from './helpers/scan-keys';
 
 const TIMEOUT_MS = 1000;
 

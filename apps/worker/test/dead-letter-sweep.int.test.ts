@@ -14,9 +14,8 @@ import {
   type SendJob,
 } from '@wechat-dispatch/core';
 import { Keyspace, createLogger } from '@wechat-dispatch/shared';
-import { TEST_REDIS_URL, uniquePrefix, waitFor } from '@wechat-dispatch/testkit';
+import { TEST_REDIS_URL, scanKeys, uniquePrefix, waitFor } from '@wechat-dispatch/testkit';
 import { DeadLetterSweep } from '../src/infra/dead-letter-sweep';
-import { scanKeys } from './helpers/scan-keys';
 
 const APP_ID = 'wxsweep0000000001';
 /** The records' retention in this test: short, so the test can outlive it. */

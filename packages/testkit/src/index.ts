@@ -10,3 +10,4 @@ export { createTestDatabase, TEST_POSTGRES_URL, type TestDatabase } from './post
 export { startPrivatePostgres, type PrivatePostgres } from './postgres-server';
 export { arbitraryOf, type JsonSchema } from './json-schema-arbitrary';
 export { promtoolCheckMetrics } from './promtool';
+export { scanKeys } from './scan-keys';

@@ -2,7 +2,7 @@ import type { RequestListener } from 'node:http';
 import type { Express } from 'express';
 import type { Redis } from 'ioredis';
 import { Keyspace, connectRedis, createLogger, createRedis } from '@wechat-dispatch/shared';
-import { TEST_REDIS_URL, uniquePrefix, waitFor } from '@wechat-dispatch/testkit';
+import { TEST_REDIS_URL, scanKeys, uniquePrefix, waitFor } from '@wechat-dispatch/testkit';
 import { createApp } from '../../src/app';
 import { buildApiDeps, type ApiRuntime, type BuildApiDepsOptions } from '../../src/compose';
 
@@ -37,18 +37,6 @@ export interface TestApi {
   jobCounts(): Promise<Record<string, number>>;
   /** Closes queues, deletes every key under the prefix, closes the connection. */
   close(): Promise<void>;
-}
-
-/** Every key matching `pattern`, by SCAN. */
-export async function scanKeys(redis: Redis, pattern: string): Promise<string[]> {
-  const keys: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    cursor = next;
-    keys.push(...batch);
-  } while (cursor !== '0');
-  return keys.sort();
 }
 
 /**
