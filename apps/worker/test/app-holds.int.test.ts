@@ -54,13 +54,18 @@ describe('one send queue for every app: holds and fairness (in process, real Red
 
     await w.enqueueMany(50000, { appId: A.appId, toUser: 'oHoldsBacklogA01' });
     const sentBefore = sentTo(A.appId);
+    const queuedAt = Date.now();
     const id = await w.enqueue({ appId: B.appId, toUser: 'oHoldsQuietB0001' });
     await eventually(
       async () => ((await w!.records.get(id))?.status === 'sent' ? true : undefined),
       'B’s message to be sent',
     );
     const sentMeanwhile = sentTo(A.appId) - sentBefore;
-    console.info(`A sent ${sentBefore} before B enqueued, ${sentMeanwhile} more until B was sent`);
+    // Printed for the record (issue #16 asks for at most 2 s); no timing is asserted.
+    console.info(
+      `A sent ${sentBefore} before B enqueued, ${sentMeanwhile} more until B was sent, ` +
+        `${Date.now() - queuedAt} ms after B was queued`,
+    );
 
     // B's message was taken ahead of A's backlog: at most the jobs already in flight (and the
     // next fetches) of A went before it.
