@@ -11,6 +11,13 @@ const app = (n: number): TestApp => ({
 const A = app(1);
 const B = app(2);
 
+/**
+ * WeChat answers (the in-process sandbox) may take seconds on a loaded machine: a 300 ms call
+ * deadline (the helper's fast default) would turn them into timeouts and retries, which these
+ * tests are not about.
+ */
+const PATIENT = { WECHAT_TIMEOUT_MS: '10000', SEND_MAX_ATTEMPTS: '5' };
+
 /** Waits up to 60 s: these tests move thousands of jobs through one worker. */
 const eventually = <T>(probe: () => Promise<T | undefined>, description: string) =>
   waitFor(probe, { intervalMs: 20, timeoutMs: 60000, description });
@@ -30,7 +37,7 @@ describe('one send queue for every app: holds and fairness (in process, real Red
 
   it('when an app is disabled, then its 100 queued messages wait without a call or an attempt, other apps send, and all 100 go out once it is enabled', async () => {
     const directory = mutableDirectory([A, B]);
-    w = await startInProcessWorker({ apps: [A, B], directory });
+    w = await startInProcessWorker({ apps: [A, B], directory, env: PATIENT });
     directory.set({ appId: B.appId, enabled: false });
 
     const held = await w.enqueueMany(100, { appId: B.appId, toUser: 'oHoldsDisabled01' });
@@ -50,7 +57,10 @@ describe('one send queue for every app: holds and fairness (in process, real Red
   });
 
   it('when app A has 50,000 queued messages, then app B’s message is sent next, not behind them', async () => {
-    w = await startInProcessWorker({ apps: [A, B], env: { WORKER_CONCURRENCY: '50' } });
+    w = await startInProcessWorker({
+      apps: [A, B],
+      env: { ...PATIENT, WORKER_CONCURRENCY: '50' },
+    });
 
     await w.enqueueMany(50000, { appId: A.appId, toUser: 'oHoldsBacklogA01' });
     const sentBefore = sentTo(A.appId);
@@ -76,7 +86,7 @@ describe('one send queue for every app: holds and fairness (in process, real Red
   it('when one of 1,000 apps gets 45011, then only it is paused: the other 999 send, and its later messages are set aside without a call', async () => {
     const apps = Array.from({ length: 1000 }, (_, i) => app(100 + i));
     const quota = apps[500]!;
-    w = await startInProcessWorker({ apps });
+    w = await startInProcessWorker({ apps, env: PATIENT });
     w.sandbox.addFault({ match: { appid: quota.appId }, times: 1, action: { errcode: 45011 } });
 
     const ids = await Promise.all(
@@ -111,7 +121,7 @@ describe('one send queue for every app: holds and fairness (in process, real Red
     w = await startInProcessWorker({
       apps: [A, B],
       directory,
-      env: { WORKER_CONCURRENCY: '5' },
+      env: { ...PATIENT, WORKER_CONCURRENCY: '5' },
     });
 
     const capped = await w.enqueueMany(40, { appId: A.appId, toUser: 'oHoldsCappedA001' });
