@@ -88,7 +88,11 @@ export interface AccessTokenServiceOptions {
   lockTtlMs?: number;
   /** How long a caller waits for a peer's fetch before a transient error, in ms. @defaultValue 5000 */
   waitTimeoutMs?: number;
-  /** How often a waiting caller re-reads the cache, in ms. @defaultValue 25 */
+  /**
+   * How soon a waiting caller first re-reads the cache, in ms; each later read waits twice as
+   * long, up to {@link POLL_BACKOFF_MAX}× this, so a slow WeChat answer costs each waiter a
+   * dozen reads, not one every 25 ms. @defaultValue 25
+   */
   pollIntervalMs?: number;
   /**
    * How long a non-transient token-endpoint error (bad secret, IP whitelist, quota) is cached;
@@ -98,6 +102,9 @@ export interface AccessTokenServiceOptions {
   /** Same for transient errors (-1, timeouts); 0 disables. @defaultValue 1000 */
   transientNegativeTtlMs?: number;
 }
+
+/** How many times `pollIntervalMs` a waiter's re-reads grow to at most. */
+export const POLL_BACKOFF_MAX = 8;
 
 /** The numeric tunables with defaults applied. */
 export interface AccessTokenTunables {

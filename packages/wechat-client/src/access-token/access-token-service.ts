@@ -9,6 +9,7 @@ import {
 import { CLASSIC_TOKEN_PATH, STABLE_TOKEN_PATH } from '../endpoints/token';
 import { WeChatApiError } from '../errors/wechat-api-error';
 import {
+  POLL_BACKOFF_MAX,
   resolveTunables,
   type AccessTokenServiceOptions,
   type AccessTokenTunables,
@@ -200,6 +201,8 @@ export class AccessTokenService implements AccessTokenProvider {
   /** Waits for a usable token: from a peer, or by taking the lock and fetching it. */
   private async acquire(app: TokenApp): Promise<string> {
     const deadline = Date.now() + this.tunables.waitTimeoutMs;
+    const { pollIntervalMs } = this.tunables;
+    let wait = pollIntervalMs;
     for (;;) {
       const peek = await this.store.peek(app.keys);
       if (peek.token !== undefined && this.freshness(peek) !== 'cold') {
@@ -216,7 +219,8 @@ export class AccessTokenService implements AccessTokenProvider {
         const { path, method } = endpointOf(app);
         throw tokenWaitTimeout(path, method, this.tunables.waitTimeoutMs);
       }
-      await sleep(this.tunables.pollIntervalMs);
+      await sleep(Math.min(wait, Math.max(1, deadline - Date.now())));
+      wait = Math.min(2 * wait, POLL_BACKOFF_MAX * pollIntervalMs);
     }
   }
 
