@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import {
   ComponentStore,
   SecretBox,
@@ -27,6 +27,7 @@ import {
 import { createApp } from './app';
 import { buildApiDeps } from './compose';
 import { apiConfigWarnings, loadApiConfig, type ApiConfig } from './config';
+import { createApiServer } from './http/api-server';
 
 /** What the API knows of each app of `WECHAT_APPS`, to seed the registry with. */
 function seedOf(config: ApiConfig): SeedApp[] {
@@ -155,7 +156,7 @@ async function main(): Promise<void> {
     compatCallers: config.compatCallers,
   });
   const app = createApp(runtime.deps);
-  const server: Server = createServer(app.listener).listen(config.port, () => {
+  const server: Server = createApiServer(app.listener).listen(config.port, () => {
     logger.info('api listening', {
       port: config.port,
       redis: describeTopology(config.redis),

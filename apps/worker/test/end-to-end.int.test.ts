@@ -1,4 +1,5 @@
 import { mkdtempSync, statSync } from 'node:fs';
+import { Agent, get, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -110,6 +111,20 @@ describe('one template message end to end', () => {
       'sending',
       'sent',
     ]);
+  });
+
+  it('when a client keeps its connection open, then the API keeps it 65 s (longer than a load balancer’s 60 s idle timeout), not Node’s 5 s', async () => {
+    const agent = new Agent({ keepAlive: true });
+    const headers = await new Promise<IncomingHttpHeaders>((resolve, reject) => {
+      get(`${apiUrl}/healthz`, { agent }, (res) => {
+        res.resume();
+        resolve(res.headers);
+      }).on('error', reject);
+    });
+    agent.destroy();
+
+    expect(headers.connection).toBe('keep-alive');
+    expect(headers['keep-alive']).toBe('timeout=65');
   });
 
   it('when the processes log, then every stdout line is JSON with level, message and timestamp, and the trace id follows the message', async () => {
