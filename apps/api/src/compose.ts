@@ -1,4 +1,5 @@
 import {
+  AppPauseMarkers,
   ConsentLedger,
   DeadLetterStore,
   RecordBatch,
@@ -267,7 +268,7 @@ export function buildApiDeps(options: BuildApiDepsOptions): ApiRuntime {
     compatMsgIds,
     apps,
     proxy: proxy?.deps,
-    appAdmin: new AppAdmin(options.registry?.store, logger),
+    appAdmin: new AppAdmin(options.registry?.store, AppPauseMarkers.of(redis, shards), logger),
     openPlatform: platform,
     componentAdmin: new ComponentAdmin(
       platform && options.openPlatform

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { appKeys } from '@wechat-dispatch/core';
+import { appKeys, registryKeys } from '@wechat-dispatch/core';
 import { waitFor } from '@wechat-dispatch/testkit';
 import { templateBody } from './helpers/messages';
 import { startRegistryApi, type RegistryApi } from './helpers/registry-api';
@@ -93,6 +93,8 @@ describe('/v1/admin/apps', () => {
         request(rig.api.app).get(`/v1/admin/apps/${APP}`),
         request(rig.api.app).patch(`/v1/admin/apps/${APP}`).send({ enabled: false }),
         request(rig.api.app).delete(`/v1/admin/apps/${APP}`),
+        request(rig.api.app).get(`/v1/admin/apps/${APP}/pause`),
+        request(rig.api.app).delete(`/v1/admin/apps/${APP}/pause`),
       ];
 
       const answered = await Promise.all(calls.map((call) => call.set(bearer(ORDERS_KEY))));
@@ -227,6 +229,65 @@ describe('/v1/admin/apps', () => {
       expect(bodyOf(refused).error.code).toBe('app_has_pending_messages');
       expect(deleted.status).toBe(204);
       expect(again.status).toBe(404);
+    });
+  });
+
+  describe('pause', () => {
+    it('when an app is paused by a quota, then GET names the reason and time left, DELETE lifts it once and tells every process, and a second DELETE lifts nothing', async () => {
+      const appId = 'wxpause000000001';
+      await request(rig.api.app)
+        .put(`/v1/admin/apps/${appId}`)
+        .set(ops)
+        .send({ appSecret: SECRET, kind: 'official_account' });
+      const other = await rig.otherProcess();
+      const seen: string[][] = [];
+      other.onChange((ids) => seen.push([...ids]));
+      const idle = await request(rig.api.app).get(`/v1/admin/apps/${appId}/pause`).set(ops);
+      // What a worker's 45009 leaves: the marker, its reason, the pause as its TTL.
+      const marker = appKeys(rig.api.keyspace, appId).pause;
+      await rig.api.redis.set(marker, 'rate_daily', 'PX', 3_600_000);
+
+      const paused = kept(await request(rig.api.app).get(`/v1/admin/apps/${appId}/pause`).set(ops));
+      const lifted = kept(
+        await request(rig.api.app).delete(`/v1/admin/apps/${appId}/pause`).set(ops),
+      );
+      const again = await request(rig.api.app).delete(`/v1/admin/apps/${appId}/pause`).set(ops);
+      await waitFor(() => Promise.resolve(seen.some((ids) => ids.includes(appId)) || undefined), {
+        intervalMs: 50,
+        timeoutMs: 5000,
+        description: 'the other process to see the app change',
+      });
+
+      expect(idle.status).toBe(200);
+      expect(idle.body).toEqual({ appId, paused: false });
+      expect(paused.body).toEqual({
+        appId,
+        paused: true,
+        reason: 'rate_daily',
+        remainingMs: expect.any(Number),
+      });
+      expect((paused.body as { remainingMs: number }).remainingMs).toBeGreaterThan(3_500_000);
+      expect(lifted.status).toBe(200);
+      expect(lifted.body).toMatchObject({
+        appId,
+        paused: false,
+        lifted: true,
+        reason: 'rate_daily',
+      });
+      expect(await rig.api.redis.exists(marker)).toBe(0);
+      expect(again.body).toEqual({ appId, paused: false, lifted: false });
+    });
+
+    it('when the app is unknown, then GET and DELETE of its pause are 404 and nothing is written', async () => {
+      const appId = 'wxpausenobody001';
+      const version = await rig.api.redis.get(registryKeys(rig.api.keyspace).version);
+
+      const read = await request(rig.api.app).get(`/v1/admin/apps/${appId}/pause`).set(ops);
+      const lift = await request(rig.api.app).delete(`/v1/admin/apps/${appId}/pause`).set(ops);
+
+      expect([read.status, lift.status]).toEqual([404, 404]);
+      expect(bodyOf(lift).error.code).toBe('not_found');
+      expect(await rig.api.redis.get(registryKeys(rig.api.keyspace).version)).toBe(version);
     });
   });
 

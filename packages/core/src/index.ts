@@ -107,6 +107,7 @@ export {
   type StartedAppRegistry,
 } from './apps/start-app-registry';
 export { pendingMessagesOf } from './apps/pending-messages';
+export { AppPauseMarkers, type AppPause } from './apps/app-pause-markers';
 export { registryKeys, type RegistryKeys } from './apps/registry-keys';
 export * from './archive';
 export {

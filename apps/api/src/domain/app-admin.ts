@@ -1,4 +1,11 @@
-import type { AppInput, AppPage, AppRegistryStore, AppView } from '@wechat-dispatch/core';
+import type {
+  AppInput,
+  AppPage,
+  AppPause,
+  AppPauseMarkers,
+  AppRegistryStore,
+  AppView,
+} from '@wechat-dispatch/core';
 import {
   AppError,
   ConflictError,
@@ -17,14 +24,22 @@ function registryOff(): AppError {
   );
 }
 
+/** What `/v1/admin/apps/:appId/pause` answers: the app's pause now, or the one just lifted. */
+export interface AppPauseAnswer extends Partial<AppPause> {
+  appId: string;
+  paused: boolean;
+}
+
 /**
  * The operator's app registry (`/v1/admin/apps`): create or replace, list, read, enable or
- * disable, delete. Answers never hold a secret, only whether one is set and when it changed.
- * Without a store (no `APP_SECRETS_KEY`) every call is a 503 naming the variable.
+ * disable, delete, and read or lift an app's quota pause. Answers never hold a secret, only
+ * whether one is set and when it changed. Without a store (no `APP_SECRETS_KEY`) every call is a
+ * 503 naming the variable.
  */
 export class AppAdmin {
   constructor(
     private readonly store: AppRegistryStore | undefined,
+    private readonly pauses: AppPauseMarkers,
     private readonly logger: Logger,
   ) {}
 
@@ -77,6 +92,30 @@ export class AppAdmin {
       );
     }
     this.logger.info('app deleted', { appId, operator });
+  }
+
+  /** The app's quota or token-configuration pause, if any. @throws NotFoundError */
+  async pause(appId: string): Promise<AppPauseAnswer> {
+    await this.get(appId);
+    const pause = await storageCall(() => this.pauses.read(appId));
+    return { appId, paused: pause !== undefined, ...pause };
+  }
+
+  /**
+   * Ends the app's pause now (after WeChat's `clear_quota`, say): every worker then sends the
+   * messages it set aside for the pause. Answers the pause it ended (`paused: false` once done).
+   * @throws NotFoundError
+   */
+  async liftPause(appId: string, operator: string): Promise<AppPauseAnswer & { lifted: boolean }> {
+    const store = this.required();
+    await this.get(appId);
+    const lifted = await storageCall(() => this.pauses.lift(appId));
+    // Even with no pause left (it ran out, or a lift half done before): the workers look again.
+    await storageCall(() => store.touch(appId));
+    if (lifted !== undefined) {
+      this.logger.info('app pause lifted', { appId, operator, ...lifted });
+    }
+    return { appId, paused: false, lifted: lifted !== undefined, ...lifted };
   }
 
   private required(): AppRegistryStore {

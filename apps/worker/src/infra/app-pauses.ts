@@ -25,7 +25,9 @@ export interface AppPausesOptions {
  * per app with the pause as its TTL (pause-mark.lua keeps the longest, so a minute-quota error
  * never cuts a daily-quota pause short); every worker's claim of a message reads its app's
  * marker in the same script (claim.lua) and, while it is there, sets the job aside until the
- * pause ends without spending an attempt. Nothing is left to lift: the marker expires.
+ * pause ends without spending an attempt, noted among the app's held jobs. Nothing is left to
+ * lift: the marker expires; an operator who lifts it early (`DELETE /v1/admin/apps/:appId/pause`)
+ * has every worker promote the jobs set aside.
  */
 export class AppPauses {
   private readonly mark: BoundScript;
@@ -57,5 +59,11 @@ export class AppPauses {
       this.options.onPause?.(appId, reason, pauseMs);
     }
     return { started: started === 1, pauseMs: holdMs };
+  }
+
+  /** Whether `appId` is paused now (an operator may have lifted the pause early). */
+  async isPaused(appId: string): Promise<boolean> {
+    const marker = appKeys(this.options.keyspace, appId).pause;
+    return (await this.options.redis.exists(marker)) === 1;
   }
 }

@@ -1,11 +1,23 @@
+import { join } from 'node:path';
 import type { Job, Queue } from 'bullmq';
 import { appKeys, type SendJob } from '@wechat-dispatch/core';
-import type { Keyspace, Logger, RedisClient } from '@wechat-dispatch/shared';
+import {
+  bindScript,
+  luaScript,
+  type BoundScript,
+  type Keyspace,
+  type Logger,
+  type RedisClient,
+} from '@wechat-dispatch/shared';
+
+const NOTE = luaScript(join(__dirname, 'held-note.lua'));
 
 /** How long a held job sleeps when nobody promotes it: the backstop for a missed release. */
 export const HOLD_BACKSTOP_MS = 5 * 60 * 1000;
 /** Held ids taken off an app's set per round trip when it is released. */
 const RELEASE_BATCH = 500;
+/** How much longer than its longest wait an app's set of held ids is kept. */
+const NOTE_MARGIN_MS = 60 * 1000;
 
 /** Options of {@link HeldJobs}. */
 export interface HeldJobsOptions {
@@ -16,18 +28,20 @@ export interface HeldJobsOptions {
 }
 
 /**
- * Send jobs of apps that are disabled (or not known yet), or whose circuit breaker is open, set
- * aside as delayed jobs, their ids
- * kept per app, so they spend no attempt and cost nothing while they wait; when the app is
- * enabled again (or its breaker closes), every worker that learns of it promotes them at once (BullMQ's public
- * `promote`). A held job also wakes after {@link HOLD_BACKSTOP_MS} on its own, so a release that
- * was missed only delays it.
+ * Send jobs set aside as delayed jobs, their ids kept per app, so they spend no attempt and cost
+ * nothing while they wait: those of apps that are disabled (or not known yet), paused, or whose
+ * circuit breaker is open. When the app is enabled again, its pause is lifted or its breaker
+ * closes, every worker that learns of it promotes them at once (BullMQ's public `promote`). A
+ * held job also wakes on its own when its wait ends (at the latest after
+ * {@link HOLD_BACKSTOP_MS} for a disabled app), so a release that was missed only delays it.
  */
 export class HeldJobs {
   private readonly heldApps: string;
+  private readonly note: BoundScript;
 
   constructor(private readonly options: HeldJobsOptions) {
     this.heldApps = options.keyspace.key('held-apps');
+    this.note = bindScript(options.redis, NOTE);
   }
 
   /**
@@ -41,11 +55,10 @@ export class HeldJobs {
     ms: number = HOLD_BACKSTOP_MS,
   ): Promise<void> {
     await job.moveToDelayed(Date.now() + ms, token);
-    await this.options.redis
-      .multi()
-      .sadd(appKeys(this.options.keyspace, appId).held, job.id ?? job.data.messageId)
-      .sadd(this.heldApps, appId)
-      .exec();
+    await this.note.run(
+      [appKeys(this.options.keyspace, appId).held, this.heldApps],
+      [job.id ?? job.data.messageId, appId, Math.ceil(ms) + NOTE_MARGIN_MS],
+    );
   }
 
   /** Apps with held jobs. */
@@ -54,13 +67,19 @@ export class HeldJobs {
   }
 
   /**
-   * Promotes every held job of `appId`; resolves with how many were promoted. Ids are taken
-   * off the app's set (SPOP) before their jobs are promoted, so a job another worker holds
-   * again meanwhile (its view of the app not yet current) stays noted for the next release.
+   * Promotes every held job of `appId` unless it is paused; resolves with how many were
+   * promoted. Ids are taken off the app's set (SPOP) before their jobs are promoted, so a job
+   * another worker holds again meanwhile (its view of the app not yet current) stays noted for
+   * the next release.
    */
   async release(appId: string): Promise<number> {
     const { redis, queue } = this.options;
-    const heldKey = appKeys(this.options.keyspace, appId).held;
+    const keys = appKeys(this.options.keyspace, appId);
+    const heldKey = keys.held;
+    // A paused app's jobs would only be set aside again: they stay noted for the lift.
+    if ((await redis.exists(keys.pause)) === 1) {
+      return 0;
+    }
     let promoted = 0;
     for (;;) {
       const ids = await redis.spop(heldKey, RELEASE_BATCH);

@@ -23,7 +23,7 @@ import type { CircuitBreakers } from '../infra/circuit-breakers';
 import type { HeldJobs } from '../infra/held-jobs';
 import { RecentTokens } from '../infra/recent-tokens';
 import { PACE_SOON_MS, type SendPacer } from '../infra/send-pacer';
-import { setAsideForBreaker } from './breaker-set-aside';
+import { holdFor } from './hold-for';
 import type { SendHooks, SendRun } from './send-outcome';
 
 /** Dependencies of the send processor. */
@@ -81,6 +81,12 @@ function callWeChat(
 export function createSendProcessor(deps: SendProcessorDeps) {
   const now = deps.now ?? (() => new Date());
   const tokens = new RecentTokens(deps.tokens);
+  // Held jobs of a paused app, or of one with an open breaker, are promoted when that ends early.
+  const whilePaused = { held: deps.held, stillHeld: (id: string) => deps.pauses.isPaused(id) };
+  const whileBreakerOpen = {
+    held: deps.held,
+    stillHeld: (id: string) => deps.breakers.isOpen(id),
+  };
 
   return async (job: Job<SendJob>, token?: string): Promise<SendRun> => {
     const parsed = sendJobSchema.safeParse(job.data);
@@ -119,11 +125,11 @@ export function createSendProcessor(deps: SendProcessorDeps) {
       breaker: deps.breakers.claimOption,
     });
     if (!claim.ok && claim.pausedMs !== undefined) {
-      await job.moveToDelayed(Date.now() + claim.pausedMs, token);
+      await holdFor(job, token, appId, claim.pausedMs, whilePaused);
       return setAside();
     }
     if (!claim.ok && claim.breakerMs !== undefined) {
-      await setAsideForBreaker(job, token, appId, claim.breakerMs, deps);
+      await holdFor(job, token, appId, claim.breakerMs, whileBreakerOpen);
       return setAside();
     }
     if (!claim.ok) {
@@ -237,7 +243,7 @@ export function createSendProcessor(deps: SendProcessorDeps) {
             errcode,
             probe,
           });
-          await setAsideForBreaker(job, token, appId, waitMs, deps);
+          await holdFor(job, token, appId, waitMs, whileBreakerOpen);
           throw new DelayedError();
         }
       }
@@ -297,7 +303,7 @@ export function createSendProcessor(deps: SendProcessorDeps) {
           errcode,
         );
         logger.info('send paused with its app', { errcode, errorClass: facts.errorClass });
-        await job.moveToDelayed(Date.now() + pauseMs, token);
+        await holdFor(job, token, record.appId, pauseMs, whilePaused);
         throw new DelayedError();
       }
       logger.warn('send failed; will retry', {

@@ -175,6 +175,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/apps/{appId}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read an app’s quota pause
+         * @description Operators only (callers in API_ADMIN_CALLERS; others get 403 `forbidden`). Without APP_SECRETS_KEY: 503 `app_registry_off`. A change reaches every API and worker process within 5 s. A pause holds back every message of the app without spending an attempt: 45011 (a minute's quota) pauses it until the next minute, 45009 (the day's quota) until 00:00 China time, a refused token fetch (40125, 40164) for 15–30 s.
+         */
+        get: operations["getAppPause"];
+        put?: never;
+        post?: never;
+        /**
+         * Lift an app’s quota pause now
+         * @description Operators only (callers in API_ADMIN_CALLERS; others get 403 `forbidden`). Without APP_SECRETS_KEY: 503 `app_registry_off`. A change reaches every API and worker process within 5 s. For after WeChat's `clear_quota` reset the app's counters (at most 10 a month): every worker sends the messages it set aside for the pause within about a second. Repeating it is harmless (`lifted: false`). A pause that the next send runs into again (the quota still spent) starts over.
+         */
+        delete: operations["liftAppPause"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cgi-bin/message/template/send": {
         parameters: {
             query?: never;
@@ -1123,6 +1147,47 @@ export interface components {
          */
         AppPatch: {
             enabled: boolean;
+        };
+        /**
+         * @example {
+         *       "appId": "wx1234567890abcdef",
+         *       "paused": true,
+         *       "reason": "rate_daily",
+         *       "remainingMs": 3600000
+         *     }
+         */
+        AppPause: {
+            appId: string;
+            paused: boolean;
+            /**
+             * @description What paused it: `rate_minute` (45011), `rate_daily` (45009), `config` (the token endpoint refused the secret or the IP).
+             * @enum {string}
+             */
+            reason?: "rate_minute" | "rate_daily" | "config";
+            /** @description How long the pause has left. */
+            remainingMs?: number;
+        };
+        /**
+         * @example {
+         *       "appId": "wx1234567890abcdef",
+         *       "paused": false,
+         *       "lifted": true,
+         *       "reason": "rate_daily",
+         *       "remainingMs": 3600000
+         *     }
+         */
+        AppPauseLift: {
+            appId: string;
+            paused: boolean;
+            /**
+             * @description What had paused it.
+             * @enum {string}
+             */
+            reason?: "rate_minute" | "rate_daily" | "config";
+            /** @description How long the ended pause had left. */
+            remainingMs?: number;
+            /** @description Whether a pause was in force and is now ended. */
+            lifted: boolean;
         };
         WeChatAnswer: {
             errcode: number;
@@ -2381,6 +2446,158 @@ export interface operations {
             };
             /** @description The caller is not an operator (`forbidden`): only callers in API_ADMIN_CALLERS. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests with this API key in the current minute, or too many wrong credentials from this client address (AUTH_FAILURE_LIMIT in AUTH_FAILURE_WINDOW_S); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the body holds only an `errorId` to find the log line. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Redis unavailable; nothing was stored. Retry (with the same Idempotency-Key). On `/v1/admin/apps` without APP_SECRETS_KEY: `app_registry_off`. On search and stats: the archive does not answer (`archive_unavailable`). On the Open Platform routes: `component_not_ready` (no verify ticket yet, or WeChat unreachable). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getAppPause: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The app’s pause now (`paused: false` when none). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppPause"];
+                };
+            };
+            /** @description Missing or unknown API key (on /metrics: METRICS_TOKEN); on the event URL: a bad signature or a stale timestamp (`invalid_signature`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller is not an operator (`forbidden`): only callers in API_ADMIN_CALLERS. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or a message of another caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests with this API key in the current minute, or too many wrong credentials from this client address (AUTH_FAILURE_LIMIT in AUTH_FAILURE_WINDOW_S); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the body holds only an `errorId` to find the log line. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Redis unavailable; nothing was stored. Retry (with the same Idempotency-Key). On `/v1/admin/apps` without APP_SECRETS_KEY: `app_registry_off`. On search and stats: the archive does not answer (`archive_unavailable`). On the Open Platform routes: `component_not_ready` (no verify ticket yet, or WeChat unreachable). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    liftAppPause: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The pause it ended, if any. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppPauseLift"];
+                };
+            };
+            /** @description Missing or unknown API key (on /metrics: METRICS_TOKEN); on the event URL: a bad signature or a stale timestamp (`invalid_signature`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller is not an operator (`forbidden`): only callers in API_ADMIN_CALLERS. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or a message of another caller. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -140,6 +140,16 @@ export class AppRegistryStore {
   }
 
   /**
+   * Tells every process that the app changed without changing it (a new version and change-log
+   * entry): the workers then release the jobs they hold for it, e.g. after its pause was lifted.
+   * @returns whether the app exists
+   */
+  async touch(appId: string): Promise<boolean> {
+    const result = await this.update(appId, (current) => current && { ...current });
+    return result.app !== undefined;
+  }
+
+  /**
    * Removes an app unless messages are waiting for it: checked in the same script when the app
    * is on shard 0; for an app on another shard (another slot) its shard's counter is read just
    * before — a message accepted in between is held as for an unknown app (sent if the app

@@ -3,6 +3,8 @@ import {
   appIdParamsSchema,
   appListQuerySchema,
   appPageSchema,
+  appPauseLiftSchema,
+  appPauseSchema,
   appPatchBodySchema,
   appPutBodySchema,
   appViewSchema,
@@ -91,6 +93,34 @@ export function registerAdminPaths(registry: OpenAPIRegistry): void {
     responses: {
       '204': { description: 'Deleted.' },
       ...errorResponses(401, 403, 404, 409, 429, 503),
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/admin/apps/{appId}/pause',
+    operationId: 'getAppPause',
+    tags,
+    summary: 'Read an app’s quota pause',
+    description: `${OPERATORS} A pause holds back every message of the app without spending an attempt: 45011 (a minute's quota) pauses it until the next minute, 45009 (the day's quota) until 00:00 China time, a refused token fetch (40125, 40164) for 15–30 s.`,
+    security,
+    request: { params: appIdParamsSchema },
+    responses: {
+      '200': json('The app’s pause now (`paused: false` when none).', appPauseSchema),
+      ...errorResponses(401, 403, 404, 429, 503),
+    },
+  });
+  registry.registerPath({
+    method: 'delete',
+    path: '/v1/admin/apps/{appId}/pause',
+    operationId: 'liftAppPause',
+    tags,
+    summary: 'Lift an app’s quota pause now',
+    description: `${OPERATORS} For after WeChat's \`clear_quota\` reset the app's counters (at most 10 a month): every worker sends the messages it set aside for the pause within about a second. Repeating it is harmless (\`lifted: false\`). A pause that the next send runs into again (the quota still spent) starts over.`,
+    security,
+    request: { params: appIdParamsSchema },
+    responses: {
+      '200': json('The pause it ended, if any.', appPauseLiftSchema),
+      ...errorResponses(401, 403, 404, 429, 503),
     },
   });
 }

@@ -51,6 +51,14 @@ export function adminAppsRoutes(apps: AppAdmin): Router {
     const { params, body } = inputOf(res, patchInput);
     res.json(await apps.setEnabled(params.appId, body.enabled, operatorOf(res)));
   });
+  router.get('/:appId/pause', validate(oneInput), async (_req, res) => {
+    const { params } = inputOf(res, oneInput);
+    res.json(await apps.pause(params.appId));
+  });
+  router.delete('/:appId/pause', validate(oneInput), async (_req, res) => {
+    const { params } = inputOf(res, oneInput);
+    res.json(await apps.liftPause(params.appId, operatorOf(res)));
+  });
   router.delete('/:appId', validate(oneInput), async (_req, res) => {
     const { params } = inputOf(res, oneInput);
     await apps.remove(params.appId, operatorOf(res));

@@ -110,3 +110,44 @@ export const appViewSchema = z
 export const appPageSchema = z
   .object({ items: z.array(appViewSchema), nextCursor: z.string().nullable() })
   .meta({ id: 'AppPage' });
+
+/** `GET /v1/admin/apps/:appId/pause` answer: the app's quota or token-configuration pause. */
+export const appPauseSchema = z
+  .object({
+    appId: z.string(),
+    paused: z.boolean(),
+    reason: z.enum(['rate_minute', 'rate_daily', 'config']).optional().meta({
+      description:
+        'What paused it: `rate_minute` (45011), `rate_daily` (45009), `config` (the token endpoint refused the secret or the IP).',
+    }),
+    remainingMs: z.number().int().optional().meta({ description: 'How long the pause has left.' }),
+  })
+  .meta({
+    id: 'AppPause',
+    example: {
+      appId: 'wx1234567890abcdef',
+      paused: true,
+      reason: 'rate_daily',
+      remainingMs: 3600000,
+    },
+  });
+
+/** `DELETE /v1/admin/apps/:appId/pause` answer: the pause it ended, if there was one. */
+export const appPauseLiftSchema = appPauseSchema
+  .extend({
+    lifted: z.boolean().meta({ description: 'Whether a pause was in force and is now ended.' }),
+    reason: appPauseSchema.shape.reason.meta({ description: 'What had paused it.' }),
+    remainingMs: appPauseSchema.shape.remainingMs.meta({
+      description: 'How long the ended pause had left.',
+    }),
+  })
+  .meta({
+    id: 'AppPauseLift',
+    example: {
+      appId: 'wx1234567890abcdef',
+      paused: false,
+      lifted: true,
+      reason: 'rate_daily',
+      remainingMs: 3600000,
+    },
+  });
