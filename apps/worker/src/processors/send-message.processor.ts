@@ -82,9 +82,15 @@ export function createSendProcessor(deps: SendProcessorDeps) {
   const now = deps.now ?? (() => new Date());
   const tokens = new RecentTokens(deps.tokens);
   // Held jobs of a paused app, or of one with an open breaker, are promoted when that ends early.
-  const whilePaused = { held: deps.held, stillHeld: (id: string) => deps.pauses.isPaused(id) };
+  const { held, logger: baseLogger } = deps;
+  const whilePaused = {
+    held,
+    logger: baseLogger,
+    stillHeld: (id: string) => deps.pauses.isPaused(id),
+  };
   const whileBreakerOpen = {
-    held: deps.held,
+    held,
+    logger: baseLogger,
     stillHeld: (id: string) => deps.breakers.isOpen(id),
   };
 
