@@ -33,7 +33,12 @@ describe('archive: PostgreSQL stopped for 30 s during a drain', () => {
     stack = await startStack({
       apps: [APP],
       commonEnv: { DATABASE_URL: postgres.url },
-      workerEnv: { WORKER_HTTP_PORT: String(metricsPort), WORKER_CONCURRENCY: '20' },
+      workerEnv: {
+        WORKER_HTTP_PORT: String(metricsPort),
+        WORKER_CONCURRENCY: '20',
+        // A send that fails transiently on a loaded machine retries within the outage.
+        SEND_BACKOFF_MAX_MS: '2000',
+      },
     });
     redis = new Redis(TEST_REDIS_URL);
   }, 60_000);
@@ -66,7 +71,17 @@ describe('archive: PostgreSQL stopped for 30 s during a drain', () => {
         intervalMs: 250,
         description: '1,000 sends during the outage',
       },
-    );
+    ).catch(async (err: unknown) => {
+      // What was not sent, and what the worker said, for the next look at a failure.
+      const records = await liveRecords(redis, stack.prefix, ids);
+      const statuses: Record<string, number> = {};
+      records.forEach(
+        (r) => (statuses[r.status ?? 'none'] = (statuses[r.status ?? 'none'] ?? 0) + 1),
+      );
+      const warnings = stack.workers[0]!.stdout.filter((l) => /"level":"(warn|error)"/.test(l));
+      console.info(`not all sent: ${JSON.stringify(statuses)}\n${warnings.slice(-20).join('\n')}`);
+      throw err;
+    });
     const sentWithin = Date.now() - outageStarted;
     const stream = new Keyspace(stack.prefix).key('archive-changes');
     const waiting = await redis.xlen(stream);
