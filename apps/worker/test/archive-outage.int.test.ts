@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Keyspace } from '@wechat-dispatch/shared';
 import {
@@ -78,8 +79,13 @@ describe('archive: PostgreSQL stopped for 30 s during a drain', () => {
       records.forEach(
         (r) => (statuses[r.status ?? 'none'] = (statuses[r.status ?? 'none'] ?? 0) + 1),
       );
-      const warnings = stack.workers[0]!.stdout.filter((l) => /"level":"(warn|error)"/.test(l));
-      console.info(`not all sent: ${JSON.stringify(statuses)}\n${warnings.slice(-20).join('\n')}`);
+      const send = new Queue('send', { connection: redis, prefix: `{${stack.prefix}}` });
+      const jobs = await send.getJobCounts();
+      await send.close();
+      const lines = stack.workers[0]!.stdout.slice(-20).join('\n');
+      console.info(
+        `not all sent: ${JSON.stringify(statuses)}, jobs ${JSON.stringify(jobs)}\n${lines}`,
+      );
       throw err;
     });
     const sentWithin = Date.now() - outageStarted;

@@ -64,11 +64,17 @@ describe('Lua scripts', () => {
     });
 
     it('when Redis forgot its scripts, then the next run still succeeds', async () => {
-      const script = bindScript(redis, luaScript(FIXTURE));
+      // A Redis of its own: SCRIPT FLUSH on the shared one would pull the scripts from under
+      // every other suite running at the same time.
+      const server = await startPrivateRedis({ appendonly: false });
+      const own = new Redis(server.url);
+      const script = bindScript(own, luaScript(FIXTURE));
       await script.run([`${prefix}:c`], [1]);
 
-      await redis.script('FLUSH');
+      await own.script('FLUSH');
       const answer = await script.run([`${prefix}:c`], [5]);
+      await own.quit();
+      await server.destroy();
 
       expect(answer).toBe(20);
     });
