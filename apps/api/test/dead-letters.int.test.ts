@@ -195,8 +195,10 @@ describe('/v1/dead-letters', () => {
       const otherListing = await request(api.app)
         .get(`/v1/dead-letters?limit=1&appId=${APP_ID}&cursor=${encodeURIComponent(cursor)}`)
         .set(bearer(ORDERS_KEY));
+      // Another first character (a fixed 'A' left one cursor in 64 unchanged).
+      const changed = `${cursor.startsWith('A') ? 'B' : 'A'}${cursor.slice(1)}`;
       const tampered = await request(api.app)
-        .get(`/v1/dead-letters?limit=1&cursor=${encodeURIComponent(`A${cursor.slice(1)}`)}`)
+        .get(`/v1/dead-letters?limit=1&cursor=${encodeURIComponent(changed)}`)
         .set(bearer(ORDERS_KEY));
       const own = await request(api.app)
         .get(`/v1/dead-letters?limit=1&cursor=${encodeURIComponent(cursor)}`)

@@ -54,11 +54,26 @@ export class HeldJobs {
     appId: string,
     ms: number = HOLD_BACKSTOP_MS,
   ): Promise<void> {
+    const { noted } = await this.setAside(job, token, appId, ms);
+    await noted;
+  }
+
+  /**
+   * {@link hold}, answering once the job is delayed, with the note still on its way (`noted`):
+   * for a processor that must free its slot at once (see processors/hold-for.ts).
+   */
+  async setAside(
+    job: Job<SendJob>,
+    token: string | undefined,
+    appId: string,
+    ms: number,
+  ): Promise<{ noted: Promise<unknown> }> {
     await job.moveToDelayed(Date.now() + ms, token);
-    await this.note.run(
+    const noted = this.note.run(
       [appKeys(this.options.keyspace, appId).held, this.heldApps],
       [job.id ?? job.data.messageId, appId, Math.ceil(ms) + NOTE_MARGIN_MS],
     );
+    return { noted };
   }
 
   /** Apps with held jobs. */
